@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Set up and run the course with one command. Needs only Python 3.10-3.12 (standard library).
+
+    python course.py lab                  open the course in JupyterLab
+    python course.py test                 fetch the quick-profile data if needed, then run every test:
+                                          unit tests and the notebooks under nbval
+    python course.py data fetch all       download and verify the datasets ahead of time
+    python course.py data verify          check the cached datasets against their checksums
+    python course.py execute [NOTEBOOK]   (maintainers) re-run notebooks in a fresh kernel, store outputs
+
+The first run creates a virtual environment in .venv/ inside this folder and installs
+requirements.txt into it (a few minutes: TensorFlow is large). Later runs reuse it and reinstall
+only when requirements.txt changes. Extra arguments go to JupyterLab or pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+REQUIREMENTS = ROOT / "requirements.txt"
+TESTED_PYTHONS = ((3, 10), (3, 11), (3, 12))
+FIRST_NOTEBOOK = "notebooks/01_introducing_deep_learning.ipynb"
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def ensure_environment() -> Path:
+    """Create .venv and install requirements.txt into it, unless that was already done for this file."""
+    stamp = VENV / ".requirements.sha256"
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    python = venv_python()
+    if python.exists() and stamp.is_file() and stamp.read_text().strip() == wanted:
+        return python
+    version = sys.version_info[:2]
+    if version < TESTED_PYTHONS[0] or version > (3, 13):
+        sys.exit(
+            f"This course needs Python 3.10, 3.11 or 3.12 (TensorFlow has no packages for {version[0]}.{version[1]}).\n"
+            "Install one from https://www.python.org/downloads/ and run this command with it, "
+            "for example: py -3.12 course.py ... (Windows) or python3.12 course.py ... (macOS, Linux)."
+        )
+    if version not in TESTED_PYTHONS:
+        print(f"Note: Python {version[0]}.{version[1]} should work but is not tested; 3.10-3.12 are.")
+    if not python.exists():
+        print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            sys.exit(f"Could not create {VENV}: {exc}\nOn Debian or Ubuntu, install the venv module first: sudo apt install python3-venv")
+    print("Installing the course's packages (first time: a few minutes; TensorFlow is large) ...", flush=True)
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    result = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS)])
+    if result.returncode != 0:
+        sys.exit("Installing requirements.txt failed (see pip's message above). Check your network and run the command again.")
+    stamp.write_text(wanted)
+    return python
+
+
+def run(args: list[str], env: dict | None = None) -> int:
+    try:
+        return subprocess.call([str(ensure_environment()), *args], cwd=ROOT, env=env)
+    except KeyboardInterrupt:
+        return 130
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "lab":
+        # Serve the whole folder (README, utils) and open the first notebook.
+        return run(["-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}", f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", *rest])
+    if command == "test":
+        # The stored outputs come from the quick profile, so the tests always use it. The data it
+        # needs are fetched (or, when cached, verified) first: the tests themselves never download.
+        env = dict(os.environ, DL7_PROFILE="quick")
+        fetched = run(["-m", "utils.data", "fetch", "all"], env=env)
+        if fetched != 0:
+            return fetched
+        # One pytest worker per core (at most 4); --dist loadfile keeps a notebook's cells together.
+        return run(["-m", "pytest", "-n", "auto", "--maxprocesses", "4", "--dist", "loadfile", *rest], env=env)
+    if command == "data":
+        return run(["-m", "utils.data", *rest])
+    if command == "execute":
+        return run(["-m", "utils.notebooks", "execute", *rest])
+    print(f"Unknown command {command!r}.\n{__doc__}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

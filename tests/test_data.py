@@ -1,0 +1,421 @@
+"""The data layer: registry, loaders, and every way a download or a cached file can go wrong.
+
+Downloads are exercised against a web server on the loopback address that the tests start
+themselves; nothing leaves this machine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import gzip
+import hashlib
+import http.server
+import io
+import pickle
+import re
+import socket
+import tarfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from utils import data
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    """An empty cache folder in use for the test, with downloads allowed (to loopback only)."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv(data.CACHE_VARIABLE, str(cache))
+    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
+    return cache
+
+
+@pytest.fixture
+def web_server(tmp_path):
+    """Serve the folder ``served/`` on 127.0.0.1; yields (folder, base URL)."""
+    served = tmp_path / "served"
+    served.mkdir()
+    handler = functools.partial(QuietHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield served, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+def closed_port_url() -> str:
+    """An address on loopback where nothing listens: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def register(monkeypatch, name: str, files: tuple[data.DataFile, ...]) -> data.Dataset:
+    dataset = data.Dataset(name=name, title=f"Test set {name}", citation="-", homepage="-", files=files)
+    monkeypatch.setitem(data.REGISTRY, name, dataset)
+    return dataset
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Files in a folder tree other than the finished ones (temporary or partial downloads)."""
+    return [p.name for p in folder.rglob("*") if p.is_file() and (p.name.startswith(".") or p.suffix in (".part", ".tmp"))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Registry and loaders on the real files
+# ---------------------------------------------------------------------------------------------
+
+
+def test_registry_entries_are_complete():
+    for dataset in data.REGISTRY.values():
+        assert dataset.citation and dataset.homepage.startswith("http")
+        for data_file in dataset.files:
+            assert re.fullmatch(r"[0-9a-f]{64}", data_file.sha256), data_file.name
+            assert data_file.size > 0 and data_file.sources
+            assert all(s.url.startswith(("http://", "https://")) for s in data_file.sources)
+    assert set(data.REGISTRY) == {"mnist", "cifar10", "tinyshakespeare", "rt-polarity"}
+
+
+def test_cached_files_match_registry_sizes():
+    for dataset in data.REGISTRY.values():
+        for data_file in dataset.files:
+            path = data.cache_dir() / dataset.name / data_file.name
+            if path.is_file():
+                assert path.stat().st_size == data_file.size, data_file.name
+
+
+def test_mnist_quick_profile(monkeypatch):
+    monkeypatch.setenv("DL7_PROFILE", "quick")
+    (x_train, y_train), (x_test, y_test) = data.load_mnist()
+    assert x_train.shape == (10_000, 28, 28) and x_train.dtype == np.uint8
+    assert y_train.shape == (10_000,) and y_train.dtype == np.uint8
+    assert x_test.shape == (10_000, 28, 28) and y_test.shape == (10_000,)
+    # First test labels as published for the official file order.
+    assert y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+    assert x_train.max() == 255 and x_train.min() == 0
+
+
+def test_mnist_full_profile_and_explicit_sizes(monkeypatch):
+    monkeypatch.setenv("DL7_PROFILE", "full")
+    (x_train, y_train), _ = data.load_mnist()
+    assert x_train.shape == (60_000, 28, 28)
+    # The published class counts of the 60,000 training labels.
+    assert np.bincount(y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    (small, _), (tiny_test, _) = data.load_mnist(n_train=50, n_test=7)
+    assert small.shape == (50, 28, 28) and tiny_test.shape == (7, 28, 28)
+    assert np.array_equal(small, x_train[:50])
+
+
+@pytest.mark.parametrize("bad", [0, 60_001, 2.5, "100"])
+def test_mnist_rejects_bad_sizes(bad):
+    with pytest.raises(ValueError, match="n_train must be a whole number from 1 to 60000"):
+        data.load_mnist(n_train=bad)
+
+
+def test_cifar10_subset():
+    (x_train, y_train), (x_test, y_test) = data.load_cifar10("subset")
+    assert x_train.shape == (4000, 32, 32, 3) and x_train.dtype == np.uint8
+    assert x_test.shape == (1000, 32, 32, 3) and y_test.dtype == np.uint8
+    # First labels of data_batch_1 and test_batch in the official files.
+    assert y_train[:10].tolist() == [6, 9, 9, 4, 1, 1, 2, 7, 8, 3]
+    assert y_test[:10].tolist() == [3, 8, 8, 0, 6, 6, 1, 6, 3, 1]
+    assert len(data.CIFAR10_CLASSES) == 10
+
+
+def test_cifar10_rejects_unknown_subset():
+    with pytest.raises(ValueError, match="subset must be 'subset' or 'full'"):
+        data.load_cifar10("half")
+
+
+def test_movie_reviews_are_decoded_as_windows_1252():
+    sentences, labels = data.load_movie_reviews()
+    assert len(sentences) == 10_662 and labels.shape == (10_662,)
+    assert int(labels.sum()) == 5331 and labels[:5331].all() and not labels[5331:].any()
+    assert sentences[0].startswith("the rock is destined to be the 21st century's new")
+    assert sentences[5331] == "simplistic , silly and tedious ."
+    joined = "".join(sentences)
+    assert "\x85" not in joined and "\x96" not in joined  # no C1 control characters from a latin-1 misreading
+    assert any(ch in joined for ch in "…‘–—")  # the cp1252 punctuation came through
+
+
+def test_tiny_shakespeare(monkeypatch):
+    monkeypatch.setenv("DL7_PROFILE", "quick")
+    quick = data.load_tiny_shakespeare()
+    assert quick.startswith("First Citizen:") and len(quick) == 300_000
+    assert len(data.load_tiny_shakespeare(n_chars=1000)) == 1000
+    monkeypatch.setenv("DL7_PROFILE", "full")
+    assert len(data.load_tiny_shakespeare()) == 1_115_394
+
+
+def test_verify_command_reports_the_cache(capsys):
+    assert data.main(["verify"]) == 0
+    out = capsys.readouterr().out
+    assert "ok       mnist/train-images-idx3-ubyte.gz" in out
+    assert "CORRUPT" not in out
+
+
+# ---------------------------------------------------------------------------------------------
+# The CIFAR-10 archive route, on a small archive in the official format
+# ---------------------------------------------------------------------------------------------
+
+
+def _cifar_batch(images: np.ndarray, labels: np.ndarray) -> bytes:
+    """A batch as the official python version stores it: a pickled dict, rows of 3072 bytes (R, G, B planes)."""
+    rows = images.transpose(0, 3, 1, 2).reshape(len(images), 3072)
+    return pickle.dumps({b"batch_label": b"test", b"labels": labels.tolist(), b"data": rows, b"filenames": [b"x"] * len(images)}, protocol=2)
+
+
+def _tar_gz(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, content in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def real_subset():
+    """The CIFAR-10 quick subset from the real cache (loaded before any test swaps the cache)."""
+    return data.load_cifar10("subset")
+
+
+@pytest.fixture
+def small_cifar_archive(real_subset, empty_cache, monkeypatch):
+    """A cifar-10-python.tar.gz in the official layout whose first rows are the real subset,
+    registered (checksum and size) in place of the 170 MB original."""
+    (x_train, y_train), (x_test, y_test) = real_subset
+    rng = np.random.default_rng(0)
+    extra = rng.integers(0, 256, size=(6, 32, 32, 3), dtype=np.uint8)
+    members = {
+        "cifar-10-batches-py/data_batch_1": _cifar_batch(np.concatenate([x_train, extra]), np.concatenate([y_train, [1] * 6])),
+        "cifar-10-batches-py/test_batch": _cifar_batch(np.concatenate([x_test, extra]), np.concatenate([y_test, [2] * 6])),
+    }
+    for i in range(2, 6):
+        members[f"cifar-10-batches-py/data_batch_{i}"] = _cifar_batch(extra[:i], np.arange(i, dtype=np.uint8))
+    archive = _tar_gz(members)
+    path = empty_cache / "cifar10" / "cifar-10-python.tar.gz"
+    path.parent.mkdir()
+    path.write_bytes(archive)
+    original = data.REGISTRY["cifar10"]
+    small = dataclasses.replace(original.files[0], sha256=hashlib.sha256(archive).hexdigest(), size=len(archive))
+    monkeypatch.setitem(data.REGISTRY, "cifar10", dataclasses.replace(original, files=(small,)))
+    return path
+
+
+def test_cifar10_subset_cut_from_archive_matches_the_shared_subset(small_cifar_archive, empty_cache, real_subset):
+    (x_train, y_train), (x_test, y_test) = data.load_cifar10("subset")
+    (real_x, real_y), (real_xt, real_yt) = real_subset
+    assert np.array_equal(x_train, real_x) and np.array_equal(y_test, real_yt)
+    cached = empty_cache / "cifar10" / data.CIFAR10_SUBSET_FILE
+    assert cached.is_file() and not leftovers(empty_cache)
+    small_cifar_archive.unlink()  # the cached subset now stands on its own
+    (again, _), _ = data.load_cifar10("subset")
+    assert np.array_equal(again, real_x)
+
+
+def test_cifar10_full_reads_all_batches(small_cifar_archive):
+    (x_train, y_train), (x_test, y_test) = data.load_cifar10("full")
+    assert x_train.shape == (4006 + 2 + 3 + 4 + 5, 32, 32, 3)
+    assert x_test.shape == (1006, 32, 32, 3) and y_test[-1] == 2
+
+
+def test_corrupt_cached_subset_is_rebuilt(small_cifar_archive, empty_cache, real_subset, capsys):
+    bad = empty_cache / "cifar10" / data.CIFAR10_SUBSET_FILE
+    np.savez(bad, x_train=np.zeros((4000, 32, 32, 3), np.uint8), y_train=np.zeros(4000, np.uint8),
+             x_test=np.zeros((1000, 32, 32, 3), np.uint8), y_test=np.zeros(1000, np.uint8))
+    (x_train, _), _ = data.load_cifar10("subset")
+    assert "is not used because its arrays do not match" in capsys.readouterr().out
+    assert np.array_equal(x_train, real_subset[0][0])
+
+
+def test_truncated_archive_gives_a_clear_error(small_cifar_archive, monkeypatch):
+    content = small_cifar_archive.read_bytes()[:5000]
+    small_cifar_archive.write_bytes(content)
+    original = data.REGISTRY["cifar10"]
+    truncated = dataclasses.replace(original.files[0], sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+    monkeypatch.setitem(data.REGISTRY, "cifar10", dataclasses.replace(original, files=(truncated,)))
+    with pytest.raises(data.CorruptDataError, match="truncated or damaged"):
+        data.load_cifar10("full")
+
+
+# ---------------------------------------------------------------------------------------------
+# Downloads: verified, atomic, and clear when they fail
+# ---------------------------------------------------------------------------------------------
+
+
+def test_download_verifies_and_stores(empty_cache, web_server, monkeypatch):
+    served, base = web_server
+    payload = b"hello, course" * 1000
+    (served / "file.bin").write_bytes(payload)
+    register(monkeypatch, "demo", (data.DataFile("file.bin", hashlib.sha256(payload).hexdigest(), len(payload), (data.Source(f"{base}/file.bin"),)),))
+    path = data.ensure_file("demo", "file.bin")
+    assert path == empty_cache / "demo" / "file.bin" and path.read_bytes() == payload
+    assert not leftovers(empty_cache)
+
+
+def test_falls_back_to_the_next_address(empty_cache, web_server, monkeypatch):
+    served, base = web_server
+    payload = b"mirror copy"
+    (served / "file.bin").write_bytes(payload)
+    sources = (data.Source(f"{closed_port_url()}/file.bin"), data.Source(f"{base}/file.bin"))
+    register(monkeypatch, "demo", (data.DataFile("file.bin", hashlib.sha256(payload).hexdigest(), len(payload), sources),))
+    assert data.ensure_file("demo", "file.bin").read_bytes() == payload
+
+
+def test_wrong_checksum_download_is_never_kept(empty_cache, web_server, monkeypatch):
+    served, base = web_server
+    (served / "file.bin").write_bytes(b"tampered bytes")
+    register(monkeypatch, "demo", (data.DataFile("file.bin", hashlib.sha256(b"real bytes").hexdigest(), 10, (data.Source(f"{base}/file.bin"),)),))
+    with pytest.raises(data.DatasetUnavailableError, match="wrong checksum"):
+        data.ensure_file("demo", "file.bin")
+    assert not (empty_cache / "demo" / "file.bin").exists()
+    assert not leftovers(empty_cache)
+
+
+def test_corrupt_cached_file_is_reported_and_fetched_again(empty_cache, web_server, monkeypatch, capsys):
+    served, base = web_server
+    payload = b"the right bytes" * 100
+    (served / "file.bin").write_bytes(payload)
+    register(monkeypatch, "demo", (data.DataFile("file.bin", hashlib.sha256(payload).hexdigest(), len(payload), (data.Source(f"{base}/file.bin"),)),))
+    target = empty_cache / "demo" / "file.bin"
+    target.parent.mkdir()
+    target.write_bytes(payload[:-7] + b"garbage")
+    assert data.ensure_file("demo", "file.bin").read_bytes() == payload
+    assert "has the wrong checksum" in capsys.readouterr().out
+
+
+def test_corrupt_cached_file_offline_is_not_used(empty_cache, monkeypatch):
+    register(monkeypatch, "demo", (data.DataFile("file.bin", hashlib.sha256(b"good").hexdigest(), 4, (data.Source("http://127.0.0.1:9/file.bin"),)),))
+    (empty_cache / "demo").mkdir()
+    (empty_cache / "demo" / "file.bin").write_bytes(b"evil")
+    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    with pytest.raises(data.DatasetUnavailableError):
+        data.ensure_file("demo", "file.bin")
+
+
+def test_archive_member_source(empty_cache, web_server, monkeypatch):
+    served, base = web_server
+    sentence = "a moving , ‘clever’ film … \n".encode("cp1252")
+    (served / "reviews.tar.gz").write_bytes(_tar_gz({"rt-polaritydata/rt-polarity.pos": sentence, "../escape.txt": b"x"}))
+    member = data.Source(f"{base}/reviews.tar.gz", member="rt-polaritydata/rt-polarity.pos")
+    register(monkeypatch, "demo", (data.DataFile("rt-polarity.pos", hashlib.sha256(sentence).hexdigest(), len(sentence), (member,)),))
+    assert data.ensure_file("demo", "rt-polarity.pos").read_bytes() == sentence
+    assert not (empty_cache.parent / "escape.txt").exists() and not (empty_cache / "escape.txt").exists()
+    assert sorted(p.name for p in empty_cache.rglob("*")) == ["demo", "rt-polarity.pos"]
+
+
+def test_truncated_archive_download_is_reported(empty_cache, web_server, monkeypatch):
+    served, base = web_server
+    archive = _tar_gz({"rt-polaritydata/rt-polarity.pos": b"x" * 100_000})
+    (served / "reviews.tar.gz").write_bytes(archive[: len(archive) // 2])
+    member = data.Source(f"{base}/reviews.tar.gz", member="rt-polaritydata/rt-polarity.pos")
+    register(monkeypatch, "demo", (data.DataFile("rt-polarity.pos", "0" * 64, 100_000, (member,)),))
+    with pytest.raises(data.DatasetUnavailableError, match="truncated or damaged"):
+        data.ensure_file("demo", "rt-polarity.pos")
+    assert not leftovers(empty_cache) and not (empty_cache / "demo" / "rt-polarity.pos").exists()
+
+
+def test_offline_and_missing_fails_at_once_with_the_whole_story(empty_cache, monkeypatch):
+    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    start = time.perf_counter()
+    with pytest.raises(data.DatasetUnavailableError) as error:
+        data.load_mnist()
+    assert time.perf_counter() - start < 5
+    message = str(error.value)
+    assert "MNIST handwritten digits" in message
+    assert "train-images-idx3-ubyte.gz" in message
+    assert "https://storage.googleapis.com/cvdf-datasets/mnist/train-images-idx3-ubyte.gz" in message
+    assert "python -m utils.data fetch mnist" in message
+
+
+def test_no_network_fails_fast_with_the_clear_message(empty_cache, monkeypatch):
+    """Downloads allowed, but no name resolves (what a machine without network sees)."""
+
+    def no_dns(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    start = time.perf_counter()
+    with pytest.raises(data.DatasetUnavailableError) as error:
+        data.load_movie_reviews()
+    assert time.perf_counter() - start < 10
+    message = str(error.value)
+    assert "rt-polarity.pos" in message and "ConnectionError" in message
+    assert "https://www.cs.cornell.edu/people/pabo/movie-review-data/rt-polaritydata.tar.gz" in message
+    assert "python -m utils.data fetch rt-polarity" in message
+    assert not leftovers(empty_cache)
+
+
+def test_unwritable_cache_is_explained(empty_cache, web_server, monkeypatch):
+    served, base = web_server
+    (served / "file.bin").write_bytes(b"abc")
+    register(monkeypatch, "demo", (data.DataFile("file.bin", hashlib.sha256(b"abc").hexdigest(), 3, (data.Source(f"{base}/file.bin"),)),))
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    import pooch
+
+    monkeypatch.setattr(pooch, "retrieve", refuse)
+    with pytest.raises(data.DataError, match="Cannot write into the data cache .* Point DL7_DATA_DIR at a folder you can write to"):
+        data.ensure_file("demo", "file.bin")
+
+
+def test_corrupt_idx_file_is_reported(tmp_path):
+    good = gzip.compress((2049).to_bytes(4, "big") + (5).to_bytes(4, "big") + bytes(range(5)))
+    path = tmp_path / "labels.gz"
+    path.write_bytes(good)
+    assert data._read_idx(path, 1).tolist() == [0, 1, 2, 3, 4]
+    path.write_bytes(gzip.compress((2049).to_bytes(4, "big") + (9).to_bytes(4, "big") + bytes(5)))
+    with pytest.raises(data.CorruptDataError, match="header announces"):
+        data._read_idx(path, 1)
+    path.write_bytes(good[:-4])
+    with pytest.raises(data.CorruptDataError, match="not a readable gzip file"):
+        data._read_idx(path, 1)
+
+
+def test_unknown_dataset_name():
+    with pytest.raises(data.DataError, match="No dataset called 'imagenet'"):
+        data.ensure_file("imagenet", "x")
+
+
+def test_fetch_command_offline_prints_the_error(empty_cache, monkeypatch, capsys):
+    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    assert data.main(["fetch", "tinyshakespeare"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: Tiny Shakespeare: the file 'input.txt' is not in the data cache")
+
+
+def test_fetch_command_in_a_ready_cache_downloads_nothing(capsys):
+    assert data.main(["fetch", "all"]) == 0
+    out = capsys.readouterr().out
+    assert "Downloading" not in out and "ok       mnist/t10k-labels-idx1-ubyte.gz" in out
+
+
+def test_verify_command_flags_corruption(empty_cache, capsys):
+    (empty_cache / "mnist").mkdir()
+    (empty_cache / "mnist" / "t10k-labels-idx1-ubyte.gz").write_bytes(b"broken")
+    assert data.main(["verify"]) == 1
+    out = capsys.readouterr().out
+    assert "CORRUPT  mnist/t10k-labels-idx1-ubyte.gz" in out and "missing  mnist/train-images-idx3-ubyte.gz" in out

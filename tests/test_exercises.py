@@ -1,0 +1,141 @@
+"""Every exercise: the reference passes, the stub is "not attempted", typical mistakes are named,
+and bad answers (wrong shapes, None, errors, not a function) get a message instead of a traceback."""
+
+import math
+
+import numpy as np
+import pytest
+
+from utils.exercises import EXERCISES, check, evaluate, show_solution
+from utils.exercises.core import CORRECT, NOT_ATTEMPTED, WRONG, FunctionExercise, ValueExercise
+
+FUNCTION_EXERCISES = [name for name, ex in EXERCISES.items() if isinstance(ex, FunctionExercise)]
+
+
+def stub(*args):
+    raise NotImplementedError("Your turn")
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_reference_solution_passes(name):
+    exercise = EXERCISES[name]
+    answer = exercise.solution() if isinstance(exercise, ValueExercise) else exercise.solution
+    verdict = evaluate(name, answer)
+    assert verdict.status == CORRECT, verdict.message
+    assert str(verdict).startswith("✅ Correct!")
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_stub_is_not_attempted(name):
+    answer = (None, None) if isinstance(EXERCISES[name], ValueExercise) else stub
+    verdict = evaluate(name, answer)
+    assert verdict.status == NOT_ATTEMPTED
+    assert "Hint:" in verdict.message and str(verdict).startswith("⏳ Not attempted yet.")
+
+
+@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+def test_each_typical_mistake_is_named(name):
+    exercise = EXERCISES[name]
+    assert len(exercise.mistakes) >= 2, "every exercise recognises at least two typical mistakes"
+    for mistake in exercise.mistakes:
+        verdict = evaluate(name, mistake.compute)
+        assert verdict.status == WRONG and mistake.message in verdict.message, verdict.message
+
+
+# Wrong answers written the way a learner would write them, with the words the checker should use.
+LEARNER_MISTAKES = {
+    "sigmoid": [
+        (lambda z: 1 / (1 + np.exp(z)), "sign in the exponent"),
+        (lambda z: np.where(z > 0, 1.0, 0.0), "step function"),
+        (lambda z: 1 / (1 + math.exp(-z)), "raised TypeError"),
+    ],
+    "forward_pass": [
+        (lambda x, W1, b1, W2, b2: 1 / (1 + np.exp(-(x @ W1 + b1) @ W2 - b2)), "no activation"),
+        (lambda x, W1, b1, W2, b2: 1 / (1 + np.exp(-(1 / (1 + np.exp(-x @ W1)) @ W2))), "biases b1 and b2 are missing"),
+        (lambda x, W1, b1, W2, b2: x @ W1.T, "raised ValueError"),
+    ],
+    "rotation_matrix": [
+        (lambda t: np.array([[np.cos(t), np.sin(t)], [-np.sin(t), np.cos(t)]]), "rotates clockwise"),
+        (lambda t: np.array([[np.cos(t), -np.sin(t)]]), "should have shape (2, 2)"),
+    ],
+    "central_difference": [
+        (lambda f, x, h: (f(x + h) - f(x)) / h, "forward difference"),
+        (lambda f, x, h: (f(x + h) - f(x - h)) / h, "divide by 2h"),
+    ],
+    "sigmoid_prime": [
+        (lambda z: z * (1 - z), "applied s (1 - s) to z itself"),
+        (lambda z: 1 / (1 + np.exp(-z)), "σ(z) itself"),
+    ],
+    "logistic_gradient": [
+        (lambda X, y, w, b: (X.T @ (y - 1 / (1 + np.exp(-(X @ w + b)))) / len(y), np.mean(y - 1 / (1 + np.exp(-(X @ w + b))))), "wrong sign"),
+        (lambda X, y, w, b: (X.T @ (1 / (1 + np.exp(-(X @ w + b))) - y), np.sum(1 / (1 + np.exp(-(X @ w + b))) - y)), "n times too large"),
+        (lambda X, y, w, b: (X @ w, 0.0), "should have shape"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", LEARNER_MISTAKES)
+def test_learner_style_mistakes(name):
+    for answer, words in LEARNER_MISTAKES[name]:
+        verdict = evaluate(name, answer)
+        assert verdict.status == WRONG and words in verdict.message, verdict.message
+
+
+def test_learner_style_mistakes_cover_every_function_exercise():
+    assert set(LEARNER_MISTAKES) == set(FUNCTION_EXERCISES)
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        ((np.array([2.0, 2.0]), -3.0), "computes AND"),
+        ((np.array([-1.0, -1.0]), 5.0), "outputs 1 for every input"),
+        ((np.array([1.0, 1.0]), -5.0), "outputs 0 for every input"),
+        ((np.array([-2.0, -2.0, 1.0]), 3.0), "has shape (3,)"),
+        ((np.array([-2.0, -2.0]), [3.0, 1.0]), "should be a single number"),
+        ((np.array([-2.0, 0.0]), 1.0), "Not NAND yet: (1, 0) gives 0"),
+        (np.array([-2.0, -2.0, 3.0]), "Pass the weights and the bias together"),
+        (("a", "b"), "could not be used"),
+    ],
+)
+def test_nand_wrong_values(answer, words):
+    verdict = evaluate("nand_perceptron", answer)
+    assert verdict.status == WRONG and words in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+def test_bad_answers_never_raise(name):
+    for answer, words in [
+        (42, "expects your function itself"),
+        (lambda *args: None, "returned None"),
+        (lambda *args: "text", "should return"),
+        (lambda *args: 1 / 0, "raised ZeroDivisionError: division by zero (line"),
+    ]:
+        verdict = evaluate(name, answer)
+        assert verdict.status == WRONG and words in verdict.message, (answer, verdict.message)
+
+
+def test_nan_results_are_named():
+    verdict = evaluate("sigmoid", lambda z: np.full_like(z, np.nan))
+    assert verdict.status == WRONG and "nan or inf" in verdict.message
+
+
+def test_learner_function_cannot_change_the_test_inputs():
+    def vandal(z):
+        z[...] = 0
+        raise NotImplementedError
+
+    evaluate("sigmoid", vandal)
+    assert evaluate("sigmoid", EXERCISES["sigmoid"].solution).status == CORRECT
+
+
+def test_check_prints_and_show_solution_prints_tested_source(capsys):
+    check("sigmoid", stub)
+    assert capsys.readouterr().out.startswith("⏳ Not attempted yet.")
+    check("no_such_exercise", stub)
+    assert "There is no exercise called 'no_such_exercise'" in capsys.readouterr().out
+    show_solution("forward_pass")
+    out = capsys.readouterr().out
+    assert "def forward(x, W1, b1, W2, b2):" in out and "return nn.sigmoid(hidden @ W2 + b2)" in out
+    with pytest.raises(KeyError):
+        evaluate("no_such_exercise", stub)

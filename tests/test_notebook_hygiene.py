@@ -1,0 +1,60 @@
+"""Stored notebooks are clean: one top-to-bottom run, no errors or stderr noise, no machine paths,
+small PNG figures, the shared set-up cell, a working Colab badge, and the same shape everywhere."""
+
+import json
+
+import pytest
+
+from utils import REPOSITORY_URL, ROOT
+from utils.notebooks import SETUP_CELL, colab_url, notebook_paths, problems
+
+NOTEBOOKS = notebook_paths()
+EXPECTED = ["01_introducing_deep_learning.ipynb", "02_getting_technical.ipynb"]
+
+
+def test_the_course_notebooks_exist():
+    names = [p.name for p in NOTEBOOKS]
+    assert names[: len(EXPECTED)] == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_clean(path):
+    assert problems(path) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_follows_the_course_shape(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert "## Read and watch" in markdown and "## Your turn" in markdown and "## Key takeaways" in markdown
+    assert code.count("check(\"") >= 3, "at least three self-checking exercises"
+    assert code.count("raise NotImplementedError") + code.count("= None  # your turn") >= 3
+    assert "### BEGIN SOLUTION" in code and "### END SOLUTION" in code
+
+
+def test_setup_cell_uses_the_one_repository_address():
+    assert f'COURSE_REPO = "{REPOSITORY_URL}"' in SETUP_CELL
+    assert colab_url(ROOT / "notebooks" / "x.ipynb").startswith("https://colab.research.google.com/github/")
+
+
+def test_problems_catches_a_dirty_notebook(tmp_path):
+    """The hygiene check itself can fail: a notebook with each kind of defect is flagged for each."""
+    dirty = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": "# no badge"},
+            {"cell_type": "code", "metadata": {}, "execution_count": 2, "source": "print('/home/alice/data')",
+             "outputs": [{"output_type": "stream", "name": "stderr", "text": "W0000 warning\n"}]},
+            {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "# NBVAL_IGNORE_OUTPUT\n1/0",
+             "outputs": [{"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": []}]},
+        ],
+        "metadata": {"widgets": {}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "09_dirty.ipynb"
+    path.write_text(json.dumps(dirty))
+    found = "\n".join(problems(path))
+    for words in ["execution counts", "widget state", "Colab badge", "set-up cell", "machine-specific path",
+                  "stderr output", "stored error ZeroDivisionError", "the reason in a comment on the next"]:
+        assert words in found, words

@@ -1,0 +1,37 @@
+"""Shared code for the course "Seven steps to deep learning".
+
+Everything a notebook needs but should not show at length lives here, one module per job:
+
+- ``utils.environment``: the set-up cell's ``setup()`` (seeds, TensorFlow quiet and deterministic,
+  profile line); ``utils.profiles``: the quick and full profiles.
+- ``utils.data``: the dataset registry, the verified download cache and the loaders.
+- ``utils.nn``: from-scratch building blocks (activations, ...) that later steps reuse;
+  ``utils.gradcheck``: numerical derivatives and relative errors, to verify them.
+- ``utils.plots`` and ``utils.widgets``: figures with the course style, and the interactive explorers.
+- ``utils.exercises``: the self-checking exercises (``check``, ``show_solution``).
+- ``utils.training``: small Keras helpers (a one-line-per-epoch logger).
+- ``utils.notebooks``: maintainer tools (execute a notebook in a fresh kernel, hygiene checks).
+
+Importing ``utils`` is cheap: it imports no NumPy or TensorFlow, so ``course.py`` and the
+set-up cell can use it before anything heavy is loaded.
+"""
+
+from pathlib import Path
+
+#: The course repository. The notebooks' set-up cells and "Open in Colab" badges use this address;
+#: ``tests/test_notebook_hygiene.py`` checks that they all agree with it.
+REPOSITORY = "dl7-course/seven-steps"
+REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
+
+#: The repository root (the folder holding ``utils/`` and ``notebooks/``).
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup(seed: int = 0):
+    """Run the notebook set-up; see :func:`utils.environment.setup`."""
+    from utils.environment import setup as _setup
+
+    return _setup(seed=seed)
+
+
+__all__ = ["REPOSITORY", "REPOSITORY_URL", "ROOT", "setup"]

@@ -1,0 +1,48 @@
+"""Numerical derivatives: the independent reference every hand-written gradient is checked against.
+
+Taught in step 2 ("Derivatives: the limit, numerically"), used for gradient checks from step 3 on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def central_difference(f, x: float, h: float = 1e-5) -> float:
+    """The derivative of a scalar function at ``x``: (f(x + h) - f(x - h)) / 2h.
+
+    Its error shrinks like h², against h for the one-sided (f(x + h) - f(x)) / h, until rounding
+    error (about machine epsilon / h) takes over; step 2 plots both.
+    """
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    """The gradient of a scalar function ``f(x)`` with respect to every entry of the array ``x``.
+
+    Each entry is nudged by ±h in place (and restored), so ``f`` may close over ``x`` itself, as a
+    loss closes over a network's weights. ``x`` should be float64. Returns an array shaped like ``x``.
+    """
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise TypeError(f"numerical_gradient needs a float64 NumPy array to nudge in place, got {type(x).__name__} {getattr(x, 'dtype', '')}.")
+    gradient = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + h
+        f_plus = f(x)
+        x[index] = original - h
+        f_minus = f(x)
+        x[index] = original
+        gradient[index] = (f_plus - f_minus) / (2 * h)
+    return gradient
+
+
+def relative_error(a, b, floor: float = 1e-12) -> float:
+    """max |a - b| / max(|a| + |b|, floor), element-wise: near 1e-7 or below means the two agree.
+
+    The floor keeps the ratio finite where both values are zero.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"relative_error needs arrays of the same shape, got {a.shape} and {b.shape}.")
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))

@@ -1,0 +1,91 @@
+"""From-scratch neural-network building blocks in NumPy, reused by later steps.
+
+Conventions (as in the notebooks): a mini-batch is a matrix with one example per row, so a layer
+maps ``(batch, inputs) -> (batch, outputs)`` as ``activation(x @ W + b)`` with ``W`` of shape
+``(inputs, outputs)`` and ``b`` of shape ``(outputs,)``.
+
+Where each piece is taught:
+
+- ``step``, ``sigmoid``, ``perceptron``, ``dense_forward``: step 1, "A neuron" and "A forward pass".
+- ``sigmoid_prime``, ``tanh_prime``, ``relu``, ``relu_prime``: step 2, "The sigmoid and its friends".
+- ``binary_cross_entropy``, ``logistic_gradient``: step 2, "Logistic regression: one sigmoid neuron".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def step(z):
+    """The perceptron's activation: 1 where ``z > 0``, else 0 (same shape as ``z``)."""
+    return (np.asarray(z) > 0).astype(float)
+
+
+def sigmoid(z):
+    """The logistic sigmoid σ(z) = 1 / (1 + e^(-z)), element-wise; any shape -> same shape.
+
+    For z below about -709, e^(-z) overflows to infinity and 1 / (1 + inf) is exactly 0.0, the
+    correct limit, so that overflow warning is silenced rather than worked around.
+    """
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def sigmoid_prime(z):
+    """The derivative of the sigmoid: σ'(z) = σ(z) (1 - σ(z)); any shape -> same shape."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh_prime(z):
+    """The derivative of tanh: 1 - tanh(z)^2."""
+    return 1.0 - np.tanh(z) ** 2
+
+
+def relu(z):
+    """The rectified linear unit max(0, z), element-wise."""
+    return np.maximum(0.0, z)
+
+
+def relu_prime(z):
+    """The derivative of ReLU: 1 for z > 0, else 0 (the value at exactly 0 is a convention)."""
+    return (np.asarray(z) > 0).astype(float)
+
+
+def perceptron(x, w, b):
+    """A perceptron: ``step(x @ w + b)``. ``x``: ``(batch, n)`` or ``(n,)``; ``w``: ``(n,)``; ``b``: scalar."""
+    return step(np.asarray(x, dtype=float) @ np.asarray(w, dtype=float) + b)
+
+
+def dense_forward(x, weights, biases, activation=sigmoid):
+    """A forward pass through dense layers: ``a = activation(a @ W + b)`` for each ``(W, b)``.
+
+    ``x``: ``(batch, n_in)``; ``weights[i]``: ``(n_i, n_{i+1})``; ``biases[i]``: ``(n_{i+1},)``.
+    Returns the last layer's activations, ``(batch, n_out)``.
+    """
+    activations = np.asarray(x, dtype=float)
+    for weight, bias in zip(weights, biases):
+        activations = activation(activations @ weight + bias)
+    return activations
+
+
+def binary_cross_entropy(predicted, target, eps: float = 1e-12):
+    """Mean of -[t log p + (1 - t) log(1 - p)] over examples; ``predicted`` and ``target`` ``(n,)``.
+
+    Probabilities are clipped to [eps, 1 - eps] so a confident mistake costs a large but finite amount.
+    """
+    p = np.clip(np.asarray(predicted, dtype=float), eps, 1 - eps)
+    t = np.asarray(target, dtype=float)
+    return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+
+
+def logistic_gradient(X, y, w, b):
+    """The gradient of the mean binary cross-entropy of one sigmoid neuron, p = σ(X @ w + b).
+
+    ``X``: ``(n, features)``; ``y``: ``(n,)`` of 0/1; ``w``: ``(features,)``; ``b``: a number.
+    Returns ``(dw, db)``: ``dw`` ``(features,)`` and ``db`` a float. Step 2 derives it: for each
+    example the derivative of its loss with respect to z = x·w + b is simply p - y, so
+    dw = X.T @ (p - y) / n and db = mean(p - y).
+    """
+    error = sigmoid(X @ w + b) - y
+    return X.T @ error / len(y), float(np.mean(error))

@@ -1,0 +1,158 @@
+"""Maintainer tools for the notebooks (not needed to study the course).
+
+    python -m utils.notebooks execute [NOTEBOOK ...]   # run in a fresh kernel (quick profile), store outputs
+    python -m utils.notebooks check [NOTEBOOK ...]     # the hygiene checks the tests run
+
+With no NOTEBOOK, every notebook in ``notebooks/`` is used. ``execute`` is how stored outputs are
+made: one clean top-to-bottom run, execution counts 1..N, no widget state or timing metadata.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+from utils import REPOSITORY, REPOSITORY_URL, ROOT
+
+NOTEBOOKS = ROOT / "notebooks"
+MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "NBVAL_RAISES_EXCEPTION")
+MAX_IMAGE_BYTES = 100_000
+MAX_NOTEBOOK_BYTES = 2_000_000
+#: Absolute paths of someone's machine: home folders, /root, /tmp, /work, Windows user folders.
+MACHINE_PATH = re.compile(r"(?<![\w.])/(?:root|home/[\w.-]+|tmp|work|Users/[\w.-]+|private/var)/|[A-Za-z]:\\\\?Users\\\\?")
+OBJECT_REPR = re.compile(r"<[^<>\n]+ at 0x[0-9a-fA-F]+>")
+
+#: The first code cell of every notebook, word for word.
+SETUP_CELL = f'''# Set-up, the same first cell in every notebook: find the course code (in Colab, download it
+# first), then seed everything and print the profile. DL7_PROFILE=full selects the full runs.
+import os, pathlib, subprocess, sys
+
+COURSE_REPO = "{REPOSITORY_URL}"
+if "google.colab" in sys.modules and not pathlib.Path("seven-steps").is_dir():
+    subprocess.run(["git", "clone", "--quiet", "--depth=1", os.environ.get("DL7_REPO_URL", COURSE_REPO), "seven-steps"], check=True)
+here = pathlib.Path.cwd()
+places = [pathlib.Path(os.environ.get("DL7_ROOT", here)), here, *here.parents, here / "seven-steps"]
+root = next((p for p in places if (p / "utils" / "environment.py").is_file()), None)
+if root is None:
+    raise FileNotFoundError("Course code not found: open this notebook from the course folder, or set DL7_ROOT to it.")
+if str(root) not in sys.path:
+    sys.path.insert(0, str(root))
+
+import utils
+course = utils.setup(seed=0)'''
+
+
+def colab_url(notebook: Path) -> str:
+    """The "Open in Colab" address of a notebook of this repository."""
+    return f"https://colab.research.google.com/github/{REPOSITORY}/blob/main/notebooks/{notebook.name}"
+
+
+def notebook_paths(names: list[str] | None = None) -> list[Path]:
+    return [Path(n).resolve() for n in names] if names else sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else (value or "")
+
+
+def problems(path: Path) -> list[str]:
+    """Everything wrong with a stored notebook, as readable lines (empty when it is clean)."""
+    found = []
+    raw = path.read_bytes()
+    nb = json.loads(raw)
+    cells = nb.get("cells", [])
+    code = [c for c in cells if c["cell_type"] == "code" and _text(c["source"]).strip()]
+    counts = [c.get("execution_count") for c in code]
+    if counts != list(range(1, len(code) + 1)):
+        found.append(f"execution counts are {counts[:8]}..., not 1..{len(code)}: re-run it top to bottom in a fresh kernel")
+    if len(raw) > MAX_NOTEBOOK_BYTES:
+        found.append(f"the file is {len(raw) / 1e6:.1f} MB (limit {MAX_NOTEBOOK_BYTES / 1e6:.0f} MB)")
+    if "widgets" in nb.get("metadata", {}):
+        found.append("widget state is stored in the notebook metadata")
+    if not cells or colab_url(path) not in _text(cells[0]["source"]):
+        found.append(f"the first cell lacks the Colab badge linking to {colab_url(path)}")
+    if not code or _text(code[0]["source"]).strip() != SETUP_CELL:
+        found.append("the first code cell is not the course set-up cell (utils.notebooks.SETUP_CELL)")
+    for number, cell in enumerate(cells):
+        where = f"cell {number}"
+        source = _text(cell["source"])
+        if MACHINE_PATH.search(source):
+            found.append(f"{where}: machine-specific path in the source: {MACHINE_PATH.search(source).group(0)}")
+        lines = source.splitlines()
+        for marker in MARKERS:
+            for i, line in enumerate(lines):
+                if marker in line:
+                    # nbval reads the marker only as a comment of its own; the reason goes on the next line.
+                    reason = lines[i + 1].strip() if i + 1 < len(lines) else ""
+                    if line.strip() != f"# {marker}" or not reason.startswith("#") or len(reason) < 12:
+                        found.append(f"{where}: write '# {marker}' alone on a line, and the reason in a comment on the next")
+        for output in cell.get("outputs", []):
+            kind = output["output_type"]
+            if kind == "error":
+                found.append(f"{where}: stored error {output.get('ename')}: {output.get('evalue', '')[:80]}")
+            if kind == "stream" and output.get("name") == "stderr" and "NBVAL_IGNORE_OUTPUT" not in source:
+                found.append(f"{where}: stderr output {_text(output['text']).strip()[:80]!r}")
+            texts = [_text(output.get("text"))] + [_text(v) for k, v in output.get("data", {}).items() if k.startswith("text")]
+            for text in texts:
+                if MACHINE_PATH.search(text):
+                    found.append(f"{where}: machine-specific path in an output: {MACHINE_PATH.search(text).group(0)}")
+                if OBJECT_REPR.search(text) and "NBVAL_IGNORE_OUTPUT" not in source:
+                    found.append(f"{where}: an object's repr in an output ({OBJECT_REPR.search(text).group(0)}); end plotting cells with plt.show()")
+            for mime, value in output.get("data", {}).items():
+                if mime == "image/svg+xml":
+                    found.append(f"{where}: SVG output (it embeds a date); use PNG")
+                elif mime.startswith("image/") and len(base64.b64decode(_text(value))) > MAX_IMAGE_BYTES:
+                    found.append(f"{where}: a {mime} over {MAX_IMAGE_BYTES // 1000} KB")
+    return found
+
+
+def execute(path: Path, timeout: int = 1800) -> float:
+    """Run a notebook top to bottom in a fresh kernel in the quick profile; store its outputs. Returns seconds."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    os.environ["DL7_PROFILE"] = "quick"
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    nb.metadata.pop("widgets", None)  # widget state would only be stale JSON for a reader
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nbformat.write(nb, path)
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m utils.notebooks", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["execute", "check"])
+    parser.add_argument("notebooks", nargs="*")
+    args = parser.parse_args(argv)
+    paths = notebook_paths(args.notebooks)
+    bad = 0
+    for path in paths:
+        if args.command == "execute":
+            print(f"{path.name}: ran in {execute(path):.0f} s", flush=True)
+        found = problems(path)
+        bad += bool(found)
+        for line in found:
+            print(f"{path.name}: {line}")
+    if args.command == "check":
+        print(f"{len(paths)} notebooks checked, {bad} with problems")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Figures in the course style: small PNGs of a fixed size, so notebooks stay light and stable.
+
+``use_course_style()`` is applied by the set-up cell. The helpers here draw what several notebooks
+need: a grid of images, and the gallery of network architectures of step 1.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+#: Default figure size in inches and resolution; 6.4 x 3.2 in at 80 dpi is a 512 x 256 PNG.
+FIGSIZE = (6.4, 3.2)
+DPI = 80
+
+
+def use_course_style() -> None:
+    """Fixed figure size, resolution and fonts, PNG output, light grids."""
+    import matplotlib.pyplot as plt  # importing pyplot first lets Jupyter's inline backend set itself up
+
+    plt.rcParams.update(
+        {
+            "figure.figsize": FIGSIZE,
+            "figure.dpi": DPI,
+            "savefig.dpi": DPI,
+            "savefig.format": "png",
+            "font.size": 9,
+            "axes.titlesize": 10,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "image.cmap": "viridis",
+        }
+    )
+    try:  # Jupyter only: PNG (SVG would embed a date and change on every run)
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png")
+    except Exception:  # noqa: BLE001 - outside Jupyter there is nothing to configure
+        pass
+
+
+def show_images(images, labels=None, ncols: int = 10, title: str | None = None, cmap: str = "gray_r"):
+    """Draw images in a grid and return the figure.
+
+    ``images``: array ``(n, height, width)`` (grey) or ``(n, height, width, 3)`` (RGB, uint8 or 0-1
+    floats); ``labels``: optional sequence of n captions.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    images = np.asarray(images)
+    n = len(images)
+    nrows = max(1, -(-n // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(0.65 * ncols, 0.75 * nrows + (0.3 if title else 0)), squeeze=False,
+                             layout="constrained")
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            ax.imshow(images[i], cmap=cmap if images.ndim == 3 else None)
+            if labels is not None:
+                ax.set_title(str(labels[i]), fontsize=8, pad=2)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def _neuron_column(ax, x: float, n: int, color: str, radius: float = 0.07, height: float = 1.0):
+    from matplotlib.patches import Circle
+
+    ys = [height * (i + 1) / (n + 1) for i in range(n)]
+    for y in ys:
+        ax.add_patch(Circle((x, y), radius, facecolor=color, edgecolor="black", lw=0.6, zorder=3))
+    return ys
+
+
+def _dense_links(ax, x0: float, ys0, x1: float, ys1) -> None:
+    for y0 in ys0:
+        for y1 in ys1:
+            ax.plot([x0, x1], [y0, y1], color="0.6", lw=0.4, zorder=1)
+
+
+def _draw_layers(ax, sizes, colors) -> None:
+    xs = [0.1 + 0.8 * i / (len(sizes) - 1) for i in range(len(sizes))]
+    columns = [_neuron_column(ax, x, n, c) for x, n, c in zip(xs, sizes, colors)]
+    for i in range(len(sizes) - 1):
+        _dense_links(ax, xs[i], columns[i], xs[i + 1], columns[i + 1])
+
+
+def plot_architecture_gallery():
+    """Four schematic networks side by side: an MLP, a CNN, an RNN (unrolled) and an autoencoder."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch, Rectangle
+
+    fig, axes = plt.subplots(1, 4, figsize=(9.6, 2.6))
+    for ax in axes:
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_aspect("equal")
+        ax.axis("off")
+
+    mlp, cnn, rnn, autoencoder = axes
+    _draw_layers(mlp, [4, 5, 5, 3], ["tab:blue", "tab:orange", "tab:orange", "tab:green"])
+    mlp.set_title("MLP: dense layers")
+
+    # CNN: an image, stacks of feature maps that shrink, then a dense classifier.
+    cnn.add_patch(Rectangle((0.0, 0.32), 0.28, 0.28, facecolor="0.85", edgecolor="black", lw=0.6))
+    for x, size, maps, step in ((0.34, 0.2, 3, 0.03), (0.68, 0.1, 5, 0.02)):
+        for k in range(maps):
+            offset = step * k
+            cnn.add_patch(Rectangle((x + offset, 0.34 + offset), size, size, facecolor="tab:orange", edgecolor="black", lw=0.5))
+    _neuron_column(cnn, 0.96, 4, "tab:green", radius=0.03)
+    cnn.text(0.14, 0.2, "image", ha="center", fontsize=8)
+    cnn.text(0.6, 0.2, "feature maps", ha="center", fontsize=8)
+    cnn.set_title("CNN: convolutions")
+
+    # RNN unrolled over four time steps: the same cell passes its state to the right.
+    for t in range(4):
+        x = 0.08 + 0.24 * t
+        rnn.add_patch(Rectangle((x, 0.42), 0.14, 0.16, facecolor="tab:orange", edgecolor="black", lw=0.6))
+        rnn.annotate("", xy=(x + 0.07, 0.42), xytext=(x + 0.07, 0.22), arrowprops={"arrowstyle": "->", "lw": 0.8})
+        rnn.annotate("", xy=(x + 0.07, 0.8), xytext=(x + 0.07, 0.58), arrowprops={"arrowstyle": "->", "lw": 0.8})
+        rnn.text(x + 0.07, 0.14, f"$x_{t + 1}$", ha="center", fontsize=8)
+        rnn.text(x + 0.07, 0.84, f"$y_{t + 1}$", ha="center", fontsize=8)
+        if t < 3:
+            rnn.add_patch(FancyArrowPatch((x + 0.14, 0.5), (x + 0.24, 0.5), arrowstyle="->", mutation_scale=8, lw=0.8))
+    rnn.set_title("RNN: a loop through time")
+
+    _draw_layers(autoencoder, [6, 4, 2, 4, 6], ["tab:blue", "tab:orange", "tab:red", "tab:orange", "tab:blue"])
+    autoencoder.text(0.5, 0.05, "code", ha="center", fontsize=8, color="tab:red")
+    autoencoder.set_title("Autoencoder: squeeze, rebuild")
+    fig.tight_layout()
+    return fig

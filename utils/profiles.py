@@ -1,0 +1,85 @@
+"""The two run profiles: ``quick`` (default) and ``full``.
+
+Every size and epoch count a notebook uses comes from here, so one switch changes them all::
+
+    DL7_PROFILE=full jupyter lab        # or set it in the notebook before the set-up cell
+
+``quick`` is what the stored notebook outputs and the tests use: small real subsets that run in a
+few minutes on a 2-core laptop CPU. ``full`` uses the whole datasets and trains longer, for a
+learner with time or a GPU (for example Colab).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+#: The environment variable that selects the profile.
+PROFILE_VARIABLE = "DL7_PROFILE"
+
+
+class UnknownProfileError(ValueError):
+    """``DL7_PROFILE`` names a profile that does not exist."""
+
+    def _render_traceback_(self):  # IPython: show the message, not a traceback
+        return [f"{type(self).__name__}: {self}"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """Sizes and training lengths for one profile. Field names say which data or notebook use them."""
+
+    name: str
+    #: MNIST training images (the first N of the official 60,000, in order) and test images.
+    mnist_train: int
+    mnist_test: int
+    #: CIFAR-10: "subset" = the first 4,000 images of data_batch_1 and the first 1,000 of
+    #: test_batch (official order); "full" = all 50,000 + 10,000 from the canonical archive.
+    cifar10: str
+    #: Characters of Tiny Shakespeare (None = the whole 1,115,394).
+    shakespeare_chars: int | None
+    #: Step 1: epochs of the Keras digit classifier shown as a preview.
+    step01_epochs: int
+    #: Step 2: gradient-descent steps of the logistic-regression neuron.
+    step02_steps: int
+
+    def __str__(self) -> str:
+        return self.name
+
+
+PROFILES = {
+    "quick": Profile(
+        name="quick",
+        mnist_train=10_000,
+        mnist_test=10_000,
+        cifar10="subset",
+        shakespeare_chars=300_000,
+        step01_epochs=5,
+        step02_steps=300,
+    ),
+    "full": Profile(
+        name="full",
+        mnist_train=60_000,
+        mnist_test=10_000,
+        cifar10="full",
+        shakespeare_chars=None,
+        step01_epochs=10,
+        step02_steps=1_000,
+    ),
+}
+
+
+def active_profile() -> Profile:
+    """The profile named by ``DL7_PROFILE`` (``quick`` when unset or empty).
+
+    Raises :class:`UnknownProfileError` with the valid names for anything else.
+    """
+    name = os.environ.get(PROFILE_VARIABLE, "").strip().lower() or "quick"
+    try:
+        return PROFILES[name]
+    except KeyError:
+        valid = " or ".join(repr(n) for n in PROFILES)
+        raise UnknownProfileError(
+            f"{PROFILE_VARIABLE}={os.environ[PROFILE_VARIABLE]!r} is not a profile of this course; "
+            f"use {valid} (or leave it unset for 'quick')."
+        ) from None

@@ -1,0 +1,22 @@
+"""Small Keras helpers shared by the TensorFlow notebooks."""
+
+from __future__ import annotations
+
+import keras
+
+
+class EpochLogger(keras.callbacks.Callback):
+    """Print one short, rounded line per epoch instead of Keras' progress bars.
+
+    Use with ``model.fit(..., verbose=0, callbacks=[EpochLogger()])``; a line reads
+    ``epoch 2/5 · loss 0.312 · accuracy 0.912 · val_loss 0.330 · val_accuracy 0.905``.
+    Rounding keeps stored notebook outputs stable from run to run.
+    """
+
+    def __init__(self, digits: int = 3):
+        super().__init__()
+        self.digits = digits
+
+    def on_epoch_end(self, epoch, logs=None):
+        metrics = " · ".join(f"{name} {value:.{self.digits}f}" for name, value in (logs or {}).items() if name != "learning_rate")
+        print(f"epoch {epoch + 1}/{self.params.get('epochs', '?')} · {metrics}")

@@ -1,0 +1,151 @@
+"""Interactive explorers (core ipywidgets) and the pure plotting functions behind them.
+
+Each explorer is one plotting function with sliders. A notebook first calls the plotting function
+with teaching defaults, a static figure that GitHub and nbval can show, and then displays the
+explorer to play with. Only core ipywidgets are used, so they work in JupyterLab and Colab alike.
+
+- ``plot_neuron`` / ``neuron_explorer``: a two-input neuron and the logic gate it computes (step 1).
+- ``plot_linear_map`` / ``linear_map_explorer``: a 2 x 2 matrix bending a grid (step 2).
+- ``plot_saturation`` / ``saturation_explorer``: where a sigmoid neuron stops learning (step 2).
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from utils import nn
+
+#: The four inputs of a two-input gate, in truth-table order, and the gates a neuron can compute.
+GATE_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+GATE_NAMES = {
+    (0, 0, 0, 1): "AND", (0, 1, 1, 1): "OR", (1, 1, 1, 0): "NAND", (1, 0, 0, 0): "NOR",
+    (0, 1, 1, 0): "XOR", (1, 0, 0, 1): "XNOR", (0, 0, 0, 0): "always 0", (1, 1, 1, 1): "always 1",
+    (0, 0, 1, 1): "x1", (0, 1, 0, 1): "x2", (1, 1, 0, 0): "not x1", (1, 0, 1, 0): "not x2",
+}
+
+
+def gate_name(outputs) -> str:
+    """The name of the logic gate with these four outputs (inputs in truth-table order)."""
+    return GATE_NAMES.get(tuple(int(o) for o in outputs), "another function")
+
+
+def plot_neuron(w1: float = 1.0, w2: float = 1.0, b: float = -1.5, activation: str = "sigmoid"):
+    """A two-input neuron drawn over the plane: its output as colour, the line w1 x1 + w2 x2 + b = 0,
+    and its output at the four logic-gate inputs. Returns the figure."""
+    activate = nn.sigmoid if activation == "sigmoid" else nn.step
+    axis = np.linspace(-0.5, 1.5, 161)
+    x1, x2 = np.meshgrid(axis, axis)
+    weighted_sum = w1 * x1 + w2 * x2 + b
+    fig, ax = plt.subplots(figsize=(4.4, 3.4))
+    image = ax.pcolormesh(x1, x2, activate(weighted_sum), cmap="RdBu_r", vmin=0, vmax=1, shading="auto")
+    fig.colorbar(image, ax=ax, label="output")
+    if weighted_sum.min() < 0 < weighted_sum.max():
+        ax.contour(x1, x2, weighted_sum, levels=[0], colors="black", linewidths=1.2)
+    gate_outputs = nn.step(GATE_INPUTS @ np.array([w1, w2]) + b)
+    for (a, c), out in zip(GATE_INPUTS, activate(GATE_INPUTS @ np.array([w1, w2]) + b)):
+        ax.scatter(a, c, s=90, color="white", edgecolor="black", zorder=3)
+        ax.annotate(f"{out:.2f}", (a, c), textcoords="offset points", xytext=(8, 8), fontsize=8)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_aspect("equal")
+    ax.grid(False)
+    ax.set_title(f"w1={w1:+.1f}, w2={w2:+.1f}, b={b:+.1f}: {gate_name(gate_outputs)}")
+    fig.tight_layout()
+    return fig
+
+
+def plot_linear_map(a: float = 1.0, b: float = 0.5, c: float = 0.0, d: float = 1.0):
+    """The matrix [[a, b], [c, d]] acting on the plane: a grid, the unit square and the basis vectors,
+    before (left) and after (right). The columns of the matrix are where e1 and e2 land."""
+    matrix = np.array([[a, b], [c, d]])
+    fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.2))
+    ticks = np.arange(-2, 3)
+    line = np.linspace(-2, 2, 2)
+    square = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)  # one corner per row
+    for ax, transform, title in ((axes[0], np.eye(2), "before"), (axes[1], matrix, "after")):
+        for t in ticks:
+            for points in (np.stack([line, np.full(2, t)], 1), np.stack([np.full(2, t), line], 1)):
+                moved = points @ transform.T  # rows are points, so x -> A x becomes X @ A.T
+                ax.plot(moved[:, 0], moved[:, 1], color="0.75", lw=0.8)
+        ax.fill(*(square @ transform.T).T, color="tab:orange", alpha=0.35)
+        for column, colour, name in ((0, "tab:red", "e_1"), (1, "tab:blue", "e_2")):
+            tip = transform[:, column]
+            ax.annotate("", xy=tip, xytext=(0, 0), arrowprops={"arrowstyle": "->", "color": colour, "lw": 2})
+            ax.text(*(tip * 1.12), f"$A{name}$" if title == "after" else f"${name}$", color=colour, fontsize=9)
+        ax.set_xlim(-4, 4)
+        ax.set_ylim(-4, 4)
+        ax.set_aspect("equal")
+        ax.grid(False)
+    axes[0].set_title("before")
+    axes[1].set_title(f"after A = [[{a:g}, {b:g}], [{c:g}, {d:g}]], det {np.linalg.det(matrix):.2f}")
+    fig.tight_layout()
+    return fig
+
+
+def plot_saturation(w: float = 1.0, b: float = 0.0, threshold: float = 0.01):
+    """A one-input sigmoid neuron σ(w x + b) for x in [-4, 4], with its slope σ'(w x + b); the inputs
+    where the slope is below ``threshold`` (saturated: learning barely moves) are shaded."""
+    x = np.linspace(-4, 4, 401)
+    z = w * x + b
+    slope = nn.sigmoid_prime(z)
+    saturated = slope < threshold
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 3.6), sharex=True)
+    top.plot(x, nn.sigmoid(z), color="tab:blue")
+    top.set_ylabel("σ(w x + b)")
+    top.set_ylim(-0.05, 1.05)
+    bottom.plot(x, slope, color="tab:red")
+    bottom.set_ylabel("σ'(w x + b)")
+    bottom.set_ylim(0, 0.27)
+    bottom.set_xlabel("input x")
+    for ax in (top, bottom):
+        ax.fill_between(x, 0, 1, where=saturated, transform=ax.get_xaxis_transform(), color="0.85", zorder=0)
+    top.set_title(f"w={w:+.1f}, b={b:+.1f}: saturated (slope < {threshold:g}) on {saturated.mean():.0%} of the inputs")
+    fig.tight_layout()
+    return fig
+
+
+def _explorer(plot, **controls):
+    """An ``ipywidgets.interactive`` that redraws ``plot`` whenever a control is released."""
+    import ipywidgets as widgets
+
+    def draw(**values):
+        plot(**values)
+        plt.show()
+
+    return widgets.interactive(draw, **controls)
+
+
+def _slider(value: float, low: float, high: float, step: float, name: str):
+    import ipywidgets as widgets
+
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=name, continuous_update=False)
+
+
+def neuron_explorer():
+    """Sliders for the weights and bias of ``plot_neuron``, and a choice of activation."""
+    import ipywidgets as widgets
+
+    return _explorer(
+        plot_neuron,
+        w1=_slider(1.0, -10, 10, 0.5, "w1"),
+        w2=_slider(1.0, -10, 10, 0.5, "w2"),
+        b=_slider(-1.5, -15, 15, 0.5, "b"),
+        activation=widgets.Dropdown(options=["sigmoid", "step"], value="sigmoid", description="activation"),
+    )
+
+
+def linear_map_explorer():
+    """Sliders for the four entries of the matrix in ``plot_linear_map``."""
+    return _explorer(
+        plot_linear_map,
+        a=_slider(1.0, -2, 2, 0.1, "a"),
+        b=_slider(0.5, -2, 2, 0.1, "b"),
+        c=_slider(0.0, -2, 2, 0.1, "c"),
+        d=_slider(1.0, -2, 2, 0.1, "d"),
+    )
+
+
+def saturation_explorer():
+    """Sliders for the weight and bias of ``plot_saturation``."""
+    return _explorer(plot_saturation, w=_slider(1.0, -10, 10, 0.5, "w"), b=_slider(0.0, -10, 10, 0.5, "b"))
