@@ -6,6 +6,7 @@
                                           unit tests and the notebooks under nbval
     python course.py data fetch all       download and verify the datasets ahead of time
     python course.py data verify          check the cached datasets against their checksums
+    python course.py benchmark backprop   measure step 3's per-example loop against the vectorized network
     python course.py execute [NOTEBOOK]   (maintainers) re-run notebooks in a fresh kernel, store outputs
 
 The first run creates a virtual environment in .venv/ inside this folder and installs
@@ -90,6 +91,8 @@ def main(argv: list[str]) -> int:
         return run(["-m", "pytest", "-n", "auto", "--maxprocesses", "4", "--dist", "loadfile", *rest], env=env)
     if command == "data":
         return run(["-m", "utils.data", *rest])
+    if command == "benchmark":
+        return run(["-m", "utils.benchmark", *rest])
     if command == "execute":
         return run(["-m", "utils.notebooks", "execute", *rest])
     print(f"Unknown command {command!r}.\n{__doc__}")

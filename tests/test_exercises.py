@@ -42,6 +42,20 @@ def test_each_typical_mistake_is_named(name):
         assert verdict.status == WRONG and mistake.message in verdict.message, verdict.message
 
 
+def climbing(gradient, start, learning_rate, steps):
+    path = [np.array(start, dtype=float)]
+    for _ in range(steps):
+        path.append(path[-1] + learning_rate * gradient(path[-1]))
+    return np.array(path)
+
+
+def last_point_only(gradient, start, learning_rate, steps):
+    point = np.array(start, dtype=float)
+    for _ in range(steps):
+        point = point - learning_rate * gradient(point)
+    return point
+
+
 # Wrong answers written the way a learner would write them, with the words the checker should use.
 LEARNER_MISTAKES = {
     "sigmoid": [
@@ -70,6 +84,19 @@ LEARNER_MISTAKES = {
         (lambda X, y, w, b: (X.T @ (y - 1 / (1 + np.exp(-(X @ w + b)))) / len(y), np.mean(y - 1 / (1 + np.exp(-(X @ w + b))))), "wrong sign"),
         (lambda X, y, w, b: (X.T @ (1 / (1 + np.exp(-(X @ w + b))) - y), np.sum(1 / (1 + np.exp(-(X @ w + b))) - y)), "n times too large"),
         (lambda X, y, w, b: (X @ w, 0.0), "should have shape"),
+    ],
+    "gradient_descent": [
+        (climbing, "You are climbing"),
+        (last_point_only, "Return the whole path"),
+    ],
+    "output_error": [
+        (lambda a, y: a - y, "output error of the cross-entropy cost"),
+        (lambda a, y: (y - a) * a * (1 - a), "sign is flipped"),
+    ],
+    "backward_step": [
+        (lambda d, W, a: (a.T @ d, d.sum(axis=0), (d @ W.T) * a * (1 - a)), "batch-size times too large"),
+        (lambda d, W, a: (d.T @ a / len(d), d.mean(axis=0), (d @ W.T) * a * (1 - a)), "should have shape"),
+        (lambda d, W, a: (a.T @ d / len(d), d.mean(axis=0), (d @ W) * a * (1 - a)), "raised ValueError"),
     ],
 }
 

@@ -32,5 +32,6 @@ def test_numerical_gradient_needs_float64_array():
 def test_relative_error():
     assert gradcheck.relative_error([1.0, 0.0], [1.0, 0.0]) == 0.0
     assert gradcheck.relative_error([1.0], [1.1]) == pytest.approx(0.1 / 2.1)
+    assert gradcheck.relative_error([3.0, 0.0], [0.0, 4.0]) == pytest.approx(5 / 7)
     with pytest.raises(ValueError, match="same shape"):
         gradcheck.relative_error(np.ones(3), np.ones(4))

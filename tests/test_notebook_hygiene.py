@@ -9,7 +9,7 @@ from utils import REPOSITORY_URL, ROOT
 from utils.notebooks import SETUP_CELL, colab_url, notebook_paths, problems
 
 NOTEBOOKS = notebook_paths()
-EXPECTED = ["01_introducing_deep_learning.ipynb", "02_getting_technical.ipynb"]
+EXPECTED = ["01_introducing_deep_learning.ipynb", "02_getting_technical.ipynb", "03_backprop_and_gradient_descent.ipynb"]
 
 
 def test_the_course_notebooks_exist():

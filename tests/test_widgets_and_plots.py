@@ -11,24 +11,30 @@ EXPLORERS = {
     "neuron": widgets.neuron_explorer,
     "linear_map": widgets.linear_map_explorer,
     "saturation": widgets.saturation_explorer,
+    "gradient_descent": widgets.gradient_descent_explorer,
 }
+SLIDERS = (ipywidgets.FloatSlider, ipywidgets.FloatLogSlider, ipywidgets.IntSlider)
 
 
 @pytest.mark.parametrize("name", EXPLORERS)
 def test_every_control_at_its_extremes_redraws(name):
     explorer = EXPLORERS[name]()
-    controls = [c for c in explorer.children if isinstance(c, (ipywidgets.FloatSlider, ipywidgets.Dropdown))]
+    controls = [c for c in explorer.children if isinstance(c, (*SLIDERS, ipywidgets.Dropdown))]
     assert controls, "an explorer without controls"
     for control in controls:
-        values = [control.min, control.max] if isinstance(control, ipywidgets.FloatSlider) else list(control.options)
+        if isinstance(control, ipywidgets.FloatLogSlider):  # its min and max are exponents
+            values = [control.base**control.min, control.base**control.max]
+        elif isinstance(control, SLIDERS):
+            values = [control.min, control.max]
+        else:  # every option, ending back at the first (choosing the current one would not redraw)
+            values = list(control.options)[1:] + [control.options[0]]
         for value in values:
             plt.close("all")
             control.value = value
+            assert plt.get_fignums(), f"no figure after setting {control.description} to {value}"
             title = " ".join(ax.get_title() for ax in plt.gcf().axes)
-            if isinstance(control, ipywidgets.FloatSlider):
-                assert f"{control.description}={value:+.1f}" in title or f"{value:g}" in title, (control.description, value, title)
-            else:
-                assert plt.get_fignums(), f"no figure after choosing {value}"
+            if isinstance(control, SLIDERS):
+                assert f"{control.description}={value:+.1f}" in title or f"{control.value:g}" in title, (control.description, value, title)
     plt.close("all")
 
 
@@ -49,6 +55,22 @@ def test_saturation_fraction():
     fig = widgets.plot_saturation(w=0.0, b=0.0)
     assert "on 0% of the inputs" in fig.axes[0].get_title()
     plt.close(fig)
+
+
+def test_gradient_descent_figure_says_when_it_diverges():
+    assert widgets.plot_gradient_descent(0.05).axes[0].get_title().startswith("η = 0.05, 25 steps: f = ")
+    assert widgets.plot_gradient_descent(0.15, steps=40).axes[0].get_title() == "η = 0.15, 40 steps: diverges"
+    plt.close("all")
+
+
+def test_descent_1d_and_computational_graph_figures():
+    fig = plots.plot_descent_1d(lambda x: x**2, lambda x: 2 * x, 2.0, [0.1, 0.5, 1.1])
+    assert [ax.get_title() for ax in fig.axes] == ["η = 0.1", "η = 0.5", "η = 1.1"]
+    names = ["x", "w", "b", "product", "z", "a", "C"]
+    fig = plots.plot_computational_graph({**{n: 0.5 for n in names}, "y": 0.0}, {n: 0.25 for n in names})
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts.count("∂C=0.250") == len(names) and "σ" in texts
+    plt.close("all")
 
 
 def test_show_images_grid():

@@ -38,11 +38,13 @@ def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
 
 
 def relative_error(a, b, floor: float = 1e-12) -> float:
-    """max |a - b| / max(|a| + |b|, floor), element-wise: near 1e-7 or below means the two agree.
+    """‖a - b‖ / (‖a‖ + ‖b‖), with Euclidean norms over all entries: 1e-7 or below means the two agree.
 
-    The floor keeps the ratio finite where both values are zero.
+    Comparing whole vectors (as in Andrew Ng's gradient-checking recipe) rather than entry by entry
+    keeps the many near-zero entries of a gradient, where central differences are only accurate to
+    about 1e-11 in absolute terms, from swamping the ratio. The floor keeps it finite when both are zero.
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape:
         raise ValueError(f"relative_error needs arrays of the same shape, got {a.shape} and {b.shape}.")
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), floor))

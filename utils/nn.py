@@ -9,6 +9,7 @@ Where each piece is taught:
 - ``step``, ``sigmoid``, ``perceptron``, ``dense_forward``: step 1, "A neuron" and "A forward pass".
 - ``sigmoid_prime``, ``tanh_prime``, ``relu``, ``relu_prime``: step 2, "The sigmoid and its friends".
 - ``binary_cross_entropy``, ``logistic_gradient``: step 2, "Logistic regression: one sigmoid neuron".
+- ``gradient_descent``: step 3, "Gradient descent you can see" (the network itself is ``utils.network``).
 """
 
 from __future__ import annotations
@@ -89,3 +90,17 @@ def logistic_gradient(X, y, w, b):
     """
     error = sigmoid(X @ w + b) - y
     return X.T @ error / len(y), float(np.mean(error))
+
+
+def gradient_descent(gradient, start, learning_rate: float, steps: int) -> np.ndarray:
+    """Plain gradient descent: p <- p - learning_rate * gradient(p), ``steps`` times from ``start``.
+
+    ``gradient``: a function ``(d,) -> (d,)``; ``start``: ``(d,)``. Returns the path, ``(steps + 1, d)``,
+    starting point first. Taught in step 3, "Gradient descent you can see".
+    """
+    point = np.array(start, dtype=float)
+    path = [point.copy()]
+    for _ in range(steps):
+        point = point - learning_rate * np.asarray(gradient(point), dtype=float)
+        path.append(point.copy())
+    return np.array(path)

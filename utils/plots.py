@@ -131,3 +131,56 @@ def plot_architecture_gallery():
     autoencoder.set_title("Autoencoder: squeeze, rebuild")
     fig.tight_layout()
     return fig
+
+
+def plot_descent_1d(function, derivative, start: float, learning_rates, steps: int = 12, xlim=(-2.5, 3.5)):
+    """Gradient descent on a 1-D function, one panel per learning rate: the curve and the steps taken."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from utils.nn import gradient_descent
+
+    xs = np.linspace(*xlim, 300)
+    fig, axes = plt.subplots(1, len(learning_rates), figsize=(2.4 * len(learning_rates), 2.6), sharey=True)
+    for ax, rate in zip(np.atleast_1d(axes), learning_rates):
+        path = gradient_descent(lambda p: np.array([derivative(p[0])]), [start], rate, steps)[:, 0]
+        visible = path[(path >= xlim[0]) & (path <= xlim[1])]
+        ax.plot(xs, function(xs), color="0.5")
+        ax.plot(visible, function(visible), "o-", color="tab:red", ms=3, lw=1)
+        ax.set(xlim=xlim, title=f"η = {rate:g}", xlabel="x")
+    np.atleast_1d(axes)[0].set_ylabel("f(x)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_computational_graph(values: dict, gradients: dict):
+    """The graph of one sigmoid neuron with a squared-error cost, C = ½(σ(w·x + b) - y)².
+
+    ``values``: forward values by node name (x, w, b, y, product, z, a, C); ``gradients``: ∂C/∂(name)
+    for the same names (except y). Forward values are written in black, gradients in red.
+    """
+    import matplotlib.pyplot as plt
+
+    position = {"x": (0.0, 1.0), "w": (0.0, 0.0), "product": (1.4, 0.5), "b": (1.4, -0.6), "z": (2.8, 0.5),
+                "a": (4.2, 0.5), "y": (4.2, -0.6), "C": (5.6, 0.5)}
+    label = {"product": "×", "z": "+", "a": "σ", "C": "½(a-y)²"}
+    edges = [("x", "product"), ("w", "product"), ("product", "z"), ("b", "z"), ("z", "a"), ("a", "C"), ("y", "C")]
+    fig, ax = plt.subplots(figsize=(7.2, 2.6))
+    for start, end in edges:
+        (x0, y0), (x1, y1) = position[start], position[end]
+        ax.annotate("", xy=(x1 - 0.28, y1 + (y0 - y1) * 0.2), xytext=(x0 + 0.28, y0), arrowprops={"arrowstyle": "->", "color": "0.4"})
+    for name, (x, y) in position.items():
+        operation = name in label
+        ax.add_patch(plt.Circle((x, y), 0.27, facecolor="tab:orange" if operation else "tab:blue", alpha=0.25, edgecolor="black"))
+        ax.text(x, y, label.get(name, name), ha="center", va="center", fontsize=9 if operation else 11)
+        text = f"{values[name]:.3f}" if name in values else ""
+        ax.text(x, y + 0.36, text, ha="center", fontsize=8)
+        if name in gradients:
+            ax.text(x, y - 0.42, f"∂C={gradients[name]:.3f}", ha="center", fontsize=8, color="tab:red")
+    ax.set_xlim(-0.5, 6.3)
+    ax.set_ylim(-1.2, 1.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("forward values (black), gradients ∂C/∂node flowing back (red)")
+    fig.tight_layout()
+    return fig

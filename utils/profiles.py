@@ -42,6 +42,12 @@ class Profile:
     step01_epochs: int
     #: Step 2: gradient-descent steps of the logistic-regression neuron.
     step02_steps: int
+    #: Step 3: MNIST training images (the first N of Nielsen's 50,000; the last 10,000 of the
+    #: official training set are the validation set) and epochs of the 784-30-10 network.
+    step03_train: int
+    step03_epochs: int
+    #: Step 3: epochs of the overfitting experiment (1,000 training images).
+    step03_overfit_epochs: int
 
     def __str__(self) -> str:
         return self.name
@@ -56,6 +62,9 @@ PROFILES = {
         shakespeare_chars=300_000,
         step01_epochs=5,
         step02_steps=300,
+        step03_train=20_000,
+        step03_epochs=5,
+        step03_overfit_epochs=60,
     ),
     "full": Profile(
         name="full",
@@ -65,6 +74,9 @@ PROFILES = {
         shakespeare_chars=None,
         step01_epochs=10,
         step02_steps=1_000,
+        step03_train=50_000,
+        step03_epochs=30,
+        step03_overfit_epochs=400,
     ),
 }
 

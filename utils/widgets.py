@@ -7,6 +7,7 @@ explorer to play with. Only core ipywidgets are used, so they work in JupyterLab
 - ``plot_neuron`` / ``neuron_explorer``: a two-input neuron and the logic gate it computes (step 1).
 - ``plot_linear_map`` / ``linear_map_explorer``: a 2 x 2 matrix bending a grid (step 2).
 - ``plot_saturation`` / ``saturation_explorer``: where a sigmoid neuron stops learning (step 2).
+- ``plot_gradient_descent`` / ``gradient_descent_explorer``: the learning rate on a 2-D bowl (step 3).
 """
 
 from __future__ import annotations
@@ -103,6 +104,43 @@ def plot_saturation(w: float = 1.0, b: float = 0.0, threshold: float = 0.01):
     top.set_title(f"w={w:+.1f}, b={b:+.1f}: saturated (slope < {threshold:g}) on {saturated.mean():.0%} of the inputs")
     fig.tight_layout()
     return fig
+
+
+def bowl(point):
+    """The elongated bowl f(x, y) = x² + 10 y² of step 3: (2,) -> a number."""
+    return point[0] ** 2 + 10 * point[1] ** 2
+
+
+def bowl_gradient(point):
+    """∇f = (2x, 20y): (2,) -> (2,). Gradient descent on it is stable only for η < 2/20 = 0.1."""
+    return np.array([2 * point[0], 20 * point[1]])
+
+
+def plot_gradient_descent(learning_rate: float = 0.05, steps: int = 25, ax=None):
+    """Gradient descent on ``bowl`` from (-4, 1.5): the contours and the path taken. Returns the figure."""
+    path = nn.gradient_descent(bowl_gradient, (-4.0, 1.5), learning_rate, steps)
+    fig, ax = (plt.subplots(figsize=(3.8, 2.8)) if ax is None else (ax.figure, ax))
+    xs, ys = np.meshgrid(np.linspace(-5, 5, 121), np.linspace(-3, 3, 121))
+    ax.contour(xs, ys, xs**2 + 10 * ys**2, levels=np.geomspace(0.05, 120, 10), cmap="viridis", linewidths=0.8)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", ms=2.5, lw=1)
+    final = bowl(path[-1])
+    outcome = f"f = {final:.2g}" if np.isfinite(final) and final < 1e3 else "diverges"
+    ax.set(xlim=(-5, 5), ylim=(-3, 3), title=f"η = {learning_rate:g}, {steps} steps: {outcome}")
+    ax.grid(False)
+    return fig
+
+
+def gradient_descent_explorer():
+    """A logarithmic slider for the learning rate of ``plot_gradient_descent``, and one for the steps."""
+    import ipywidgets as widgets
+
+    return _explorer(
+        plot_gradient_descent,
+        learning_rate=widgets.FloatLogSlider(value=0.05, base=10, min=-3, max=-0.7, step=0.05, description="η",
+                                             continuous_update=False, readout_format=".3f"),
+        steps=widgets.IntSlider(value=25, min=1, max=60, description="steps", continuous_update=False),
+    )
 
 
 def _explorer(plot, **controls):

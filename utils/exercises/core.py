@@ -94,6 +94,19 @@ def _finite(value) -> bool:
     return bool(np.all(np.isfinite(value)))
 
 
+def _difference(got, expected) -> str:
+    """Where two results (arrays, or tuples of arrays, of equal shapes) first differ, in words."""
+    if isinstance(expected, tuple):
+        for position, (g, e) in enumerate(zip(got, expected)):
+            if g.shape != e.shape or not np.allclose(g, e, rtol=1e-6, atol=1e-9):
+                return f"item {position} of your tuple is off: {_difference(g, e)}"
+        return "the results differ"
+    if expected.size <= 6:
+        return f"you return {describe(got)}, expected {describe(expected)}"
+    index = np.unravel_index(np.argmax(~np.isclose(got, expected, rtol=1e-6, atol=1e-9)), expected.shape)
+    return f"the first difference is at index {tuple(int(i) for i in index)}: yours {got[index]:.6g}, expected {expected[index]:.6g}"
+
+
 class Exercise:
     """Base class: a name, a title, a hint and a reference solution; subclasses judge answers."""
 
@@ -145,7 +158,8 @@ class FunctionExercise(Exercise):
                     # A ValueError from NumPy is nearly always a shape mismatch, so give the shape hint.
                     hint = self.shape_hint if isinstance(exc, ValueError) else None
                     return self.wrong(f"Your function raised {type(exc).__name__}: {exc}{_line_in_answer(exc, answer)}\nwhen called with {inputs}.", hint)
-                expected = self.solution(*self._copy(args))
+                reference = self.solution(*self._copy(args))
+                expected = _as_numbers(reference, reference)
                 if value is None:
                     return self.wrong("Your function returned None. Did you forget the `return` statement?")
                 got = _as_numbers(value, expected)
@@ -153,20 +167,26 @@ class FunctionExercise(Exercise):
                     kind = f"a tuple of {len(expected)} values" if isinstance(expected, tuple) else "a number or a NumPy array"
                     return self.wrong(f"Your function should return {kind}, but returned {type(value).__name__} {describe(value)}.")
                 if _shapes(got) != _shapes(expected):
-                    return self.wrong(
-                        f"For input {inputs} the result should have shape {_shapes(expected)}, but yours has shape {_shapes(got)}.",
-                        self.shape_hint,
-                    )
+                    known = self._known_mistake(args, got, expected)
+                    message = f"For input {inputs} the result should have shape {_shapes(expected)}, but yours has shape {_shapes(got)}."
+                    return self.wrong(message + (f"\n{known}" if known else ""), self.shape_hint)
                 if not _finite(got) and _finite(expected):
                     return self.wrong(f"For input {inputs} your result contains nan or inf: {describe(value)}.")
                 if _close(got, expected, self.rtol, self.atol):
                     continue
-                for mistake in self.mistakes:
-                    typical = _as_numbers(mistake.compute(*self._copy(args)), expected)
-                    if typical is not None and _shapes(typical) == _shapes(got) and _close(got, typical, self.rtol, self.atol):
-                        return self.wrong(f"For input {inputs} you return {describe(value)}, expected {describe(expected)}.\n{mistake.message}")
-                return self.wrong(f"For input {inputs} you return {describe(value)}, expected {describe(expected)}.")
+                difference = f"For input {inputs} {_difference(got, expected)}."
+                known = self._known_mistake(args, got, expected)
+                return self.wrong(difference + (f"\n{known}" if known else ""))
         return Verdict(CORRECT, f"{self.title}: your function agrees with the reference on {len(self.cases)} test inputs.")
+
+    def _known_mistake(self, args, got, expected) -> str | None:
+        """The message of the typical mistake that computes exactly what the learner returned, if any."""
+        for mistake in self.mistakes:
+            with np.errstate(all="ignore"):
+                typical = _as_numbers(mistake.compute(*self._copy(args)), expected)
+            if typical is not None and _shapes(typical) == _shapes(got) and _close(got, typical, self.rtol, self.atol):
+                return mistake.message
+        return None
 
 
 class ValueExercise(Exercise):

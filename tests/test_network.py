@@ -1,0 +1,146 @@
+"""The from-scratch network: every gradient against central differences, Matt Mazur's published
+worked example number for number, and the per-example baseline against the vectorized code."""
+
+import copy
+
+import numpy as np
+import pytest
+
+from utils.gradcheck import numerical_gradient, relative_error
+from utils.network import CrossEntropyCost, Network, QuadraticCost, one_hot, train_epoch_per_example
+from utils.nn import sigmoid
+
+
+def random_problem(sizes, batch, cost, seed):
+    network = Network(sizes, cost=cost, seed=seed)
+    rng = np.random.default_rng(seed + 100)
+    X = rng.normal(size=(batch, sizes[0]))
+    Y = one_hot(rng.integers(0, sizes[-1], size=batch), sizes[-1])
+    return network, X, Y
+
+
+@pytest.mark.parametrize("cost", [QuadraticCost, CrossEntropyCost])
+@pytest.mark.parametrize("sizes, batch, seed", [([3, 2], 1, 0), ([4, 5, 3], 6, 1), ([6, 5, 4, 3], 8, 2), ([2, 7, 7, 7, 2], 3, 3)])
+def test_backpropagation_matches_central_differences(cost, sizes, batch, seed):
+    network, X, Y = random_problem(sizes, batch, cost, seed)
+    weight_grads, bias_grads = network.gradients(X, Y)
+    for analytic, parameter in zip(weight_grads + bias_grads, network.weights + network.biases):
+        numerical = numerical_gradient(lambda _: network.total_cost(X, Y), parameter)
+        assert analytic.shape == parameter.shape
+        assert relative_error(analytic, numerical) < 1e-7
+
+
+def test_l2_term_gradient_matches_the_weight_decay():
+    network, X, Y = random_problem([4, 3, 2], 5, CrossEntropyCost, 7)
+    l2, n_train = 0.3, 50
+    weight_grads, _ = network.gradients(X, Y)
+    for W, dW in zip(network.weights, weight_grads):
+        numerical = numerical_gradient(lambda _: network.total_cost(X, Y, l2=l2, n_train=n_train), W)
+        assert relative_error(dW + l2 / n_train * W, numerical) < 1e-7
+
+
+@pytest.mark.parametrize("cost", [QuadraticCost, CrossEntropyCost])
+def test_output_errors(cost):
+    z = np.array([[-1.0, 0.5, 2.0]])
+    a, y = sigmoid(z), np.array([[0.0, 1.0, 0.0]])
+    # delta is ∂C_x/∂z for one example: check it against differences of the cost in z.
+    numerical = numerical_gradient(lambda zz: cost.value(sigmoid(zz), y), z.copy())
+    assert relative_error(cost.delta(a, y), numerical) < 1e-7
+
+
+def test_forward_shapes_and_prediction():
+    network = Network([5, 4, 3], seed=0)
+    zs, activations = network.forward(np.ones((7, 5)))
+    assert [z.shape for z in zs] == [(7, 4), (7, 3)] and [a.shape for a in activations] == [(7, 5), (7, 4), (7, 3)]
+    assert np.array_equal(network.predict(np.ones((7, 5))), activations[-1])
+    scaled, standard = Network([400, 10], init="scaled", seed=1), Network([400, 10], init="standard", seed=1)
+    assert 0.03 < scaled.weights[0].std() < 0.07 and 0.9 < standard.weights[0].std() < 1.1
+
+
+def test_vectorized_epoch_equals_the_per_example_loop():
+    network, X, Y = random_problem([6, 5, 3], 53, QuadraticCost, 4)
+    twin = copy.deepcopy(network)
+    network.train_epoch(X, Y, batch_size=10, learning_rate=0.7, rng=np.random.default_rng(9))
+    train_epoch_per_example(twin, X, Y, batch_size=10, learning_rate=0.7, rng=np.random.default_rng(9))
+    for ours, theirs in zip(network.weights + network.biases, twin.weights + twin.biases):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
+
+
+def test_training_lowers_the_cost_and_l2_shrinks_weights():
+    network, X, _ = random_problem([6, 8, 3], 60, CrossEntropyCost, 5)
+    Y = one_hot(X[:, :3].argmax(axis=1), 3)  # a learnable rule: which of the first three inputs is largest
+    regularised = copy.deepcopy(network)
+    before = network.total_cost(X, Y)
+    for _ in range(30):
+        network.train_epoch(X, Y, 10, 0.5, np.random.default_rng(0))
+        regularised.train_epoch(X, Y, 10, 0.5, np.random.default_rng(0), l2=5.0)
+    assert network.total_cost(X, Y) < 0.5 * before
+    assert np.sum(regularised.weights[0] ** 2) < np.sum(network.weights[0] ** 2)
+
+
+def test_bad_shapes_give_clear_errors():
+    network = Network([4, 3, 2])
+    with pytest.raises(ValueError, match=r"inputs must have shape \(batch, 4\), one example per row; got \(4,\)"):
+        network.predict(np.ones(4))
+    with pytest.raises(ValueError, match=r"targets must have shape \(3, 2\) \(one-hot rows\); got \(3,\)"):
+        network.gradients(np.ones((3, 4)), np.array([0, 1, 1]))
+    with pytest.raises(ValueError, match="sizes must list at least two positive layer widths"):
+        Network([784])
+    with pytest.raises(ValueError, match="init must be 'scaled' or 'standard'"):
+        Network([2, 2], init="xavier")
+    with pytest.raises(ValueError, match="one_hot needs a 1-D array of integer labels in 0..9"):
+        one_hot(np.array([[1, 2]]))
+    assert one_hot([2, 0], 3).tolist() == [[0, 0, 1], [1, 0, 0]]
+
+
+# Matt Mazur, "A Step by Step Backpropagation Example" (2015), https://mattmazur.com/2015/03/17/a-step-by-step-backpropagation-example/
+# The numbers below are the ones printed in the post; the network computes them independently.
+MAZUR = {
+    "out_h1": 0.593269992, "out_h2": 0.596884378, "net_o1": 1.105905967, "out_o1": 0.75136507, "out_o2": 0.772928465,
+    "E_total": 0.298371109, "dE_dw5": 0.082167041, "dE_dw1": 0.000438568,
+    "w5": 0.35891648, "w6": 0.408666186, "w7": 0.511301270, "w8": 0.561370121,
+    "w1": 0.149780716, "w2": 0.19956143, "w3": 0.24975114, "w4": 0.29950229,
+    "E_after_1": 0.291027924, "E_after_10000": 0.0000351085, "out_o1_after_10000": 0.015912196, "out_o2_after_10000": 0.984065734,
+}
+
+
+def mazur_network():
+    """Mazur's 2-2-2 network in this course's layout: W[i, j] connects input i to neuron j."""
+    network = Network([2, 2, 2], cost=QuadraticCost)
+    network.weights = [np.array([[0.15, 0.25], [0.20, 0.30]]), np.array([[0.40, 0.50], [0.45, 0.55]])]
+    network.biases = [np.array([0.35, 0.35]), np.array([0.60, 0.60])]
+    return network, np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]])
+
+
+def sgd_without_bias_updates(network, X, Y, steps):
+    """Mazur updates the weights only; his biases stay fixed."""
+    for _ in range(steps):
+        weight_grads, _ = network.gradients(X, Y)
+        for W, dW in zip(network.weights, weight_grads):
+            W -= 0.5 * dW
+
+
+def test_mazur_forward_pass_error_and_gradients():
+    network, X, Y = mazur_network()
+    zs, activations = network.forward(X)
+    assert activations[1][0] == pytest.approx([MAZUR["out_h1"], MAZUR["out_h2"]], abs=5e-10)
+    assert zs[1][0, 0] == pytest.approx(MAZUR["net_o1"], abs=5e-10)
+    assert activations[2][0] == pytest.approx([MAZUR["out_o1"], MAZUR["out_o2"]], abs=5e-9)
+    assert network.total_cost(X, Y) == pytest.approx(MAZUR["E_total"], abs=5e-10)
+    weight_grads, _ = network.gradients(X, Y)
+    assert weight_grads[1][0, 0] == pytest.approx(MAZUR["dE_dw5"], abs=5e-10)
+    assert weight_grads[0][0, 0] == pytest.approx(MAZUR["dE_dw1"], abs=5e-10)
+
+
+def test_mazur_first_update_and_ten_thousand():
+    network, X, Y = mazur_network()
+    sgd_without_bias_updates(network, X, Y, 1)
+    (w1, w3), (w2, w4) = network.weights[0]
+    (w5, w7), (w6, w8) = network.weights[1]
+    for name, value in dict(w1=w1, w2=w2, w3=w3, w4=w4, w5=w5, w6=w6, w7=w7, w8=w8).items():
+        assert value == pytest.approx(MAZUR[name], abs=5e-9), name
+    # The post rounds its intermediate values by hand, so its error after the update agrees to 6 digits.
+    assert network.total_cost(X, Y) == pytest.approx(MAZUR["E_after_1"], rel=1e-6)
+    sgd_without_bias_updates(network, X, Y, 9_999)
+    assert network.total_cost(X, Y) == pytest.approx(MAZUR["E_after_10000"], rel=5e-4)
+    assert network.predict(X)[0] == pytest.approx([MAZUR["out_o1_after_10000"], MAZUR["out_o2_after_10000"]], rel=2e-4)

@@ -1,0 +1,80 @@
+"""The course's benchmarks: the measured figures behind the claims in the notebooks and the README.
+
+    python -m utils.benchmark backprop     # step 3: the per-example loop against the vectorized network
+
+(or ``python course.py benchmark backprop``). Timings are measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import resource
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+
+def _measure(train, network, X, Y, repeats: int):
+    """Best wall time of ``repeats`` epochs, each from a copy of ``network``; then one more traced run
+    for the memory peak (tracing slows allocation-heavy code, so it is kept out of the timing)."""
+    best, trained = float("inf"), None
+    for _ in range(repeats):
+        trained = copy.deepcopy(network)
+        start = time.perf_counter()
+        train(trained, X, Y, 10, 3.0, np.random.default_rng(0))
+        best = min(best, time.perf_counter() - start)
+    traced = copy.deepcopy(network)
+    tracemalloc.start()
+    train(traced, X, Y, 10, 3.0, np.random.default_rng(0))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return best, peak, trained
+
+
+def backprop(repeats: int = 2, n_images: int = 50_000) -> dict:
+    """One epoch of the 784-30-10 sigmoid network (quadratic cost, mini-batches of 10, η = 3.0) over
+    Nielsen's 50,000 training images (or the first ``n_images``), per-example loop against vectorized mini-batches."""
+    from utils.data import load_mnist
+    from utils.network import Network, QuadraticCost, one_hot, train_epoch_per_example
+
+    (images, labels), (test_images, test_labels) = load_mnist(n_train=60_000, n_test=10_000)
+    X, Y = images[:n_images].reshape(-1, 784) / 255.0, one_hot(labels[:n_images])
+    X_test = test_images.reshape(-1, 784) / 255.0
+    start_network = Network([784, 30, 10], cost=QuadraticCost, init="scaled", seed=0)
+
+    def vectorized(network, X, Y, batch_size, learning_rate, rng):
+        network.train_epoch(X, Y, batch_size, learning_rate, rng)
+
+    results = {}
+    print(f"One epoch, 784-30-10 sigmoid network, {n_images:,} MNIST images, mini-batches of 10, η = 3.0 "
+          f"(best of {repeats}; same start, same shuffle)")
+    print(f"{'implementation':24} {'seconds':>8} {'images/s':>10} {'test accuracy':>14} {'traced peak':>12}")
+    for name, train in (("per-example loop", train_epoch_per_example), ("vectorized mini-batch", vectorized)):
+        seconds, peak, trained = _measure(train, start_network, X, Y, repeats)
+        accuracy = trained.accuracy(X_test, test_labels)
+        results[name] = {"seconds": seconds, "peak_bytes": peak, "accuracy": accuracy, "network": trained}
+        print(f"{name:24} {seconds:8.2f} {n_images / seconds:10,.0f} {accuracy:14.2%} {peak / 2**20:9.1f} MiB")
+    loop, vector = results["per-example loop"], results["vectorized mini-batch"]
+    difference = max(np.abs(a - b).max() for a, b in zip(loop["network"].weights, vector["network"].weights))
+    ratio = loop["seconds"] / vector["seconds"]
+    print(f"speed-up of the vectorized code: {ratio:.1f}x (largest weight difference after the epoch: {difference:.1e})")
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    print(f"peak memory of the whole process (max RSS): {max_rss:,.0f} MiB; the training data alone take "
+          f"{X.nbytes / 2**20:,.0f} MiB as float64")
+    return {"ratio": ratio, "difference": difference, **{k: {kk: vv for kk, vv in v.items() if kk != "network"} for k, v in results.items()}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m utils.benchmark", description="Measure the course's headline figures.")
+    parser.add_argument("name", choices=["backprop"], help="backprop: step 3's per-example loop against the vectorized network")
+    parser.add_argument("--repeats", type=int, default=2, help="timed epochs per implementation (the best counts)")
+    args = parser.parse_args(argv)
+    backprop(repeats=args.repeats)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
