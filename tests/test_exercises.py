@@ -3,8 +3,10 @@ and bad answers (wrong shapes, None, errors, not a function) get a message inste
 
 import math
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from utils.exercises import EXERCISES, check, evaluate, show_solution
 from utils.exercises.core import CORRECT, NOT_ATTEMPTED, WRONG, FunctionExercise, ValueExercise
@@ -56,6 +58,18 @@ def last_point_only(gradient, start, learning_rate, steps):
     return point
 
 
+def unwatched_slope(z):
+    z = tf.constant(z)
+    with tf.GradientTape() as tape:
+        a = tf.sigmoid(z)
+    return tape.gradient(a, z)
+
+
+def rebinding_step(variables, gradients, learning_rate):
+    for variable, gradient in zip(variables, gradients):
+        variable = variable - learning_rate * gradient  # noqa: F841
+
+
 # Wrong answers written the way a learner would write them, with the words the checker should use.
 LEARNER_MISTAKES = {
     "sigmoid": [
@@ -98,6 +112,14 @@ LEARNER_MISTAKES = {
         (lambda d, W, a: (d.T @ a / len(d), d.mean(axis=0), (d @ W.T) * a * (1 - a)), "should have shape"),
         (lambda d, W, a: (a.T @ d / len(d), d.mean(axis=0), (d @ W) * a * (1 - a)), "raised ValueError"),
     ],
+    "tape_sigmoid_slope": [
+        (unwatched_slope, "the tape did not watch z"),
+        (lambda z: tf.sigmoid(tf.constant(z)), "That is σ(z) itself"),
+    ],
+    "sgd_step": [
+        (rebinding_step, "Your variables did not change"),
+        (lambda vs, gs, lr: [v.assign_add(lr * g) for v, g in zip(vs, gs)], "You are climbing"),
+    ],
 }
 
 
@@ -130,12 +152,32 @@ def test_nand_wrong_values(answer, words):
     assert verdict.status == WRONG and words in verdict.message, verdict.message
 
 
+@pytest.mark.parametrize(
+    "build, words",
+    [
+        (lambda: keras.Sequential([keras.layers.Dense(30, activation="sigmoid"), keras.layers.Dense(10, activation="sigmoid")]),
+         "no input shape yet"),
+        (lambda: keras.Sequential([keras.Input((784,)), keras.layers.Dense(30, activation="relu"), keras.layers.Dense(10, activation="sigmoid")]),
+         "should use the sigmoid"),
+        (lambda: keras.Sequential([keras.Input((784,)), keras.layers.Dense(10, activation="sigmoid")]), "should have 30 and then 10 units"),
+        (lambda: keras.Sequential([keras.Input((28, 28)), keras.layers.Dense(30, activation="sigmoid"), keras.layers.Dense(10, activation="sigmoid")]),
+         "input shape should be (None, 784)"),
+        (lambda: "a model", "Return a Keras model"),
+        (lambda: 1 / 0, "raised ZeroDivisionError"),
+    ],
+)
+def test_keras_network_wrong_models(build, words):
+    verdict = evaluate("keras_network", build)
+    assert verdict.status == WRONG and words in verdict.message, verdict.message
+
+
 @pytest.mark.parametrize("name", FUNCTION_EXERCISES)
 def test_bad_answers_never_raise(name):
+    judged_by_side_effect = name == "sgd_step"  # its checker looks at the variables, not the return value
     for answer, words in [
         (42, "expects your function itself"),
-        (lambda *args: None, "returned None"),
-        (lambda *args: "text", "should return"),
+        (lambda *args: None, "did not change" if judged_by_side_effect else "returned None"),
+        (lambda *args: "text", "did not change" if judged_by_side_effect else "should return"),
         (lambda *args: 1 / 0, "raised ZeroDivisionError: division by zero (line"),
     ]:
         verdict = evaluate(name, answer)

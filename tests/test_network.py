@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from utils.gradcheck import numerical_gradient, relative_error
-from utils.network import CrossEntropyCost, Network, QuadraticCost, one_hot, train_epoch_per_example
+from utils.network import CrossEntropyCost, Network, QuadraticCost, mazur_example, one_hot, train_epoch_per_example
 from utils.nn import sigmoid
 
 
@@ -104,14 +104,6 @@ MAZUR = {
 }
 
 
-def mazur_network():
-    """Mazur's 2-2-2 network in this course's layout: W[i, j] connects input i to neuron j."""
-    network = Network([2, 2, 2], cost=QuadraticCost)
-    network.weights = [np.array([[0.15, 0.25], [0.20, 0.30]]), np.array([[0.40, 0.50], [0.45, 0.55]])]
-    network.biases = [np.array([0.35, 0.35]), np.array([0.60, 0.60])]
-    return network, np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]])
-
-
 def sgd_without_bias_updates(network, X, Y, steps):
     """Mazur updates the weights only; his biases stay fixed."""
     for _ in range(steps):
@@ -121,7 +113,7 @@ def sgd_without_bias_updates(network, X, Y, steps):
 
 
 def test_mazur_forward_pass_error_and_gradients():
-    network, X, Y = mazur_network()
+    network, X, Y = mazur_example()
     zs, activations = network.forward(X)
     assert activations[1][0] == pytest.approx([MAZUR["out_h1"], MAZUR["out_h2"]], abs=5e-10)
     assert zs[1][0, 0] == pytest.approx(MAZUR["net_o1"], abs=5e-10)
@@ -133,7 +125,7 @@ def test_mazur_forward_pass_error_and_gradients():
 
 
 def test_mazur_first_update_and_ten_thousand():
-    network, X, Y = mazur_network()
+    network, X, Y = mazur_example()
     sgd_without_bias_updates(network, X, Y, 1)
     (w1, w3), (w2, w4) = network.weights[0]
     (w5, w7), (w6, w8) = network.weights[1]

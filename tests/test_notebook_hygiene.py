@@ -1,15 +1,17 @@
 """Stored notebooks are clean: one top-to-bottom run, no errors or stderr noise, no machine paths,
 small PNG figures, the shared set-up cell, a working Colab badge, and the same shape everywhere."""
 
+import inspect
 import json
 
 import pytest
 
-from utils import REPOSITORY_URL, ROOT
+from utils import REPOSITORY_URL, ROOT, tf_network
 from utils.notebooks import SETUP_CELL, colab_url, notebook_paths, problems
 
 NOTEBOOKS = notebook_paths()
-EXPECTED = ["01_introducing_deep_learning.ipynb", "02_getting_technical.ipynb", "03_backprop_and_gradient_descent.ipynb"]
+EXPECTED = ["01_introducing_deep_learning.ipynb", "02_getting_technical.ipynb", "03_backprop_and_gradient_descent.ipynb",
+            "04_getting_practical.ipynb"]
 
 
 def test_the_course_notebooks_exist():
@@ -31,6 +33,22 @@ def test_notebook_follows_the_course_shape(path):
     assert code.count("check(\"") >= 3, "at least three self-checking exercises"
     assert code.count("raise NotImplementedError") + code.count("= None  # your turn") >= 3
     assert "### BEGIN SOLUTION" in code and "### END SOLUTION" in code
+
+
+# Functions that a notebook shows in full, in a cell of its own, and that utils also provides for the
+# benchmarks and later steps: the two copies must stay word for word the same.
+MIRRORED = {
+    "04_getting_practical.ipynb": [tf_network.quadratic_cost, tf_network.cross_entropy_cost, tf_network.tf_gradients,
+                                   tf_network.train_tf_loop, tf_network.to_keras, tf_network.train_keras],
+}
+
+
+@pytest.mark.parametrize("name", MIRRORED)
+def test_mirrored_code_matches_utils(name):
+    cells = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    for function in MIRRORED[name]:
+        assert inspect.getsource(function).rstrip() in code, f"{function.__name__} in {name} differs from utils"
 
 
 def test_setup_cell_uses_the_one_repository_address():

@@ -1,6 +1,7 @@
 """The course's benchmarks: the measured figures behind the claims in the notebooks and the README.
 
     python -m utils.benchmark backprop     # step 3: the per-example loop against the vectorized network
+    python -m utils.benchmark three-ways   # step 4: the same network in NumPy, a TensorFlow loop and Keras
 
 (or ``python course.py benchmark backprop``). Timings are measured here, never asserted in tests.
 """
@@ -67,12 +68,39 @@ def backprop(repeats: int = 2, n_images: int = 50_000) -> dict:
     return {"ratio": ratio, "difference": difference, **{k: {kk: vv for kk, vv in v.items() if kk != "network"} for k, v in results.items()}}
 
 
+def three_ways() -> dict:
+    """Step 4's table for the active profile, and TensorFlow's gradients against the hand-written ones."""
+    from utils.environment import setup
+
+    profile = setup(seed=0).profile  # quiet, seeded, deterministic TensorFlow; prints the profile line
+    from utils.data import load_mnist
+    from utils.network import CrossEntropyCost, Network, QuadraticCost, one_hot
+    from utils.tf_network import compare_three_ways, max_gradient_difference, print_three_ways
+
+    (images, labels), (test_images, test_labels) = load_mnist(n_train=profile.step04_train)
+    X, Y = images.reshape(len(images), -1) / 255.0, one_hot(labels)
+    for cost in (QuadraticCost, CrossEntropyCost):
+        difference = max_gradient_difference(Network([784, 30, 10], cost=cost, seed=0), X[:10], Y[:10])
+        print(f"784-30-10 network, {cost.__name__}, a mini-batch of 10 images: TensorFlow's gradients differ from "
+              f"backpropagation by at most {difference:.1e} (float64)")
+    print(f"The same network trained three ways: {len(X):,} images, {profile.step04_epochs} epochs, mini-batches of 10, η = 3.0")
+    rows = compare_three_ways(Network([784, 30, 10], cost=QuadraticCost, seed=0), X, Y,
+                              test_images.reshape(len(test_images), -1) / 255.0, test_labels, epochs=profile.step04_epochs)
+    print_three_ways(rows)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.benchmark", description="Measure the course's headline figures.")
-    parser.add_argument("name", choices=["backprop"], help="backprop: step 3's per-example loop against the vectorized network")
+    parser.add_argument("name", choices=["backprop", "three-ways"],
+                        help="backprop: step 3's per-example loop against the vectorized network; "
+                             "three-ways: step 4's NumPy, TensorFlow and Keras (sizes from DL7_PROFILE)")
     parser.add_argument("--repeats", type=int, default=2, help="timed epochs per implementation (the best counts)")
     args = parser.parse_args(argv)
-    backprop(repeats=args.repeats)
+    if args.name == "backprop":
+        backprop(repeats=args.repeats)
+    else:
+        three_ways()
     return 0
 
 

@@ -36,6 +36,16 @@ def one_hot(labels, classes: int = 10) -> np.ndarray:
     return encoded
 
 
+def minibatches(n: int, batch_size: int, rng) -> list[np.ndarray]:
+    """Shuffle ``range(n)`` with ``rng`` and cut it into mini-batches of ``batch_size`` (the last may be smaller).
+
+    Every training loop of the course (NumPy, TensorFlow and Keras, steps 3 and 4) draws its batches
+    here, so the same seed gives the same batches in the same order everywhere.
+    """
+    order = rng.permutation(n)
+    return [order[start:start + batch_size] for start in range(0, n, batch_size)]
+
+
 class QuadraticCost:
     """C = mean over examples of ½ ||a - y||². Its output error carries σ'(z), hence slow learning when saturated."""
 
@@ -146,7 +156,7 @@ class Network:
         """
         X, Y = self._check(X, Y)
         decay = 1 - learning_rate * l2 / len(X)
-        for batch in np.array_split(rng.permutation(len(X)), max(1, -(-len(X) // batch_size))):
+        for batch in minibatches(len(X), batch_size, rng):
             weight_grads, bias_grads = self._backpropagate(X[batch], Y[batch])  # (checked once, above)
             for W, b, dW, db in zip(self.weights, self.biases, weight_grads, bias_grads):
                 if l2:
@@ -159,7 +169,7 @@ def train_epoch_per_example(network: Network, X, Y, batch_size: int, learning_ra
     """The classic baseline: the same epoch as ``Network.train_epoch`` (same shuffle, same updates),
     but backpropagating one example at a time as a column vector and summing the gradients in a loop."""
     X, Y = network._check(X, Y)
-    for batch in np.array_split(rng.permutation(len(X)), max(1, -(-len(X) // batch_size))):
+    for batch in minibatches(len(X), batch_size, rng):
         sum_w = [np.zeros_like(W) for W in network.weights]
         sum_b = [np.zeros_like(b) for b in network.biases]
         for index in batch:
@@ -178,3 +188,14 @@ def train_epoch_per_example(network: Network, X, Y, batch_size: int, learning_ra
         for W, b, dW, db in zip(network.weights, network.biases, sum_w, sum_b):
             W -= learning_rate * dW / len(batch)
             b -= learning_rate * db / len(batch)
+
+
+def mazur_example():
+    """Matt Mazur's 2-2-2 example network (step 3, section 2) in this course's layout, with its one
+    training example: returns ``(network, X (1, 2), Y (1, 2))``. ``W[i, j]`` connects input i to neuron j,
+    so the first layer holds w1..w4 as [[w1, w3], [w2, w4]] and the second w5..w8 as [[w5, w7], [w6, w8]].
+    """
+    network = Network([2, 2, 2], cost=QuadraticCost)
+    network.weights = [np.array([[0.15, 0.25], [0.20, 0.30]]), np.array([[0.40, 0.50], [0.45, 0.55]])]
+    network.biases = [np.array([0.35, 0.35]), np.array([0.60, 0.60])]
+    return network, np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]])

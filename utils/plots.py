@@ -184,3 +184,36 @@ def plot_computational_graph(values: dict, gradients: dict):
     ax.set_title("forward values (black), gradients ∂C/∂node flowing back (red)")
     fig.tight_layout()
     return fig
+
+
+def plot_op_graph(graph, title: str = "the traced graph"):
+    """Draw a TensorFlow graph (``concrete_function.graph``): one box per operation, arrows for the
+    tensors flowing between them, inputs on the left. Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    operations = graph.get_operations()
+    producer = {output.name: op.name for op in operations for output in op.outputs}
+    sources = {op.name: [producer[t.name] for t in op.inputs if t.name in producer] for op in operations}
+    depth = {}
+    for op in operations:  # operations come in an order where inputs precede their users
+        depth[op.name] = 1 + max((depth[s] for s in sources[op.name]), default=-1)
+    columns: dict[int, list[str]] = {}
+    for op in operations:
+        columns.setdefault(depth[op.name], []).append(op.name)
+    position = {name: (column, -row + (len(names) - 1) / 2) for column, names in columns.items() for row, name in enumerate(names)}
+    kind = {op.name: op.type for op in operations}
+    fig, ax = plt.subplots(figsize=(1.6 * len(columns) + 0.6, 0.9 * max(len(n) for n in columns.values()) + 0.9))
+    for name, inputs in sources.items():
+        for source in inputs:
+            ax.annotate("", xy=(position[name][0] - 0.38, position[name][1]), xytext=(position[source][0] + 0.38, position[source][1]),
+                        arrowprops={"arrowstyle": "->", "color": "0.4"})
+    for name, (x, y) in position.items():
+        colour = "tab:blue" if kind[name] == "Placeholder" else "tab:orange"
+        ax.text(x, y, f"{kind[name]}\n{name}", ha="center", va="center", fontsize=8,
+                bbox={"boxstyle": "round", "facecolor": colour, "alpha": 0.25})
+    ax.set_xlim(-0.6, len(columns) - 0.4)
+    ax.set_ylim(min(y for _, y in position.values()) - 0.6, max(y for _, y in position.values()) + 0.6)
+    ax.axis("off")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig

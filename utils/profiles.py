@@ -48,6 +48,11 @@ class Profile:
     step03_epochs: int
     #: Step 3: epochs of the overfitting experiment (1,000 training images).
     step03_overfit_epochs: int
+    #: Step 4: MNIST training images and epochs for "the same network three ways", and epochs
+    #: (at most; early stopping may end sooner) of the Keras idioms model.
+    step04_train: int
+    step04_epochs: int
+    step04_keras_epochs: int
 
     def __str__(self) -> str:
         return self.name
@@ -65,6 +70,9 @@ PROFILES = {
         step03_train=20_000,
         step03_epochs=5,
         step03_overfit_epochs=60,
+        step04_train=20_000,
+        step04_epochs=3,
+        step04_keras_epochs=10,
     ),
     "full": Profile(
         name="full",
@@ -77,6 +85,9 @@ PROFILES = {
         step03_train=50_000,
         step03_epochs=30,
         step03_overfit_epochs=400,
+        step04_train=50_000,
+        step04_epochs=30,
+        step04_keras_epochs=30,
     ),
 }
 

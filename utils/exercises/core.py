@@ -47,9 +47,12 @@ def describe(value: Any) -> str:
     """A short description of an input or output: small arrays in full, large ones by shape."""
     if callable(value):
         return getattr(value, "__name__", "a function")
-    array = np.asarray(value) if not isinstance(value, (tuple, list)) else None
-    if array is None:
+    if isinstance(value, (tuple, list)):
+        sizes = [np.size(v) for v in value if not callable(v)]
+        if len(sizes) == len(value) and sum(sizes) > 6 and all(isinstance(v, np.ndarray) for v in value):
+            return f"{len(value)} arrays of shapes {', '.join(str(v.shape) for v in value)}"
         return "(" + ", ".join(describe(v) for v in value) + ")"
+    array = np.asarray(value)
     if array.ndim == 0:
         return f"{float(array):.6g}" if array.dtype.kind in "fiu" else repr(value)
     if array.size <= 6:
@@ -131,10 +134,15 @@ class FunctionExercise(Exercise):
     """
 
     def __init__(self, name, title, hint, solution, cases: Sequence[tuple], mistakes: Sequence[Mistake] = (),
-                 shape_hint: str | None = None, rtol: float = 1e-6, atol: float = 1e-9):
+                 shape_hint: str | None = None, rtol: float = 1e-6, atol: float = 1e-9,
+                 adapter: Callable[[Callable], Callable] | None = None, none_message: str | None = None):
         super().__init__(name, title, hint, solution)
         self.cases, self.mistakes, self.shape_hint = list(cases), list(mistakes), shape_hint
         self.rtol, self.atol = rtol, atol
+        # adapter(function) -> a function of the case arguments whose result is compared; for exercises
+        # judged by a side effect (say, updating variables) rather than by a return value.
+        self.adapter = adapter or (lambda function: function)
+        self.none_message = none_message or "Your function returned None. Did you forget the `return` statement?"
 
     @staticmethod
     def _copy(args: tuple) -> tuple:
@@ -151,17 +159,17 @@ class FunctionExercise(Exercise):
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 try:
-                    value = answer(*self._copy(args))
+                    value = self.adapter(answer)(*self._copy(args))
                 except NotImplementedError:
                     return self.not_attempted()
                 except Exception as exc:  # noqa: BLE001 - any error in learner code becomes a verdict
                     # A ValueError from NumPy is nearly always a shape mismatch, so give the shape hint.
                     hint = self.shape_hint if isinstance(exc, ValueError) else None
                     return self.wrong(f"Your function raised {type(exc).__name__}: {exc}{_line_in_answer(exc, answer)}\nwhen called with {inputs}.", hint)
-                reference = self.solution(*self._copy(args))
+                reference = self.adapter(self.solution)(*self._copy(args))
                 expected = _as_numbers(reference, reference)
                 if value is None:
-                    return self.wrong("Your function returned None. Did you forget the `return` statement?")
+                    return self.wrong(self.none_message)
                 got = _as_numbers(value, expected)
                 if got is None:
                     kind = f"a tuple of {len(expected)} values" if isinstance(expected, tuple) else "a number or a NumPy array"
@@ -183,17 +191,18 @@ class FunctionExercise(Exercise):
         """The message of the typical mistake that computes exactly what the learner returned, if any."""
         for mistake in self.mistakes:
             with np.errstate(all="ignore"):
-                typical = _as_numbers(mistake.compute(*self._copy(args)), expected)
+                typical = _as_numbers(self.adapter(mistake.compute)(*self._copy(args)), expected)
             if typical is not None and _shapes(typical) == _shapes(got) and _close(got, typical, self.rtol, self.atol):
                 return mistake.message
         return None
 
 
 class ValueExercise(Exercise):
-    """The learner provides values (for example weights); ``judge`` returns None or what is wrong.
+    """The learner provides values (for example weights), or a function of no arguments that builds
+    one (for example a model); ``judge`` returns None or what is wrong.
 
-    An answer of None (the stub) is "not attempted"; ``judge(answer)`` returns None when correct,
-    or a message (or a ``(message, hint)`` pair) otherwise.
+    An answer of None (the stub), or a function raising NotImplementedError, is "not attempted";
+    ``judge(answer)`` returns None when correct, or a message (or a ``(message, hint)`` pair) otherwise.
     """
 
     def __init__(self, name, title, hint, solution, judge: Callable[[Any], Any]):
@@ -204,6 +213,15 @@ class ValueExercise(Exercise):
         return Verdict(NOT_ATTEMPTED, f"Replace each None with your values, then run this cell again.\nHint: {self.hint}")
 
     def evaluate(self, answer: Any) -> Verdict:
+        if inspect.isroutine(answer):  # a function that builds the value, such as a model
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    answer = answer()
+            except NotImplementedError:
+                return Verdict(NOT_ATTEMPTED, f"Replace the `raise NotImplementedError` line with your code, then run this cell again.\nHint: {self.hint}")
+            except Exception as exc:  # noqa: BLE001 - learner code
+                return self.wrong(f"Your function raised {type(exc).__name__}: {exc}{_line_in_answer(exc, answer)}.")
         if answer is None or (isinstance(answer, tuple) and all(a is None for a in answer)):
             return self.not_attempted()
         try:

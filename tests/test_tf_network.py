@@ -1,0 +1,91 @@
+"""TensorFlow agrees with the hand-written network: gradients on random shapes, whole training runs
+in float64 (TF loop and Keras), and Mazur's example as a Keras model."""
+
+import copy
+
+import keras
+import numpy as np
+import pytest
+
+from utils.network import CrossEntropyCost, Network, QuadraticCost, mazur_example, one_hot
+from utils.tf_network import (compare_three_ways, lines_of_code, max_gradient_difference, tf_gradients, to_keras,
+                              train_keras, train_tf_loop)
+
+
+@pytest.fixture
+def keras_float64():
+    """Keras computes losses and optimizer state in its default float type (float32) whatever the layers'
+    dtype; digit-for-digit comparisons with NumPy need float64 throughout."""
+    keras.config.set_floatx("float64")
+    yield
+    keras.config.set_floatx("float32")
+
+
+def problem(sizes, batch, cost, seed):
+    rng = np.random.default_rng(seed)
+    network = Network(sizes, cost=cost, seed=seed)
+    return network, rng.normal(size=(batch, sizes[0])), one_hot(rng.integers(0, sizes[-1], size=batch), sizes[-1])
+
+
+@pytest.mark.parametrize("cost", [QuadraticCost, CrossEntropyCost])
+@pytest.mark.parametrize("sizes, batch, seed", [([3, 2], 1, 0), ([7, 5, 4], 9, 1), ([10, 8, 6, 4, 3], 5, 2), ([784, 30, 10], 10, 3)])
+def test_tensorflow_gradients_equal_backpropagation(cost, sizes, batch, seed):
+    network, X, Y = problem(sizes, batch, cost, seed)
+    ours, theirs = network.gradients(X, Y), tf_gradients(network, X, Y)
+    for part_ours, part_theirs in zip(ours, theirs):
+        for a, b in zip(part_ours, part_theirs):
+            assert a.shape == b.shape
+            np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
+    assert max_gradient_difference(network, X, Y) < 1e-10
+
+
+def test_tensorflow_loop_and_keras_retrace_numpy_training_in_float64(keras_float64):
+    network, X, Y = problem([6, 5, 3], 40, QuadraticCost, 4)
+    expected, epoch_rng = copy.deepcopy(network), np.random.default_rng(7)
+    for _ in range(2):
+        expected.train_epoch(X, Y, 10, 0.5, epoch_rng)
+    weights, biases = train_tf_loop(network, X, Y, epochs=2, batch_size=10, learning_rate=0.5, seed=7, dtype="float64")
+    model = train_keras(network, X, Y, epochs=2, batch_size=10, learning_rate=0.5, seed=7, dtype="float64")
+    for layer, W, b, tf_W, tf_b in zip(model.layers, expected.weights, expected.biases, weights, biases):
+        np.testing.assert_allclose(tf_W.numpy(), W, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(tf_b.numpy(), b, rtol=0, atol=1e-12)
+        keras_W, keras_b = layer.get_weights()
+        np.testing.assert_allclose(keras_W, W, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(keras_b, b, rtol=0, atol=1e-12)
+
+
+def test_mazur_step_in_keras_matches_numpy(keras_float64):
+    network, X, Y = mazur_example()
+    model = to_keras(network, dtype="float64")
+    for layer in model.layers:
+        layer.bias.trainable = False  # Mazur keeps his biases fixed
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss="mse")
+    # Keras' mean squared error averages over the two outputs: (1/2) Σ (t - o)², which is Mazur's E.
+    assert model.evaluate(X, Y, verbose=0) == pytest.approx(network.total_cost(X, Y), abs=1e-15)
+    model.fit(X, Y, epochs=1, batch_size=1, verbose=0)
+    weight_grads, _ = network.gradients(X, Y)
+    for layer, W, dW in zip(model.layers, network.weights, weight_grads):
+        np.testing.assert_allclose(layer.get_weights()[0], W - 0.5 * dW, rtol=0, atol=1e-15)
+
+
+def test_lines_of_code_skips_docstrings_comments_and_blanks():
+    def sample(x):
+        """A docstring
+        on two lines."""
+        # a comment
+
+        y = x + 1  # counted
+        return y
+
+    assert lines_of_code(sample) == 3
+
+
+def test_three_ways_on_a_small_slice():
+    rng = np.random.default_rng(0)
+    X = rng.random((200, 784))
+    labels = (X[:, :10].argmax(axis=1)).astype(int)
+    rows = compare_three_ways(Network([784, 30, 10], cost=QuadraticCost, seed=0), X, one_hot(labels), X[:50], labels[:50], epochs=1)
+    assert list(rows) == ["NumPy by hand (step 3)", "TensorFlow loop", "Keras compile/fit"]
+    accuracies = [row["accuracy"] for row in rows.values()]
+    assert max(accuracies) - min(accuracies) <= 0.02  # float32 frameworks vs float64 NumPy: one example in 50 at most
+    assert all(row["lines"] > 5 and row["seconds_per_epoch"] > 0 for row in rows.values())

@@ -1,0 +1,151 @@
+"""The step-3 network in TensorFlow: the same model, starting weights and batches, two more ways.
+
+Taught in step 4 (``notebooks/04_getting_practical.ipynb``): ``tf_gradients`` in "Automatic
+differentiation", ``train_tf_loop`` and ``train_keras`` in "The same network three ways". The
+notebook shows these functions in its cells; ``tests/test_notebook_hygiene.py`` checks that the
+cells and this file stay word for word the same.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import tokenize
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from utils.network import CrossEntropyCost, Network, minibatches
+
+
+def quadratic_cost(targets, outputs):
+    """½ ||a - y||² for each example: (batch, n_out), (batch, n_out) -> (batch,)."""
+    return 0.5 * tf.reduce_sum(tf.square(outputs - targets), axis=-1)
+
+
+def cross_entropy_cost(targets, outputs):
+    """-Σ [y ln a + (1 - y) ln(1 - a)] for each example: (batch, n_out), (batch, n_out) -> (batch,)."""
+    return -tf.reduce_sum(targets * tf.math.log(outputs) + (1 - targets) * tf.math.log(1 - outputs), axis=-1)
+
+
+def tf_gradients(network: Network, X, Y):
+    """TensorFlow's gradients of the network's mean cost, in float64: the same ``(weight_grads, bias_grads)``
+    as ``network.gradients(X, Y)``, computed by automatic differentiation instead of by hand."""
+    cost = cross_entropy_cost if network.cost is CrossEntropyCost else quadratic_cost
+    weights = [tf.Variable(W, dtype=tf.float64) for W in network.weights]
+    biases = [tf.Variable(b, dtype=tf.float64) for b in network.biases]
+    with tf.GradientTape() as tape:
+        activation = tf.constant(X, dtype=tf.float64)
+        for W, b in zip(weights, biases):
+            activation = tf.sigmoid(activation @ W + b)
+        loss = tf.reduce_mean(cost(tf.constant(Y, dtype=tf.float64), activation))
+    gradients = [g.numpy() for g in tape.gradient(loss, weights + biases)]
+    return gradients[: len(weights)], gradients[len(weights):]
+
+
+def train_tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed, dtype="float32"):
+    """Mini-batch SGD written with tf.GradientTape: start from network's weights; return the trained tf.Variables."""
+    weights = [tf.Variable(W, dtype=dtype) for W in network.weights]
+    biases = [tf.Variable(b, dtype=dtype) for b in network.biases]
+    variables = weights + biases
+
+    @tf.function  # traced once into a graph, then run without Python in the loop
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            activation = x
+            for W, b in zip(weights, biases):
+                activation = tf.sigmoid(activation @ W + b)
+            loss = tf.reduce_mean(quadratic_cost(y, activation))
+        for variable, gradient in zip(variables, tape.gradient(loss, variables)):
+            variable.assign_sub(learning_rate * gradient)
+
+    X, Y = X.astype(dtype), Y.astype(dtype)
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        for batch in minibatches(len(X), batch_size, rng):
+            train_step(X[batch], Y[batch])
+    return weights, biases
+
+
+def to_keras(network, dtype="float32"):
+    """A Keras model with the network's layers and a copy of its weights."""
+    model = keras.Sequential([keras.Input(shape=(network.sizes[0],), dtype=dtype)]
+                             + [keras.layers.Dense(n, activation="sigmoid", dtype=dtype) for n in network.sizes[1:]])
+    for layer, W, b in zip(model.layers, network.weights, network.biases):
+        layer.set_weights([W, b])
+    return model
+
+
+def train_keras(network, X, Y, epochs, batch_size, learning_rate, seed, dtype="float32"):
+    """The same training with Keras compile/fit; the batches come from the same shuffles as above."""
+    model = to_keras(network, dtype)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss=quadratic_cost)
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = np.concatenate(minibatches(len(X), batch_size, rng))
+        model.fit(X[order], Y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    return model
+
+
+def lines_of_code(*functions) -> int:
+    """Lines of code in the given functions or classes: not counting blank lines, comments or docstrings."""
+    total = 0
+    for function in functions:
+        source = inspect.getsource(function)
+        docstring_lines = set()
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        for previous, token in zip([None] + tokens, tokens):
+            # a docstring is a string token standing alone as a statement
+            if token.type == tokenize.STRING and (previous is None or previous.type in (tokenize.INDENT, tokenize.NEWLINE, tokenize.DEDENT)):
+                docstring_lines.update(range(token.start[0], token.end[0] + 1))
+        total += sum(1 for number, line in enumerate(source.splitlines(), start=1)
+                     if line.strip() and not line.strip().startswith("#") and number not in docstring_lines)
+    return total
+
+
+def compare_three_ways(network, X, Y, X_test, test_labels, epochs, batch_size=10, learning_rate=3.0, seed=0):
+    """Train copies of ``network`` with NumPy (step 3), a TensorFlow loop and Keras, on the same batches.
+
+    Returns one row per way: test accuracy, seconds per epoch and lines of code of the training code.
+    """
+    import copy
+    import time
+
+    from utils.network import QuadraticCost
+
+    rows = {}
+    start = time.perf_counter()
+    numpy_network, rng = copy.deepcopy(network), np.random.default_rng(seed)
+    for _ in range(epochs):
+        numpy_network.train_epoch(X, Y, batch_size, learning_rate, rng)
+    rows["NumPy by hand (step 3)"] = (numpy_network.accuracy(X_test, test_labels), time.perf_counter() - start,
+                                      lines_of_code(Network._activations, Network._backpropagate, Network.train_epoch, QuadraticCost.delta))
+    start = time.perf_counter()
+    weights, biases = train_tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed)
+    activation = tf.constant(X_test, dtype=tf.float32)
+    for W, b in zip(weights, biases):
+        activation = tf.sigmoid(activation @ W + b)
+    rows["TensorFlow loop"] = (float(np.mean(activation.numpy().argmax(axis=1) == test_labels)), time.perf_counter() - start,
+                               lines_of_code(train_tf_loop, quadratic_cost))
+    start = time.perf_counter()
+    model = train_keras(network, X, Y, epochs, batch_size, learning_rate, seed)
+    rows["Keras compile/fit"] = (float(np.mean(model.predict(X_test, verbose=0).argmax(axis=1) == test_labels)),
+                                 time.perf_counter() - start, lines_of_code(train_keras, to_keras, quadratic_cost))
+    return {name: {"accuracy": accuracy, "seconds_per_epoch": seconds / epochs, "lines": lines}
+            for name, (accuracy, seconds, lines) in rows.items()}
+
+
+def print_three_ways(rows) -> None:
+    """The comparison table, and whether the accuracies agree within half a percentage point."""
+    print(f"{'way':24} {'test accuracy':>13} {'per epoch':>10} {'lines of code':>14}")
+    for name, row in rows.items():
+        print(f"{name:24} {row['accuracy']:13.2%} {row['seconds_per_epoch']:8.2f} s {row['lines']:14}")
+    accuracies = [row["accuracy"] for row in rows.values()]
+    print(f"accuracies agree within half a percentage point: {max(accuracies) - min(accuracies) <= 0.005}")
+
+
+def max_gradient_difference(network, X, Y) -> float:
+    """The largest difference between TensorFlow's gradients and the hand-written backpropagation."""
+    ours, theirs = network.gradients(X, Y), tf_gradients(network, X, Y)
+    return max(float(np.abs(a - b).max()) for part_a, part_b in zip(ours, theirs) for a, b in zip(part_a, part_b))
