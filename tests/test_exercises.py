@@ -120,6 +120,30 @@ LEARNER_MISTAKES = {
         (rebinding_step, "Your variables did not change"),
         (lambda vs, gs, lr: [v.assign_add(lr * g) for v, g in zip(vs, gs)], "You are climbing"),
     ],
+    "conv_output_size": [
+        (lambda n, k, s, p: (n - k) // s + 1, "the input is padded first"),
+        (lambda n, k, s, p: (n - k) // s if p == "valid" else -(-n // s), "One position short"),
+    ],
+    "conv_parameters": [
+        (lambda kh, kw, ci, co: kh * kw * ci * co, "biases are missing"),
+        (lambda kh, kw, ci, co: co * (kh * kw + 1), "spans every input channel"),
+    ],
+    "receptive_field": [
+        (lambda layers: 1 + sum(k - 1 for k, s in layers), "ignored the strides"),
+        (lambda layers: sum(k for k, s in layers), "do not simply add up"),
+    ],
+    "temperature_softmax": [
+        (lambda z, t: np.exp(z / t) / np.sum(np.exp(z / t)), "nan or inf"),  # overflows for scores near 1000
+        (lambda z, t: np.exp(z * t) / np.sum(np.exp(z * t)), "you multiplied"),
+    ],
+    "rnn_step": [
+        (lambda x, h, Wx, Wh, b: np.tanh(np.eye(len(Wx))[x] @ Wx + Wh @ h + b), "not W_hh transposed"),
+        (lambda x, h, Wx, Wh, b: np.eye(len(Wx))[x] @ Wx + h @ Wh + b, "tanh is missing"),
+    ],
+    "max_over_time": [
+        (lambda maps: np.mean(maps, axis=1), "average over time"),
+        (lambda maps: np.max(maps, axis=-1), "maximum over the channels"),
+    ],
 }
 
 

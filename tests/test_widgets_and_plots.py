@@ -12,7 +12,24 @@ EXPLORERS = {
     "linear_map": widgets.linear_map_explorer,
     "saturation": widgets.saturation_explorer,
     "gradient_descent": widgets.gradient_descent_explorer,
+    "convolution": widgets.convolution_explorer,
 }
+
+
+def test_text_generation_explorer_passes_prompt_and_temperature(capsys):
+    calls = []
+
+    def generate(prompt, temperature, length):
+        calls.append((prompt, temperature, length))
+        return f"<{temperature:g}>"
+
+    explorer = widgets.text_generation_explorer(generate, prompt="KING:", length=50)
+    prompt, temperature = (c for c in explorer.children if isinstance(c, (ipywidgets.Text, ipywidgets.FloatSlider)))
+    for value in (temperature.max, temperature.min):
+        temperature.value = value
+    prompt.value = "JULIET:"
+    assert calls[-3:] == [("KING:", 2.0, 50), ("KING:", 0.1, 50), ("JULIET:", 0.1, 50)]
+    assert capsys.readouterr().out.splitlines()[-1] == "JULIET:<0.1>"
 SLIDERS = (ipywidgets.FloatSlider, ipywidgets.FloatLogSlider, ipywidgets.IntSlider)
 
 
@@ -22,10 +39,11 @@ def test_every_control_at_its_extremes_redraws(name):
     controls = [c for c in explorer.children if isinstance(c, (*SLIDERS, ipywidgets.Dropdown))]
     assert controls, "an explorer without controls"
     for control in controls:
+        # top first, then bottom: setting a control to the value it already has would not redraw
         if isinstance(control, ipywidgets.FloatLogSlider):  # its min and max are exponents
-            values = [control.base**control.min, control.base**control.max]
+            values = [control.base**control.max, control.base**control.min]
         elif isinstance(control, SLIDERS):
-            values = [control.min, control.max]
+            values = [control.max, control.min]
         else:  # every option, ending back at the first (choosing the current one would not redraw)
             values = list(control.options)[1:] + [control.options[0]]
         for value in values:
@@ -71,6 +89,20 @@ def test_descent_1d_and_computational_graph_figures():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts.count("∂C=0.250") == len(names) and "σ" in texts
     plt.close("all")
+
+
+def test_convolution_step_computes_the_entry_it_shows():
+    fig = widgets.plot_convolution_step(2, 1)
+    window = widgets.SMALL_IMAGE[2:5, 1:4]
+    assert fig.axes[2].get_title() == f"output[2, 1] = Σ window × kernel = {np.sum(window * widgets.EDGE_KERNEL):g}"
+    plt.close(fig)
+
+
+def test_confusion_matrix_plot():
+    matrix = np.array([[5, 1], [0, 4]])
+    fig = plots.plot_confusion_matrix(matrix, ["cat", "dog"])
+    assert [t.get_text() for t in fig.axes[0].texts] == ["5", "1", "0", "4"]
+    plt.close(fig)
 
 
 def test_show_images_grid():

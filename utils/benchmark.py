@@ -2,6 +2,7 @@
 
     python -m utils.benchmark backprop     # step 3: the per-example loop against the vectorized network
     python -m utils.benchmark three-ways   # step 4: the same network in NumPy, a TensorFlow loop and Keras
+    python -m utils.benchmark conv         # step 5: convolution by im2col in NumPy against tf.nn.conv2d
 
 (or ``python course.py benchmark backprop``). Timings are measured here, never asserted in tests.
 """
@@ -90,17 +91,60 @@ def three_ways() -> dict:
     return rows
 
 
+def convolution(repeats: int = 5) -> dict:
+    """Step 5: the NumPy convolution (im2col and one matrix product) against tf.nn.conv2d on the same
+    float32 input: a mini-batch of 64 CIFAR-sized images and 32 filters of 3 x 3, 'same' padding."""
+    from utils.environment import setup
+
+    setup(seed=0)
+    import tensorflow as tf
+
+    from utils.conv import conv2d, max_pool2d
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 32, 32, 3)).astype(np.float32)
+    kernels = rng.normal(size=(3, 3, 3, 32)).astype(np.float32)
+    candidates = {
+        "NumPy conv2d (im2col)": lambda: conv2d(x, kernels, padding="same"),
+        "tf.nn.conv2d": lambda: tf.nn.conv2d(x, kernels, strides=1, padding="SAME").numpy(),
+        "NumPy max_pool2d": lambda: max_pool2d(x, 2),
+        "tf.nn.max_pool2d": lambda: tf.nn.max_pool2d(x, 2, 2, "VALID").numpy(),
+    }
+    seconds, outputs = {}, {}
+    for name, run in candidates.items():
+        outputs[name] = run()  # warm-up (TensorFlow picks its kernels on the first call)
+        timings = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            run()
+            timings.append(time.perf_counter() - start)
+        seconds[name] = min(timings)
+    print(f"input (64, 32, 32, 3) float32; 32 kernels of 3 x 3 x 3, stride 1, 'same' padding; pooling 2 x 2 (best of {repeats})")
+    for name in candidates:
+        print(f"{name:24} {seconds[name] * 1e3:8.2f} ms   output {outputs[name].shape}")
+    conv_difference = float(np.abs(outputs["NumPy conv2d (im2col)"] - outputs["tf.nn.conv2d"]).max())
+    pool_difference = float(np.abs(outputs["NumPy max_pool2d"] - outputs["tf.nn.max_pool2d"]).max())
+    conv_ratio = seconds["NumPy conv2d (im2col)"] / seconds["tf.nn.conv2d"]
+    pool_ratio = seconds["NumPy max_pool2d"] / seconds["tf.nn.max_pool2d"]
+    print(f"convolution: NumPy / TensorFlow time {conv_ratio:.1f}, largest difference {conv_difference:.1e}")
+    print(f"max pooling: NumPy / TensorFlow time {pool_ratio:.1f}, largest difference {pool_difference:.1e}")
+    return {"conv_ratio": conv_ratio, "pool_ratio": pool_ratio, "conv_difference": conv_difference, "pool_difference": pool_difference}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.benchmark", description="Measure the course's headline figures.")
-    parser.add_argument("name", choices=["backprop", "three-ways"],
+    parser.add_argument("name", choices=["backprop", "three-ways", "conv"],
                         help="backprop: step 3's per-example loop against the vectorized network; "
-                             "three-ways: step 4's NumPy, TensorFlow and Keras (sizes from DL7_PROFILE)")
+                             "three-ways: step 4's NumPy, TensorFlow and Keras (sizes from DL7_PROFILE); "
+                             "conv: step 5's NumPy convolution and pooling against TensorFlow's")
     parser.add_argument("--repeats", type=int, default=2, help="timed epochs per implementation (the best counts)")
     args = parser.parse_args(argv)
     if args.name == "backprop":
         backprop(repeats=args.repeats)
-    else:
+    elif args.name == "three-ways":
         three_ways()
+    else:
+        convolution()
     return 0
 
 

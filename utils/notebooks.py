@@ -16,6 +16,11 @@ import os
 import re
 import sys
 import time
+
+try:
+    import resource  # Unix only: the peak memory of the kernels run so far
+except ImportError:  # pragma: no cover - Windows
+    resource = None
 from pathlib import Path
 
 from utils import REPOSITORY, REPOSITORY_URL, ROOT
@@ -144,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     bad = 0
     for path in paths:
         if args.command == "execute":
-            print(f"{path.name}: ran in {execute(path):.0f} s", flush=True)
+            seconds = execute(path)
+            peak = f", largest kernel so far {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MiB" if resource else ""
+            print(f"{path.name}: ran in {seconds:.0f} s{peak}", flush=True)
         found = problems(path)
         bad += bool(found)
         for line in found:

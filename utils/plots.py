@@ -40,11 +40,11 @@ def use_course_style() -> None:
         pass
 
 
-def show_images(images, labels=None, ncols: int = 10, title: str | None = None, cmap: str = "gray_r"):
+def show_images(images, labels=None, ncols: int = 10, title: str | None = None, cmap: str = "gray_r", scale: float = 1.0):
     """Draw images in a grid and return the figure.
 
     ``images``: array ``(n, height, width)`` (grey) or ``(n, height, width, 3)`` (RGB, uint8 or 0-1
-    floats); ``labels``: optional sequence of n captions.
+    floats); ``labels``: optional sequence of n captions; ``scale`` enlarges every image.
     """
     import matplotlib.pyplot as plt
     import numpy as np
@@ -52,7 +52,7 @@ def show_images(images, labels=None, ncols: int = 10, title: str | None = None, 
     images = np.asarray(images)
     n = len(images)
     nrows = max(1, -(-n // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(0.65 * ncols, 0.75 * nrows + (0.3 if title else 0)), squeeze=False,
+    fig, axes = plt.subplots(nrows, ncols, figsize=(0.65 * scale * ncols, 0.75 * scale * nrows + (0.3 if title else 0)), squeeze=False,
                              layout="constrained")
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
@@ -215,5 +215,24 @@ def plot_op_graph(graph, title: str = "the traced graph"):
     ax.set_ylim(min(y for _, y in position.values()) - 0.6, max(y for _, y in position.values()) + 0.6)
     ax.axis("off")
     ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(matrix, class_names, title: str = "confusion matrix (rows: true class, columns: predicted)"):
+    """Counts of (true, predicted) pairs as a heat map with the numbers written in; ``matrix[i, j]``
+    counts examples of class i predicted as j."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    matrix = np.asarray(matrix)
+    fig, ax = plt.subplots(figsize=(5.2, 4.4))
+    ax.imshow(matrix, cmap="Blues")
+    for (i, j), count in np.ndenumerate(matrix):
+        ax.text(j, i, str(count), ha="center", va="center", fontsize=7, color="white" if count > matrix.max() / 2 else "black")
+    ax.set_xticks(range(len(class_names)), class_names, rotation=60, ha="right")
+    ax.set_yticks(range(len(class_names)), class_names)
+    ax.set(xlabel="predicted", ylabel="true", title=title)
+    ax.grid(False)
     fig.tight_layout()
     return fig

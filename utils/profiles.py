@@ -53,6 +53,12 @@ class Profile:
     step04_train: int
     step04_epochs: int
     step04_keras_epochs: int
+    #: Step 5: LeNet's MNIST training images and epochs; epochs of the CIFAR-10 CNN on the profile's
+    #: CIFAR-10 data; epochs of each AlexNet-idea run (always on the 4,000-image subset).
+    step05_lenet_train: int
+    step05_lenet_epochs: int
+    step05_cifar_epochs: int
+    step05_ideas_epochs: int
 
     def __str__(self) -> str:
         return self.name
@@ -73,6 +79,10 @@ PROFILES = {
         step04_train=20_000,
         step04_epochs=3,
         step04_keras_epochs=10,
+        step05_lenet_train=20_000,
+        step05_lenet_epochs=3,
+        step05_cifar_epochs=25,
+        step05_ideas_epochs=25,
     ),
     "full": Profile(
         name="full",
@@ -88,6 +98,10 @@ PROFILES = {
         step04_train=50_000,
         step04_epochs=30,
         step04_keras_epochs=30,
+        step05_lenet_train=60_000,
+        step05_lenet_epochs=10,
+        step05_cifar_epochs=10,
+        step05_ideas_epochs=25,
     ),
 }
 

@@ -8,6 +8,8 @@ explorer to play with. Only core ipywidgets are used, so they work in JupyterLab
 - ``plot_linear_map`` / ``linear_map_explorer``: a 2 x 2 matrix bending a grid (step 2).
 - ``plot_saturation`` / ``saturation_explorer``: where a sigmoid neuron stops learning (step 2).
 - ``plot_gradient_descent`` / ``gradient_descent_explorer``: the learning rate on a 2-D bowl (step 3).
+- ``plot_convolution_step`` / ``convolution_explorer``: a kernel sliding over an image (step 5).
+- ``text_generation_explorer``: a temperature and a prompt for a trained language model (step 6).
 """
 
 from __future__ import annotations
@@ -140,6 +142,73 @@ def gradient_descent_explorer():
         learning_rate=widgets.FloatLogSlider(value=0.05, base=10, min=-3, max=-0.7, step=0.05, description="η",
                                              continuous_update=False, readout_format=".3f"),
         steps=widgets.IntSlider(value=25, min=1, max=60, description="steps", continuous_update=False),
+    )
+
+
+#: A small image (a bright vertical bar on a dark ground) and a vertical-edge kernel, for step 5.
+SMALL_IMAGE = np.array([[0, 0, 0, 9, 9, 0, 0]] * 7, dtype=float)
+EDGE_KERNEL = np.array([[1.0, 0.0, -1.0]] * 3)
+
+
+def plot_convolution_step(row: int = 0, column: int = 0, image=SMALL_IMAGE, kernel=EDGE_KERNEL):
+    """One step of a (valid, stride-1) convolution: the window of ``image`` under the kernel at output
+    position (row, column), the kernel, and the output map with that entry computed. Returns the figure."""
+    from matplotlib.patches import Rectangle
+
+    from utils.conv import conv2d
+
+    kh, kw = kernel.shape
+    output = conv2d(image[None, :, :, None], kernel[:, :, None, None])[0, :, :, 0]
+    fig, axes = plt.subplots(1, 3, figsize=(8.0, 3.0), gridspec_kw={"width_ratios": [image.shape[1], kw + 1, output.shape[1] + 1]})
+    panels = ((axes[0], image, "image"), (axes[1], kernel, "kernel"), (axes[2], output, "output"))
+    for ax, values, title in panels:
+        limit = np.abs(values).max() or 1.0
+        if title == "image":
+            ax.imshow(values, cmap="gray", vmin=0, vmax=limit)
+        else:
+            ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        for (i, j), value in np.ndenumerate(values):
+            colour = "tab:orange" if title == "image" else ("white" if abs(value) > limit / 2 else "black")
+            ax.text(j, i, f"{value:g}", ha="center", va="center", fontsize=7, color=colour)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    axes[0].add_patch(Rectangle((column - 0.5, row - 0.5), kw, kh, fill=False, edgecolor="tab:green", lw=2.5))
+    axes[2].add_patch(Rectangle((column - 0.5, row - 0.5), 1, 1, fill=False, edgecolor="tab:green", lw=2.5))
+    window = image[row:row + kh, column:column + kw]
+    axes[0].set_title(f"image: the window for row={row}, column={column}", fontsize=9)
+    axes[1].set_title("kernel", fontsize=9)
+    axes[2].set_title(f"output[{row}, {column}] = Σ window × kernel = {np.sum(window * kernel):g}", fontsize=9)
+    fig.suptitle("multiply the window by the kernel, entry by entry, and add up", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def convolution_explorer():
+    """Sliders for the output position of ``plot_convolution_step``."""
+    import ipywidgets as widgets
+
+    rows = SMALL_IMAGE.shape[0] - EDGE_KERNEL.shape[0]
+    columns = SMALL_IMAGE.shape[1] - EDGE_KERNEL.shape[1]
+    return _explorer(
+        plot_convolution_step,
+        row=widgets.IntSlider(value=0, min=0, max=rows, description="row", continuous_update=False),
+        column=widgets.IntSlider(value=0, min=0, max=columns, description="column", continuous_update=False),
+    )
+
+
+def text_generation_explorer(generate, prompt: str = "ROMEO:", length: int = 200):
+    """A temperature slider and a prompt box for ``generate(prompt, temperature, length) -> str``;
+    prints the prompt followed by the generated text."""
+    import ipywidgets as widgets
+
+    def show(prompt, temperature):
+        print(prompt + generate(prompt, temperature, length))
+
+    return widgets.interactive(
+        show,
+        prompt=widgets.Text(value=prompt, description="prompt", continuous_update=False),
+        temperature=widgets.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.1, description="temperature", continuous_update=False),
     )
 
 

@@ -1,0 +1,79 @@
+"""Convolution and pooling from scratch against TensorFlow's own ops, on random inputs, kernels,
+strides and paddings; and the shape arithmetic against what TensorFlow and Keras produce."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from utils import conv
+
+CONFIGS = [  # (batch, height, width, in_channels, kernel_h, kernel_w, out_channels, stride)
+    (1, 5, 5, 1, 3, 3, 1, 1), (2, 8, 7, 3, 3, 3, 4, 1), (3, 9, 9, 2, 5, 5, 3, 2),
+    (2, 10, 6, 4, 2, 3, 5, 3), (1, 28, 28, 1, 5, 5, 6, 1), (2, 7, 11, 3, 1, 1, 2, 2), (1, 6, 6, 2, 4, 4, 2, 4),
+]
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: "x".join(map(str, c)))
+def test_conv2d_equals_tensorflow(config, padding):
+    batch, height, width, c_in, kh, kw, c_out, stride = config
+    rng = np.random.default_rng(sum(config))
+    x, kernels = rng.normal(size=(batch, height, width, c_in)), rng.normal(size=(kh, kw, c_in, c_out))
+    ours = conv.conv2d(x, kernels, stride=stride, padding=padding)
+    theirs = tf.nn.conv2d(x, kernels, strides=stride, padding=padding.upper()).numpy()
+    assert ours.shape == theirs.shape
+    assert ours.shape[1:3] == (conv.output_size(height, kh, stride, padding), conv.output_size(width, kw, stride, padding))
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+@pytest.mark.parametrize("size, stride, height, width", [(2, 2, 8, 8), (2, 2, 7, 9), (3, 2, 9, 8), (3, 1, 5, 6), (2, 1, 4, 4)])
+def test_max_pool_equals_tensorflow(size, stride, height, width, padding):
+    x = np.random.default_rng(size * 10 + stride).normal(size=(2, height, width, 3)).astype(np.float32)  # tf pools in float32
+    ours = conv.max_pool2d(x, size, stride, padding)
+    theirs = tf.nn.max_pool2d(x, ksize=size, strides=stride, padding=padding.upper()).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_im2col_rows_are_patches():
+    x = np.arange(2 * 4 * 5 * 3, dtype=float).reshape(2, 4, 5, 3)
+    patches = conv.im2col(x, 2, 3, stride=1)
+    assert patches.shape == (2, 3, 3, 18)
+    np.testing.assert_array_equal(patches[1, 2, 1], x[1, 2:4, 1:4, :].ravel())
+
+
+def test_shape_arithmetic_matches_keras():
+    import keras
+
+    model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(32, 3), keras.layers.MaxPooling2D(),
+                              keras.layers.Conv2D(64, 5, strides=2, padding="same")])
+    assert model.layers[0].output.shape[1:] == (conv.output_size(32, 3), conv.output_size(32, 3), 32)
+    assert model.layers[0].count_params() == conv.conv_parameters(3, 3, 3, 32)
+    assert model.layers[2].count_params() == conv.conv_parameters(5, 5, 32, 64)
+    assert model.layers[2].output.shape[1] == conv.output_size(conv.output_size(30, 2, 2), 5, 2, "same")
+
+
+def test_receptive_field():
+    assert conv.receptive_field([]) == 1
+    assert conv.receptive_field([(3, 1), (3, 1)]) == 5  # two 3x3 layers see 5x5
+    assert conv.receptive_field([(3, 1), (2, 2), (3, 1)]) == 8
+    # Checked by differentiation: which inputs does one output of a random stack depend on?
+    stack = [(3, 1), (2, 2), (5, 1), (2, 2), (3, 1)]
+    x = tf.Variable(np.random.default_rng(0).normal(size=(1, 64, 64, 1)))
+    with tf.GradientTape() as tape:
+        h = x
+        for kernel, stride in stack:
+            h = tf.nn.conv2d(h, tf.ones((kernel, kernel, 1, 1), tf.float64), strides=stride, padding="VALID") if stride == 1 \
+                else tf.nn.max_pool2d(h, kernel, stride, "VALID")
+        centre = h[0, h.shape[1] // 2, h.shape[2] // 2, 0]
+    touched = np.flatnonzero(np.abs(tape.gradient(centre, x).numpy()[0, :, :, 0]).sum(axis=0))
+    assert touched.max() - touched.min() + 1 <= conv.receptive_field(stack)
+
+
+def test_bad_inputs_get_clear_messages():
+    with pytest.raises(ValueError, match=r"x must have shape \(batch, height, width, channels\); got \(5, 5\)"):
+        conv.conv2d(np.ones((5, 5)), np.ones((3, 3, 1, 1)))
+    with pytest.raises(ValueError, match=r"kernels must have shape \(kh, kw, 3, out_channels\)"):
+        conv.conv2d(np.ones((1, 5, 5, 3)), np.ones((3, 3, 1, 1)))
+    with pytest.raises(ValueError, match="padding must be 'valid' or 'same'"):
+        conv.output_size(5, 3, 1, "full")

@@ -1,0 +1,89 @@
+"""Text vectorisation, sampling with a temperature, and the NumPy character RNN (gradient check,
+learning, sampling) against independent references."""
+
+import numpy as np
+import pytest
+
+from utils.char_rnn import PARAMETERS, CharRNN
+from utils.gradcheck import numerical_gradient, relative_error
+from utils.text import (CharVocabulary, build_vocabulary, sample_with_temperature, softmax, tokenize,
+                        vectorize)
+
+
+def test_char_vocabulary_round_trip():
+    vocabulary = CharVocabulary("hello world\n")
+    assert vocabulary.characters == ["\n", " ", "d", "e", "h", "l", "o", "r", "w"]
+    ids = vocabulary.encode("low\n")
+    assert ids.tolist() == [5, 6, 8, 0] and vocabulary.decode(ids) == "low\n"
+    with pytest.raises(ValueError, match="characters not in the vocabulary: 'Zx'"):
+        vocabulary.encode("xZ")
+
+
+def test_word_vocabulary_and_vectorize():
+    sentences = ["a good film .", "a bad , bad film", "good"]
+    vocabulary = build_vocabulary(sentences)
+    assert vocabulary[:2] == ["", "[UNK]"]
+    assert vocabulary[2:] == ["a", "bad", "film", "good", ",", "."]  # by frequency, ties alphabetically
+    encoded = vectorize(["good film", "a very bad film indeed", ""], vocabulary, length=4)
+    assert encoded.tolist() == [[5, 4, 0, 0], [2, 1, 3, 4], [0, 0, 0, 0]]
+    assert build_vocabulary(sentences, max_words=4) == ["", "[UNK]", "a", "bad"]
+    assert tokenize("it's  a film .") == ["it's", "a", "film", "."]
+
+
+def test_softmax_is_stable_and_normalised():
+    probabilities = softmax(np.array([[1000.0, 1000.0, 0.0], [1.0, 2.0, 3.0]]))
+    assert np.all(np.isfinite(probabilities)) and np.allclose(probabilities.sum(axis=1), 1)
+    assert probabilities[0, :2] == pytest.approx([0.5, 0.5])
+    with pytest.raises(ValueError, match="temperature must be positive"):
+        softmax([1.0, 2.0], temperature=0)
+
+
+def test_temperature_sharpens_and_flattens_a_known_distribution():
+    probabilities = np.array([0.5, 0.3, 0.15, 0.05])
+    logits = np.log(probabilities)
+    rng = np.random.default_rng(0)
+    draws = {t: np.bincount([sample_with_temperature(logits, t, rng) for _ in range(20_000)], minlength=4) / 20_000
+             for t in (0.05, 1.0, 100.0)}
+    assert draws[0.05][0] > 0.99                                         # cold: nearly always the most likely
+    assert np.abs(draws[1.0] - probabilities).max() < 0.015                # T = 1: the model's own distribution
+    assert np.abs(draws[100.0] - 0.25).max() < 0.02                       # hot: nearly uniform
+    # and the exact distributions: p^(1/T), renormalised
+    expected = probabilities**2 / np.sum(probabilities**2)
+    assert softmax(logits, 0.5) == pytest.approx(expected)
+
+
+def small_rnn(seed=1):
+    rnn = CharRNN(vocab_size=5, hidden_size=4, seed=seed)
+    rng = np.random.default_rng(seed)
+    for name in PARAMETERS:  # non-trivial values make the gradient check meaningful
+        rnn.params[name] = rng.normal(scale=0.5, size=rnn.params[name].shape)
+    return rnn, rng.integers(0, 5, size=8), rng.integers(0, 5, size=8), rng.normal(size=4)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_backpropagation_through_time_matches_central_differences(seed):
+    rnn, inputs, targets, h0 = small_rnn(seed)
+    _, gradients, _ = rnn.loss_and_gradients(inputs, targets, h0)
+    for name in PARAMETERS:
+        numerical = numerical_gradient(lambda _: rnn.loss_and_gradients(inputs, targets, h0)[0], rnn.params[name])
+        assert relative_error(gradients[name], numerical) < 1e-7, name
+
+
+def test_forward_pass_against_a_direct_computation():
+    rnn, inputs, targets, h0 = small_rnn()
+    p, h, loss = rnn.params, h0, 0.0
+    for x, target in zip(inputs, targets):
+        h = np.tanh(np.eye(5)[x] @ p["W_xh"] + h @ p["W_hh"] + p["b_h"])  # one-hot row times the matrix
+        scores = h @ p["W_hy"] + p["b_y"]
+        loss -= scores[target] - np.log(np.sum(np.exp(scores)))
+    computed, _, h_last = rnn.loss_and_gradients(inputs, targets, h0)
+    assert computed == pytest.approx(loss) and np.allclose(h_last, h)
+
+
+def test_training_learns_a_repeating_pattern_and_samples_it():
+    text = "abcde" * 200
+    ids = CharVocabulary(text).encode(text)
+    rnn = CharRNN(vocab_size=5, hidden_size=16, seed=0)
+    history = rnn.train(ids, iterations=400, window=10)
+    assert history[0] > 1.5 and rnn.mean_loss(ids[:200]) < 0.1  # from about ln 5 per character to almost nothing
+    assert CharVocabulary(text).decode(rnn.sample(0, 10, temperature=0.5, rng=np.random.default_rng(0))) == "bcdeabcdea"

@@ -1,0 +1,115 @@
+"""A character-level recurrent network written from scratch in NumPy, in the spirit of Andrej
+Karpathy's min-char-rnn: one-hot characters in, a tanh hidden state carried from step to step,
+softmax scores for the next character out; backpropagation through time over a window of
+characters, gradient clipping and Adagrad.
+
+Taught in step 6 (``notebooks/06_rnns_and_language.ipynb``), section 1. One row per time step:
+
+    h_t = tanh(x_t @ W_xh + h_{t-1} @ W_hh + b_h)      x_t one-hot (vocab,), h_t (hidden,)
+    y_t = h_t @ W_hy + b_y                              scores for the next character (vocab,)
+    loss = Σ_t -log softmax(y_t)[target_t]
+
+A one-hot row times ``W_xh`` is just row ``x_t`` of ``W_xh``, so the code indexes instead of multiplying.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from utils.text import sample_with_temperature, softmax
+
+PARAMETERS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
+
+
+class CharRNN:
+    """A vanilla RNN over characters: ``vocab_size`` in and out, ``hidden_size`` units of memory."""
+
+    def __init__(self, vocab_size: int, hidden_size: int = 100, seed: int = 0):
+        rng = np.random.default_rng(seed)
+        self.vocab_size, self.hidden_size = vocab_size, hidden_size
+        self.params = {
+            "W_xh": rng.normal(scale=0.01, size=(vocab_size, hidden_size)),
+            "W_hh": rng.normal(scale=0.01, size=(hidden_size, hidden_size)),
+            "b_h": np.zeros(hidden_size),
+            "W_hy": rng.normal(scale=0.01, size=(hidden_size, vocab_size)),
+            "b_y": np.zeros(vocab_size),
+        }
+        self.memory = {name: np.zeros_like(value) for name, value in self.params.items()}  # Adagrad's sums of squares
+
+    def initial_state(self) -> np.ndarray:
+        return np.zeros(self.hidden_size)
+
+    def loss_and_gradients(self, inputs, targets, h_prev):
+        """Forward through the window, then backpropagation through time.
+
+        ``inputs``, ``targets``: int arrays (T,) of character ids (targets are the inputs shifted by one);
+        ``h_prev``: the hidden state before the window (hidden,). Returns ``(loss, gradients, h_last)``:
+        the summed negative log-likelihood, a dict of gradients shaped like ``params``, the last state.
+        """
+        p = self.params
+        hidden, probabilities = {-1: np.asarray(h_prev, dtype=float)}, {}
+        loss = 0.0
+        for t, (x, target) in enumerate(zip(inputs, targets)):
+            hidden[t] = np.tanh(p["W_xh"][x] + hidden[t - 1] @ p["W_hh"] + p["b_h"])
+            probabilities[t] = softmax(hidden[t] @ p["W_hy"] + p["b_y"])
+            loss -= np.log(probabilities[t][target])
+        gradients = {name: np.zeros_like(value) for name, value in p.items()}
+        dh_next = np.zeros(self.hidden_size)  # the gradient flowing back from step t + 1
+        for t in reversed(range(len(inputs))):
+            dy = probabilities[t].copy()
+            dy[targets[t]] -= 1  # softmax with cross-entropy: p - one_hot(target)
+            gradients["W_hy"] += np.outer(hidden[t], dy)
+            gradients["b_y"] += dy
+            dh = dy @ p["W_hy"].T + dh_next
+            dz = (1 - hidden[t] ** 2) * dh  # through tanh
+            gradients["b_h"] += dz
+            gradients["W_xh"][inputs[t]] += dz
+            gradients["W_hh"] += np.outer(hidden[t - 1], dz)
+            dh_next = dz @ p["W_hh"].T
+        return float(loss), gradients, hidden[len(inputs) - 1]
+
+    def step(self, inputs, targets, h_prev, learning_rate: float = 0.1, clip: float = 5.0):
+        """One training step on a window: gradients clipped to [-clip, clip], then Adagrad. Returns (loss, h_last)."""
+        loss, gradients, h_last = self.loss_and_gradients(inputs, targets, h_prev)
+        for name, gradient in gradients.items():
+            np.clip(gradient, -clip, clip, out=gradient)  # tames the exploding gradients of long chains
+            self.memory[name] += gradient**2
+            self.params[name] -= learning_rate * gradient / np.sqrt(self.memory[name] + 1e-8)
+        return loss, h_last
+
+    def train(self, ids, iterations: int, window: int = 25, learning_rate: float = 0.1, report_every: int = 0):
+        """Slide a window of ``window`` characters along ``ids``, one Adagrad step per window, carrying
+        the hidden state across windows (and resetting it at the end of the text). Returns the smoothed
+        loss per character after each step."""
+        h, position, smooth, history = self.initial_state(), 0, np.log(self.vocab_size), []
+        for iteration in range(1, iterations + 1):
+            if position + window + 1 > len(ids):
+                h, position = self.initial_state(), 0
+            loss, h = self.step(ids[position:position + window], ids[position + 1:position + window + 1], h, learning_rate)
+            smooth = 0.99 * smooth + 0.01 * loss / window
+            history.append(smooth)
+            position += window
+            if report_every and iteration % report_every == 0:
+                print(f"step {iteration:6,}: loss per character {smooth:.3f}")
+        return np.array(history)
+
+    def mean_loss(self, ids) -> float:
+        """The mean negative log-likelihood per character of predicting ``ids[1:]`` from what precedes
+        them, reading the whole text once with the state carried along (exp of it is the perplexity)."""
+        p, h, total = self.params, self.initial_state(), 0.0
+        for x, target in zip(ids[:-1], ids[1:]):
+            h = np.tanh(p["W_xh"][x] + h @ p["W_hh"] + p["b_h"])
+            total -= np.log(softmax(h @ p["W_hy"] + p["b_y"])[target])
+        return total / (len(ids) - 1)
+
+    def sample(self, seed_id: int, length: int, temperature: float = 1.0, rng=None, h=None) -> list[int]:
+        """Generate ``length`` character ids, starting after ``seed_id``, each drawn with a temperature."""
+        rng = rng or np.random.default_rng(0)
+        p = self.params
+        h = self.initial_state() if h is None else h
+        x, generated = seed_id, []
+        for _ in range(length):
+            h = np.tanh(p["W_xh"][x] + h @ p["W_hh"] + p["b_h"])
+            x = sample_with_temperature(h @ p["W_hy"] + p["b_y"], temperature, rng)
+            generated.append(x)
+        return generated
