@@ -21,6 +21,34 @@ from utils.text import sample_with_temperature, softmax
 PARAMETERS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
 
 
+def loss_and_gradients(p, inputs, targets, h_prev):
+    """Forward through a window of characters, then backpropagation through time.
+
+    p: the parameters (a dict of W_xh, W_hh, b_h, W_hy, b_y); inputs, targets: int arrays (T,) of
+    character ids, the targets being the inputs shifted by one; h_prev: the state before the window.
+    Returns (summed negative log-likelihood, gradients shaped like p, the last hidden state).
+    """
+    hidden, probabilities, loss = {-1: np.asarray(h_prev, dtype=float)}, {}, 0.0
+    for t, (x, target) in enumerate(zip(inputs, targets)):
+        hidden[t] = np.tanh(p["W_xh"][x] + hidden[t - 1] @ p["W_hh"] + p["b_h"])  # row x of W_xh = one-hot @ W_xh
+        probabilities[t] = softmax(hidden[t] @ p["W_hy"] + p["b_y"])
+        loss -= np.log(probabilities[t][target])
+    gradients = {name: np.zeros_like(value) for name, value in p.items()}
+    dh_next = np.zeros_like(hidden[-1])  # the gradient reaching h_t from step t + 1
+    for t in reversed(range(len(inputs))):
+        dy = probabilities[t].copy()
+        dy[targets[t]] -= 1  # softmax with cross-entropy: p - one_hot(target)
+        gradients["W_hy"] += np.outer(hidden[t], dy)
+        gradients["b_y"] += dy
+        dh = dy @ p["W_hy"].T + dh_next  # from the output at t, and from the future
+        dz = (1 - hidden[t] ** 2) * dh  # back through tanh
+        gradients["b_h"] += dz
+        gradients["W_xh"][inputs[t]] += dz
+        gradients["W_hh"] += np.outer(hidden[t - 1], dz)
+        dh_next = dz @ p["W_hh"].T
+    return float(loss), gradients, hidden[len(inputs) - 1]
+
+
 class CharRNN:
     """A vanilla RNN over characters: ``vocab_size`` in and out, ``hidden_size`` units of memory."""
 
@@ -40,33 +68,8 @@ class CharRNN:
         return np.zeros(self.hidden_size)
 
     def loss_and_gradients(self, inputs, targets, h_prev):
-        """Forward through the window, then backpropagation through time.
-
-        ``inputs``, ``targets``: int arrays (T,) of character ids (targets are the inputs shifted by one);
-        ``h_prev``: the hidden state before the window (hidden,). Returns ``(loss, gradients, h_last)``:
-        the summed negative log-likelihood, a dict of gradients shaped like ``params``, the last state.
-        """
-        p = self.params
-        hidden, probabilities = {-1: np.asarray(h_prev, dtype=float)}, {}
-        loss = 0.0
-        for t, (x, target) in enumerate(zip(inputs, targets)):
-            hidden[t] = np.tanh(p["W_xh"][x] + hidden[t - 1] @ p["W_hh"] + p["b_h"])
-            probabilities[t] = softmax(hidden[t] @ p["W_hy"] + p["b_y"])
-            loss -= np.log(probabilities[t][target])
-        gradients = {name: np.zeros_like(value) for name, value in p.items()}
-        dh_next = np.zeros(self.hidden_size)  # the gradient flowing back from step t + 1
-        for t in reversed(range(len(inputs))):
-            dy = probabilities[t].copy()
-            dy[targets[t]] -= 1  # softmax with cross-entropy: p - one_hot(target)
-            gradients["W_hy"] += np.outer(hidden[t], dy)
-            gradients["b_y"] += dy
-            dh = dy @ p["W_hy"].T + dh_next
-            dz = (1 - hidden[t] ** 2) * dh  # through tanh
-            gradients["b_h"] += dz
-            gradients["W_xh"][inputs[t]] += dz
-            gradients["W_hh"] += np.outer(hidden[t - 1], dz)
-            dh_next = dz @ p["W_hh"].T
-        return float(loss), gradients, hidden[len(inputs) - 1]
+        """``loss_and_gradients`` (below) for this network's parameters."""
+        return loss_and_gradients(self.params, inputs, targets, h_prev)
 
     def step(self, inputs, targets, h_prev, learning_rate: float = 0.1, clip: float = 5.0):
         """One training step on a window: gradients clipped to [-clip, clip], then Adagrad. Returns (loss, h_last)."""

@@ -59,6 +59,13 @@ class Profile:
     step05_lenet_epochs: int
     step05_cifar_epochs: int
     step05_ideas_epochs: int
+    #: Step 6: training steps (windows of 25 characters) of the NumPy RNN; epochs of the TensorFlow
+    #: language model; folds of the sentence-classifier evaluation (1 = one held-out split) and its
+    #: most epochs per fold (early stopping usually ends sooner).
+    step06_rnn_steps: int
+    step06_lm_epochs: int
+    step06_cnn_folds: int
+    step06_cnn_epochs: int
 
     def __str__(self) -> str:
         return self.name
@@ -83,6 +90,10 @@ PROFILES = {
         step05_lenet_epochs=3,
         step05_cifar_epochs=25,
         step05_ideas_epochs=25,
+        step06_rnn_steps=15_000,
+        step06_lm_epochs=5,
+        step06_cnn_folds=1,
+        step06_cnn_epochs=6,
     ),
     "full": Profile(
         name="full",
@@ -102,6 +113,10 @@ PROFILES = {
         step05_lenet_epochs=10,
         step05_cifar_epochs=10,
         step05_ideas_epochs=25,
+        step06_rnn_steps=100_000,
+        step06_lm_epochs=30,
+        step06_cnn_folds=10,
+        step06_cnn_epochs=10,
     ),
 }
 
