@@ -144,6 +144,18 @@ LEARNER_MISTAKES = {
         (lambda maps: np.mean(maps, axis=1), "average over time"),
         (lambda maps: np.max(maps, axis=-1), "maximum over the channels"),
     ],
+    "lstm_cell_update": [
+        (lambda c, f, i, ct: c * i + ct * f, "gates are swapped"),
+        (lambda c, f, i, ct: c + i * ct, "forget gate is missing"),
+    ],
+    "reparameterize": [
+        (lambda m, lv, e: m + np.sqrt(np.exp(lv) ** 2) * e, "the standard deviation is exp(0.5 * log_variance)"),
+        (lambda m, lv, e: m + lv * e, "log_variance is a logarithm"),
+    ],
+    "kl_divergence": [
+        (lambda m, lv: 0.5 * (1 + lv - m * m - np.exp(lv)).sum(axis=1), "sign is flipped"),
+        (lambda m, lv: -0.5 * (1 + lv - m * m - np.exp(lv)), "should have shape"),
+    ],
 }
 
 

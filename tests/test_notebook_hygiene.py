@@ -6,12 +6,13 @@ import json
 
 import pytest
 
-from utils import REPOSITORY_URL, ROOT, char_rnn, conv, tf_network
+from utils import REPOSITORY_URL, ROOT, char_rnn, conv, gated, tf_network
 from utils.notebooks import SETUP_CELL, colab_url, notebook_paths, problems
 
 NOTEBOOKS = notebook_paths()
 EXPECTED = ["01_introducing_deep_learning.ipynb", "02_getting_technical.ipynb", "03_backprop_and_gradient_descent.ipynb",
-            "04_getting_practical.ipynb", "05_cnns_and_computer_vision.ipynb", "06_rnns_and_language.ipynb"]
+            "04_getting_practical.ipynb", "05_cnns_and_computer_vision.ipynb", "06_rnns_and_language.ipynb",
+            "07_further_topics.ipynb"]
 
 
 def test_the_course_notebooks_exist():
@@ -42,6 +43,7 @@ MIRRORED = {
                                    tf_network.train_tf_loop, tf_network.to_keras, tf_network.train_keras],
     "05_cnns_and_computer_vision.ipynb": [conv.im2col],
     "06_rnns_and_language.ipynb": [char_rnn.loss_and_gradients],
+    "07_further_topics.ipynb": [gated.lstm_step, gated.gru_step],
 }
 
 

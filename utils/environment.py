@@ -77,6 +77,7 @@ def setup(seed: int = 0) -> Course:
 
     from utils.plots import use_course_style
 
+    tf.get_logger().setLevel("WARNING")  # TensorFlow's Python-side INFO messages are noise in a notebook
     keras.utils.set_random_seed(seed)  # seeds Python's random, NumPy's global generator and TensorFlow
     tf.config.experimental.enable_op_determinism()
     use_course_style()

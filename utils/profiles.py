@@ -66,6 +66,12 @@ class Profile:
     step06_lm_epochs: int
     step06_cnn_folds: int
     step06_cnn_epochs: int
+    #: Step 7: epochs of the adding-problem models and of the autoencoders (MNIST sizes come from
+    #: mnist_train), training steps of the GAN, epochs of the RBM.
+    step07_adding_epochs: int
+    step07_autoencoder_epochs: int
+    step07_gan_steps: int
+    step07_rbm_epochs: int
 
     def __str__(self) -> str:
         return self.name
@@ -94,6 +100,10 @@ PROFILES = {
         step06_lm_epochs=5,
         step06_cnn_folds=1,
         step06_cnn_epochs=6,
+        step07_adding_epochs=12,
+        step07_autoencoder_epochs=10,
+        step07_gan_steps=2_000,
+        step07_rbm_epochs=5,
     ),
     "full": Profile(
         name="full",
@@ -117,6 +127,10 @@ PROFILES = {
         step06_lm_epochs=30,
         step06_cnn_folds=10,
         step06_cnn_epochs=10,
+        step07_adding_epochs=30,
+        step07_autoencoder_epochs=30,
+        step07_gan_steps=6_000,
+        step07_rbm_epochs=20,
     ),
 }
 

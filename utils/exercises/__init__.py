@@ -15,10 +15,10 @@ the tests).
 
 from __future__ import annotations
 
-from utils.exercises import step01, step02, step03, step04, step05, step06
+from utils.exercises import step01, step02, step03, step04, step05, step06, step07
 from utils.exercises.core import Exercise, Verdict, solution_source
 
-EXERCISES: dict[str, Exercise] = {ex.name: ex for module in (step01, step02, step03, step04, step05, step06) for ex in module.EXERCISES}
+EXERCISES: dict[str, Exercise] = {ex.name: ex for module in (step01, step02, step03, step04, step05, step06, step07) for ex in module.EXERCISES}
 
 
 def _lookup(name: str) -> Exercise | None:

@@ -1,0 +1,71 @@
+"""A restricted Boltzmann machine with binary units, trained by contrastive divergence (CD-1), in NumPy.
+
+Taught in step 7 (``notebooks/07_further_topics.ipynb``), section 6. One example per row: visible
+units v (batch, n_visible), hidden units h (batch, n_hidden), weights W (n_visible, n_hidden),
+visible biases b (n_visible,) and hidden biases c (n_hidden,). The energy of a joint state is
+E(v, h) = -v b - h c - v W h, and the conditionals are independent sigmoids:
+
+    p(h_j = 1 | v) = σ(c_j + v W[:, j]),        p(v_i = 1 | h) = σ(b_i + W[i, :] h).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from utils.nn import sigmoid
+
+
+def cd1_gradients(v0, W, b, c, uniform):
+    """The CD-1 estimate of the log-likelihood gradient for a batch v0 (batch, n_visible).
+
+    ``uniform`` (batch, n_hidden) holds the random numbers in [0, 1) that sample the hidden units, so
+    that the update is reproducible and testable. Positive phase: hidden probabilities given the data.
+    Negative phase: sample h0, reconstruct the visible probabilities v1, and take the hidden
+    probabilities given them. Returns (dW, db, dc), averages over the batch, to be *added* (ascent).
+    """
+    h0 = sigmoid(v0 @ W + c)                       # p(h | data)
+    h0_sample = (uniform < h0).astype(float)       # one binary sample of the hidden units
+    v1 = sigmoid(h0_sample @ W.T + b)              # the reconstruction (probabilities, as is usual)
+    h1 = sigmoid(v1 @ W + c)                       # p(h | reconstruction)
+    n = len(v0)
+    return (v0.T @ h0 - v1.T @ h1) / n, (v0 - v1).mean(axis=0), (h0 - h1).mean(axis=0)
+
+
+class RBM:
+    """A binary RBM: ``n_visible`` inputs, ``n_hidden`` feature detectors."""
+
+    def __init__(self, n_visible: int, n_hidden: int, seed: int = 0):
+        self.rng = np.random.default_rng(seed)
+        self.W = self.rng.normal(scale=0.01, size=(n_visible, n_hidden))
+        self.b, self.c = np.zeros(n_visible), np.zeros(n_hidden)
+
+    def train_epoch(self, data, batch_size: int = 100, learning_rate: float = 0.1) -> None:
+        """One pass of CD-1 gradient ascent over shuffled binary data (n, n_visible)."""
+        order = self.rng.permutation(len(data))
+        for start in range(0, len(data), batch_size):
+            batch = data[order[start:start + batch_size]]
+            uniform = self.rng.random((len(batch), self.W.shape[1]))
+            dW, db, dc = cd1_gradients(batch, self.W, self.b, self.c, uniform)
+            self.W += learning_rate * dW
+            self.b += learning_rate * db
+            self.c += learning_rate * dc
+
+    def reconstruction_error(self, data) -> float:
+        """Mean squared difference between data and its one-step reconstruction through the hidden
+        probabilities (a rough progress measure; CD-1 does not minimise it directly)."""
+        reconstruction = sigmoid(sigmoid(data @ self.W + self.c) @ self.W.T + self.b)
+        return float(np.mean((data - reconstruction) ** 2))
+
+    def gibbs_chain(self, start, record_at, rng=None) -> dict:
+        """Run Gibbs chains from the binary visible states ``start`` (chains, n_visible), alternating
+        h ~ p(h | v) and v ~ p(v | h). Returns {step: visible probabilities (chains, n_visible)} at the
+        steps in ``record_at`` (probabilities are smoother to look at than the binary samples)."""
+        rng = rng or np.random.default_rng(0)
+        v, snapshots = np.asarray(start, dtype=float), {}
+        for step in range(1, max(record_at) + 1):
+            h = (rng.random((len(v), len(self.c))) < sigmoid(v @ self.W + self.c)).astype(float)
+            probabilities = sigmoid(h @ self.W.T + self.b)
+            v = (rng.random(probabilities.shape) < probabilities).astype(float)
+            if step in record_at:
+                snapshots[step] = probabilities
+        return snapshots
