@@ -219,7 +219,7 @@ def cache_dir() -> Path:
     """The cache folder: ``$DL7_DATA_DIR`` if set (a relative path counts from the repository
     root, so it means the same in a shell and in a notebook kernel), else ``<repository>/data``."""
     configured = os.environ.get(CACHE_VARIABLE, "").strip()
-    return ROOT / Path(configured).expanduser() if configured else ROOT / "data"
+    return (ROOT / Path(configured).expanduser()).resolve() if configured else ROOT / "data"
 
 
 def sha256_of(path: Path) -> str:
@@ -365,6 +365,62 @@ def ensure_file(dataset_name: str, file_name: str) -> Path:
         raise _unavailable(dataset, data_file, target, [f"{OFFLINE_VARIABLE} is set, so nothing is downloaded"])
     _download(dataset, data_file, target)
     return target
+
+
+def missing_files(profile=None) -> list[str]:
+    """The cache files (``dataset/file``) the course needs in this profile but the cache lacks.
+
+    Every profile needs MNIST, Tiny Shakespeare and the movie reviews. CIFAR-10: the quick profile
+    needs the 4,000 + 1,000 image subset (or the archive to build it from); the full profile needs the
+    archive (step 5 also uses the subset, which the archive provides). Only presence is checked here;
+    checksums are checked when a file is read.
+    """
+    profile = profile or active_profile()
+    root = cache_dir()
+    needed = [f"{name}/{f.name}" for name in ("mnist", "tinyshakespeare", "rt-polarity") for f in REGISTRY[name].files]
+    archive, subset = "cifar10/cifar-10-python.tar.gz", f"cifar10/{CIFAR10_SUBSET_FILE}"
+    if profile.cifar10 == "full":
+        needed.append(archive)
+    elif not (root / archive).is_file():
+        needed.append(subset)
+    return [name for name in needed if not (root / name).is_file()]
+
+
+def check_available(profile=None) -> None:
+    """Fail at once, before any training, if the profile needs files that are missing and cannot be
+    downloaded (``DL7_OFFLINE`` is set, or their hosts cannot be resolved); otherwise say what will be
+    downloaded on first use."""
+    import socket
+    from urllib.parse import urlparse
+
+    profile = profile or active_profile()
+    missing = missing_files(profile)
+    if not missing:
+        return
+    hosts = set()
+    for name in missing:
+        dataset, file_name = name.split("/")
+        if file_name == CIFAR10_SUBSET_FILE:
+            file_name = "cifar-10-python.tar.gz"  # the subset is cut from the archive
+        hosts.update(urlparse(source.url).hostname for source in REGISTRY[dataset].file(file_name).sources)
+    if os.environ.get(OFFLINE_VARIABLE, "").strip() not in ("", "0"):
+        reason = f"{OFFLINE_VARIABLE} is set"
+    else:
+        reason = None
+        for host in sorted(hosts):
+            try:
+                socket.getaddrinfo(host, 443)
+                break  # one reachable host is enough to try downloading
+            except OSError:
+                reason = "no network: none of their hosts can be found"
+    fetch = f"{'DL7_PROFILE=full ' if profile.name == 'full' else ''}python course.py data fetch all"
+    if reason:
+        raise DatasetUnavailableError(
+            f"The {profile.name} profile needs {', '.join(missing)}, which the data cache ({cache_dir()}) lacks, "
+            f"and nothing can be downloaded ({reason}).\nFetch them when you are online with:\n    {fetch}\n"
+            "or run the quick profile (unset DL7_PROFILE)."
+        )
+    print(f"Note: {', '.join(missing)} will be downloaded on first use (or now: {fetch}).")
 
 
 # --------------------------------------------------------------------------------------------

@@ -70,6 +70,9 @@ def setup(seed: int = 0) -> Course:
     colab = in_colab()
     if colab:
         _install_missing(COLAB_EXTRAS)
+    from utils.data import check_available
+
+    check_available(profile)  # a missing dataset that cannot be fetched stops here, before any training
 
     import keras
     import numpy as np

@@ -1,0 +1,197 @@
+"""Faults a learner will meet, each ending in a clear message with nothing lost or half-written:
+a read-only or full cache, an interrupted download, a notebook run from elsewhere, the full profile
+offline with only the quick data, and an unknown profile."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from utils import ROOT, data
+from utils.notebooks import SETUP_CELL
+from utils.profiles import PROFILES
+
+
+@pytest.fixture
+def online_cache(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv(data.CACHE_VARIABLE, str(cache))
+    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
+    return cache
+
+
+def register_demo(monkeypatch, url: str, payload: bytes):
+    files = (data.DataFile("file.bin", hashlib.sha256(payload).hexdigest(), len(payload), (data.Source(url),)),)
+    monkeypatch.setitem(data.REGISTRY, "demo", data.Dataset("demo", "Demo set", "-", "-", files))
+
+
+def leftovers(folder):
+    return [p.name for p in folder.rglob("*") if p.is_file()]
+
+
+class TruncatingHandler(http.server.BaseHTTPRequestHandler):
+    """Announces 100,000 bytes, sends 1,000, then hangs up: a download interrupted halfway."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        self.wfile.write(b"x" * 1000)
+        self.wfile.flush()
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+def test_interrupted_download_leaves_nothing_behind(online_cache, monkeypatch):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TruncatingHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        register_demo(monkeypatch, f"http://127.0.0.1:{server.server_address[1]}/file.bin", b"y" * 100_000)
+        with pytest.raises(data.DatasetUnavailableError, match="Demo set: the file 'file.bin' is not in the data cache"):
+            data.ensure_file("demo", "file.bin")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert leftovers(online_cache) == []
+
+
+def test_file_truncated_in_the_cache_is_refused(tmp_path, monkeypatch, capsys):
+    content = data.ensure_file("mnist", "t10k-labels-idx1-ubyte.gz").read_bytes()  # from the cache in use
+    cache = tmp_path / "cache"
+    (cache / "mnist").mkdir(parents=True)
+    (cache / "mnist" / "t10k-labels-idx1-ubyte.gz").write_bytes(content[: len(content) // 2])  # an interrupted copy
+    monkeypatch.setenv(data.CACHE_VARIABLE, str(cache))
+    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    with pytest.raises(data.DatasetUnavailableError, match="'t10k-labels-idx1-ubyte.gz' is not in the data cache"):
+        data.ensure_file("mnist", "t10k-labels-idx1-ubyte.gz")
+    assert "has the wrong checksum" in capsys.readouterr().out
+
+
+def test_read_only_cache_is_explained(tmp_path, monkeypatch):
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cache = "/sys/dl7-course-cache"  # a read-only file system: even root cannot create folders there
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o500)
+        cache = str(locked / "cache")
+    monkeypatch.setenv(data.CACHE_VARIABLE, cache)
+    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
+    register_demo(monkeypatch, "http://127.0.0.1:9/file.bin", b"abc")
+    with pytest.raises(data.DataError, match="Cannot create the data cache folder .*Point DL7_DATA_DIR at a folder you can write to"):
+        data.ensure_file("demo", "file.bin")
+
+
+def test_full_disk_is_explained_and_leaves_nothing(online_cache, monkeypatch):
+    import pooch
+
+    def fill_the_disk(self, url, output_file, pooch_instance, check_only=False):
+        with open(output_file, "wb") as handle:
+            handle.write(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pooch.HTTPDownloader, "__call__", fill_the_disk)
+    register_demo(monkeypatch, "http://127.0.0.1:9/file.bin", b"abc" * 10)
+    with pytest.raises(data.DataError, match="Cannot write into the data cache .*No space left on device"):
+        data.ensure_file("demo", "file.bin")
+    assert leftovers(online_cache) == []
+
+
+def run_notebook(path, cwd, env_extra):
+    """Execute a notebook with nbclient in a fresh kernel whose working directory is ``cwd``."""
+    code = (
+        "import nbformat, sys\n"
+        "from nbclient import NotebookClient\n"
+        "from nbclient.exceptions import CellExecutionError\n"
+        f"nb = nbformat.read({str(path)!r}, as_version=4)\n"
+        f"client = NotebookClient(nb, timeout=300, kernel_name='python3', resources={{'metadata': {{'path': {str(cwd)!r}}}}})\n"
+        "try:\n    client.execute()\nexcept CellExecutionError as error:\n    print('CELL ERROR', str(error)[-600:]); sys.exit(3)\n"
+        "print(''.join(o.get('text', '') for c in nb.cells for o in c.get('outputs', [])))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DL7_ROOT"}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env)
+
+
+@pytest.fixture
+def small_notebook(tmp_path):
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": SETUP_CELL},
+                    {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                     "source": "from utils.data import load_mnist\n(x, y), _ = load_mnist(n_train=10)\nprint('loaded', x.shape)"}],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    elsewhere = tmp_path / "somewhere-else"
+    elsewhere.mkdir()
+    path = elsewhere / "copy.ipynb"
+    path.write_text(json.dumps(nb))
+    return path
+
+
+def test_notebook_run_from_another_folder(small_notebook):
+    found = run_notebook(small_notebook, small_notebook.parent, {"DL7_ROOT": str(ROOT)})
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert "profile=quick" in found.stdout and "loaded (10, 28, 28)" in found.stdout
+    lost = run_notebook(small_notebook, small_notebook.parent, {})
+    assert lost.returncode == 3
+    assert "Course code not found: open this notebook from the course folder, or set DL7_ROOT to it." in lost.stdout
+
+
+def quick_only_cache(tmp_path):
+    """A cache holding exactly what the quick profile needs (copied from the cache in use)."""
+    cache = tmp_path / "quick-cache"
+    for name in ("mnist", "tinyshakespeare", "rt-polarity"):
+        for data_file in data.REGISTRY[name].files:
+            (cache / name).mkdir(parents=True, exist_ok=True)
+            shutil.copy(data.ensure_file(name, data_file.name), cache / name / data_file.name)
+    data.load_cifar10("subset")
+    (cache / "cifar10").mkdir()
+    subset = data.cache_dir() / "cifar10" / data.CIFAR10_SUBSET_FILE
+    shutil.copy(subset, cache / "cifar10" / data.CIFAR10_SUBSET_FILE)
+    return cache
+
+
+def test_full_profile_offline_stops_before_training(tmp_path):
+    cache = quick_only_cache(tmp_path)
+    env = {**os.environ, "DL7_PROFILE": "full", "DL7_DATA_DIR": str(cache), "DL7_OFFLINE": "1"}
+    result = subprocess.run([sys.executable, "-c", "import utils; utils.setup()"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode != 0 and result.stdout == ""  # nothing ran, not even the profile line
+    assert "The full profile needs cifar10/cifar-10-python.tar.gz" in result.stderr
+    assert "DL7_PROFILE=full python course.py data fetch all" in result.stderr
+    quick = subprocess.run([sys.executable, "-c", "import utils; utils.setup()"], cwd=ROOT,
+                           env={**env, "DL7_PROFILE": "quick"}, capture_output=True, text=True, timeout=180)
+    assert quick.returncode == 0 and quick.stdout.startswith("profile=quick")
+
+
+def test_full_profile_without_network_is_detected(tmp_path, monkeypatch):
+    cache = quick_only_cache(tmp_path)
+    monkeypatch.setenv(data.CACHE_VARIABLE, str(cache))
+    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
+
+    def no_dns(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    with pytest.raises(data.DatasetUnavailableError, match="no network: none of their hosts can be found"):
+        data.check_available(PROFILES["full"])
+    data.check_available(PROFILES["quick"])  # the quick profile has all it needs: no error, no network asked
+
+
+def test_unknown_profile_stops_the_setup():
+    env = {**os.environ, "DL7_PROFILE": "medium"}
+    result = subprocess.run([sys.executable, "-c", "import utils; utils.setup()"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode != 0 and "DL7_PROFILE='medium' is not a profile of this course; use 'quick' or 'full'" in result.stderr
