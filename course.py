@@ -9,6 +9,7 @@
     python course.py benchmark backprop   measure step 3's per-example loop against the vectorized network
     python course.py benchmark three-ways step 4's table: the same network in NumPy, TensorFlow and Keras
     python course.py benchmark conv       step 5's NumPy convolution and pooling against TensorFlow's
+    python course.py benchmark course     every notebook in a fresh kernel: time, memory, headline figures
     python course.py execute [NOTEBOOK]   (maintainers) re-run notebooks in a fresh kernel, store outputs
 
 The first run creates a virtual environment in .venv/ inside this folder and installs

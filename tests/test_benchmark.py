@@ -18,3 +18,16 @@ def test_backprop_benchmark_on_a_small_slice(capsys):
 def test_benchmark_command_line_rejects_unknown_names():
     with pytest.raises(SystemExit):
         benchmark.main(["everything"])
+
+
+def test_course_benchmark_finds_every_headline_in_the_stored_notebooks():
+    import json
+
+    from utils.notebooks import notebook_paths
+
+    for path in notebook_paths():
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+        figures = benchmark.headlines(path.stem, text)
+        assert figures and not any(f.startswith("(not found") for f in figures), (path.name, figures)
+    assert benchmark.headlines("01_introducing_deep_learning", "nothing here")[0].startswith("(not found")

@@ -80,3 +80,17 @@ def test_problems_catches_a_dirty_notebook(tmp_path):
     for words in ["execution counts", "widget state", "Colab badge", "set-up cell", "machine-specific path",
                   "stderr output", "stored error ZeroDivisionError", "the reason in a comment on the next"]:
         assert words in found, words
+
+
+def test_readme_badges_and_links_point_at_the_notebooks():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| ") and "notebooks/" in line]
+    assert len(rows) == len(NOTEBOOKS)
+    for row, path in zip(rows, NOTEBOOKS):
+        links = re.findall(r"\]\((notebooks/[^)]+\.ipynb)\)", row)
+        badges = re.findall(r"\((https://colab\.research\.google\.com/github/[^)]+)\)", row)
+        assert links == [f"notebooks/{path.name}"], row
+        assert badges == [colab_url(path)], row
+    assert all((ROOT / link).is_file() for link in re.findall(r"\]\((notebooks/[^)]+)\)", readme))

@@ -3,6 +3,7 @@
     python -m utils.benchmark backprop     # step 3: the per-example loop against the vectorized network
     python -m utils.benchmark three-ways   # step 4: the same network in NumPy, a TensorFlow loop and Keras
     python -m utils.benchmark conv         # step 5: convolution by im2col in NumPy against tf.nn.conv2d
+    python -m utils.benchmark course       # every notebook in a fresh kernel: time, memory, headline figures
 
 (or ``python course.py benchmark backprop``). Timings are measured here, never asserted in tests.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import re
 import resource
 import sys
 import time
@@ -131,20 +133,99 @@ def convolution(repeats: int = 5) -> dict:
     return {"conv_ratio": conv_ratio, "pool_ratio": pool_ratio, "conv_difference": conv_difference, "pool_difference": pool_difference}
 
 
+#: The headline figures of each notebook, found in its printed output by these patterns.
+HEADLINES = {
+    "01_introducing_deep_learning": [r"trained network [\d.]+%", r"nearest-template test accuracy: [\d.]+%"],
+    "02_getting_technical": [r"(?<=\n)test accuracy: [\d.]+%", r"gradient check on 784 weights: relative error \S+"],
+    "03_backprop_and_gradient_descent": [r"(?<=\n)test accuracy: [\d.]+%", r"all below 1e-7: \w+", r"error after 10,000 updates: +\S+"],
+    "04_getting_practical": [r"QuadraticCost +: largest difference over all 23,860 gradients [\d.e+-]+",
+                             r"NumPy by hand \(step 3\) +[\d.]+%", r"TensorFlow loop +[\d.]+%", r"Keras compile/fit +[\d.]+%",
+                             r"accuracies agree within half a percentage point: \w+"],
+    "05_cnns_and_computer_vision": [r"LeNet test accuracy: [\d.]+%", r"CIFAR-10 test accuracy after \d+ epochs on [\d,]+ images: [\d.]+%",
+                                    r"all below 1e-5: \w+", r"ReLU \+ augmentation +[\d.]+% +[\d.]+%"],
+    "06_rnns_and_language": [r"validation perplexity: TensorFlow GRU [\d.]+, NumPy RNN [\d.]+", r"held-out test accuracy: [\d.]+%|cross-validation: .+"],
+    "07_further_topics": [r"LSTM: largest difference from keras.layers.LSTM over 20 steps: \S+",
+                          r"GRU: +largest difference from keras.layers.GRU over 20 steps: \S+",
+                          r"SimpleRNN +[\d.]+ +\d+%", r"LSTM +[\d.]+ +\d+%", r"GRU +[\d.]+ +\d+%"],
+}
+
+
+def headlines(name: str, text: str) -> list[str]:
+    """The headline figures of notebook ``name`` (without .ipynb) found in its printed ``text``."""
+    found = []
+    for pattern in HEADLINES.get(name, []):
+        match = re.search(pattern, text)
+        found.append(" ".join(match.group(0).split()) if match else f"(not found: {pattern})")
+    return found
+
+
+def course(output=None) -> list[dict]:
+    """Run every notebook in the quick profile, each in a fresh kernel (on copies: the stored notebooks
+    are not touched); tabulate wall time, the kernel's peak memory and the headline figures; then add
+    the speed ratios of the step 3-5 benchmarks. Writes the table as Markdown to ``output``
+    (default ``artifacts/benchmark.md``) and prints it."""
+    import json
+    import os
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from utils import ROOT
+    from utils.notebooks import notebook_paths
+
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for path in notebook_paths():
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "utils.notebooks", "execute", "--output-dir", folder, str(path)],
+                                    cwd=ROOT, capture_output=True, text=True, env={**os.environ, "DL7_PROFILE": "quick"})
+            seconds = time.perf_counter() - start
+            memory = re.search(r"largest kernel so far ([\d,]+) MiB", result.stdout)
+            executed = Path(folder) / path.name
+            text = ""
+            if result.returncode == 0 and executed.is_file():
+                cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+                text = "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+            figures = headlines(path.stem, text) if text else [f"FAILED: {(result.stdout + result.stderr).strip()[-300:]}"]
+            rows.append({"notebook": path.name, "seconds": seconds, "memory_mib": memory.group(1) if memory else "?", "figures": figures})
+            print(f"{path.name}: {seconds:.0f} s, kernel peak {rows[-1]['memory_mib']} MiB", flush=True)
+    print("\nSpeed ratios, hand-written against framework (steps 3-5):")
+    ratios = {"step 3: vectorized mini-batches vs per-example loop (speed-up)": backprop()["ratio"]}
+    three = three_ways()
+    ratios["step 4: Keras fit vs NumPy by hand (time per epoch, Keras / NumPy)"] = (
+        three["Keras compile/fit"]["seconds_per_epoch"] / three["NumPy by hand (step 3)"]["seconds_per_epoch"])
+    conv = convolution()
+    ratios["step 5: NumPy im2col convolution vs tf.nn.conv2d (time, NumPy / TensorFlow)"] = conv["conv_ratio"]
+    total = sum(row["seconds"] for row in rows)
+    lines = ["| notebook | wall time | kernel peak memory | headline figures |", "|---|---|---|---|"]
+    lines += [f"| {r['notebook']} | {r['seconds']:.0f} s | {r['memory_mib']} MiB | {'; '.join(r['figures'])} |" for r in rows]
+    lines += [f"| **all seven** | **{total / 60:.1f} min** | | |", "", "| speed ratio | measured |", "|---|---|"]
+    lines += [f"| {name} | {value:.1f}x |" for name, value in ratios.items()]
+    table = "\n".join(lines)
+    output = Path(output) if output else ROOT / "artifacts" / "benchmark.md"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(table + "\n", encoding="utf-8")
+    print(f"\n{table}\n\n(written to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output})")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.benchmark", description="Measure the course's headline figures.")
-    parser.add_argument("name", choices=["backprop", "three-ways", "conv"],
+    parser.add_argument("name", choices=["backprop", "three-ways", "conv", "course"],
                         help="backprop: step 3's per-example loop against the vectorized network; "
                              "three-ways: step 4's NumPy, TensorFlow and Keras (sizes from DL7_PROFILE); "
-                             "conv: step 5's NumPy convolution and pooling against TensorFlow's")
+                             "conv: step 5's NumPy convolution and pooling against TensorFlow's; "
+                             "course: every notebook, timed, with its headline figures")
     parser.add_argument("--repeats", type=int, default=2, help="timed epochs per implementation (the best counts)")
     args = parser.parse_args(argv)
     if args.name == "backprop":
         backprop(repeats=args.repeats)
     elif args.name == "three-ways":
         three_ways()
-    else:
+    elif args.name == "conv":
         convolution()
+    else:
+        course()
     return 0
 
 

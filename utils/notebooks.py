@@ -117,8 +117,9 @@ def problems(path: Path) -> list[str]:
     return found
 
 
-def execute(path: Path, timeout: int = 1800) -> float:
-    """Run a notebook top to bottom in a fresh kernel in the quick profile; store its outputs. Returns seconds."""
+def execute(path: Path, timeout: int = 1800, output: Path | None = None) -> float:
+    """Run a notebook top to bottom in a fresh kernel in the quick profile and store its outputs (in
+    place, or in ``output``; the kernel still starts in the notebook's own folder). Returns seconds."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -136,7 +137,7 @@ def execute(path: Path, timeout: int = 1800) -> float:
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)  # widget state would only be stale JSON for a reader
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-    nbformat.write(nb, path)
+    nbformat.write(nb, output or path)
     return seconds
 
 
@@ -144,15 +145,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.notebooks", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["execute", "check"])
     parser.add_argument("notebooks", nargs="*")
+    parser.add_argument("--output-dir", type=Path, help="execute: write the executed copies here, leaving the originals untouched")
     args = parser.parse_args(argv)
     paths = notebook_paths(args.notebooks)
     bad = 0
     for path in paths:
+        checked = path
         if args.command == "execute":
-            seconds = execute(path)
+            checked = args.output_dir / path.name if args.output_dir else path
+            seconds = execute(path, output=checked)
             peak = f", largest kernel so far {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MiB" if resource else ""
             print(f"{path.name}: ran in {seconds:.0f} s{peak}", flush=True)
-        found = problems(path)
+        found = problems(checked)
         bad += bool(found)
         for line in found:
             print(f"{path.name}: {line}")

@@ -1,0 +1,179 @@
+"""The course as a learner meets it: JupyterLab in a real (headless) Chromium, driven by Playwright.
+
+For every notebook: open it, run all cells, wait for the kernel to go idle, and check that every
+cell ran and none shows an error or stderr output; one screenshot per notebook goes to
+``artifacts/browser/``. On a widget, move a slider and check that its figure is redrawn.
+
+The notebooks are served from a temporary copy, so nothing the browser does (autosave included) can
+touch the repository. Chromium is the system's (Debian's ``chromium`` package, or ``DL7_CHROMIUM``);
+Playwright never downloads a browser. Without Chromium the tests are skipped with a message, except
+in CI (``DL7_CI=1``), where that is a failure. JupyterLab is always stopped, even when a test fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from utils import ROOT
+from utils.notebooks import notebook_paths
+
+pytestmark = pytest.mark.slow
+ARTIFACTS = ROOT / "artifacts" / "browser"
+TOKEN = "course-browser-test"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# JupyterLab settings for the test: render every cell (no windowing), never save, no news pop-up.
+SETTINGS = {
+    "notebook-extension/tracker": {"windowingMode": "none"},
+    "docmanager-extension/plugin": {"autosave": False},
+    "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def chromium_path() -> str | None:
+    candidates = [os.environ.get("DL7_CHROMIUM")] + [shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")]
+    return next((c for c in candidates if c and os.path.exists(c)), None)
+
+
+def unavailable(reason: str):
+    if os.environ.get("DL7_CI"):
+        pytest.fail(f"{reason} CI must run the browser test (.ci/run installs Chromium).")
+    pytest.skip(f"{reason} Install Debian's chromium package (sudo apt install chromium), or set DL7_CHROMIUM "
+                "to a Chromium binary, to run the browser test.")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab on a random loopback port, token auth on, serving a copy of the notebooks."""
+    executable = chromium_path()
+    if executable is None:
+        unavailable("Chromium was not found.")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("The playwright package is not installed.")
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", work / "course" / "notebooks")
+    for name, values in SETTINGS.items():
+        plugin = work / "settings" / "@jupyterlab" / f"{name.split('/')[0]}"
+        plugin.mkdir(parents=True, exist_ok=True)
+        (plugin / f"{name.split('/')[1]}.jupyterlab-settings").write_text(json.dumps(values))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, DL7_ROOT=str(ROOT), JUPYTER_RUNTIME_DIR=str(work / "runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(work / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"))
+    args = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work / 'course'}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    log = open(work / "jupyterlab.log", "w")
+    server = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", timeout=5)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start; its log:\n{(work / 'jupyterlab.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+            try:
+                yield browser, f"http://127.0.0.1:{port}"
+            finally:
+                browser.close()
+    finally:  # stop JupyterLab and its kernels whatever happened
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(server.pid, sig)
+                server.wait(timeout=30)
+                break
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        log.close()
+
+
+def shut_down_kernels(base):
+    """Close every session (and so its kernel), so that notebooks already tested free their memory."""
+    with urllib.request.urlopen(f"{base}/api/sessions?token={TOKEN}", timeout=10) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        request = urllib.request.Request(f"{base}/api/sessions/{session['id']}?token={TOKEN}", method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
+
+
+def open_and_run(browser, base, name):
+    """Open a notebook, run all its cells and wait until every one has run and the kernel is idle."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/lab/tree/notebooks/{name}?token={TOKEN}&reset")
+    page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=120_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim());
+            const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
+            return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p)) && indicator.dataset.status === 'idle';
+        }""",
+        timeout=900_000,
+        polling=1000,
+    )
+    return page
+
+
+@pytest.mark.parametrize("name", [path.name for path in notebook_paths()])
+def test_notebook_runs_in_jupyterlab(lab, name):
+    browser, base = lab
+    page = open_and_run(browser, base, name)
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name.removesuffix('.ipynb')}.png"))
+        problems = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        texts = [problems.nth(i).inner_text()[:300] for i in range(problems.count())]
+        assert texts == [], f"{name} shows errors or stderr output in the browser: {texts}"
+        assert page.locator(".jp-CodeCell").count() == page.locator(".jp-CodeCell .jp-InputArea-prompt:has-text('[')").count()
+    finally:
+        page.close()
+        shut_down_kernels(base)
+
+
+def test_moving_a_slider_redraws_the_figure(lab):
+    browser, base = lab
+    page = open_and_run(browser, base, "02_getting_technical.ipynb")
+    try:
+        widget = page.locator(".jupyter-widgets.widget-interact").first
+        widget.scroll_into_view_if_needed()
+        figure = widget.locator(".jp-OutputArea-output img").first
+        figure.wait_for(timeout=60_000)
+        before = figure.get_attribute("src")
+        readout = widget.locator(".widget-readout").first  # the slider for the matrix entry a
+        readout.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("-1.5")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "(before) => { const img = document.querySelector('.widget-interact .jp-OutputArea-output img');"
+            " return img && img.src !== before; }",
+            arg=before, timeout=60_000)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        widget.screenshot(path=str(ARTIFACTS / "02_widget_after_moving_a_slider.png"))
+        assert widget.locator(".widget-readout").first.inner_text().strip().replace("\u2212", "-") == "-1.50"
+    finally:
+        page.close()
+        shut_down_kernels(base)
