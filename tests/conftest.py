@@ -6,10 +6,39 @@ named by DL7_DATA_DIR (CI points it at ../shared/data) or from data/ (`python co
 """
 
 import os
+import signal
+import subprocess
 
 import matplotlib
+import pytest
 
 os.environ.setdefault("DL7_OFFLINE", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 matplotlib.use("Agg")  # this process only; notebook kernels keep their inline backend
+
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    """An empty data cache in use for one test, with downloads allowed (the tests serve them on loopback)."""
+    from utils import data
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv(data.CACHE_VARIABLE, str(cache))
+    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
+    return cache
+
+
+def stop_process_group(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop a process started with ``start_new_session=True`` and everything it started (JupyterLab
+    and its kernels): politely first, then by force."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+            process.wait(timeout=timeout)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue

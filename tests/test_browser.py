@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import time
 import urllib.request
 
 import pytest
+from conftest import stop_process_group
 
 from utils import ROOT
 from utils.notebooks import notebook_paths
@@ -96,15 +96,7 @@ def lab(tmp_path_factory):
             finally:
                 browser.close()
     finally:  # stop JupyterLab and its kernels whatever happened
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(server.pid, sig)
-                server.wait(timeout=30)
-                break
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        stop_process_group(server)
         log.close()
 
 

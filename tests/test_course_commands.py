@@ -4,7 +4,6 @@ is what CI runs. (The test command itself is what is running these tests.)"""
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import time
 import urllib.request
 
 import pytest
+from conftest import stop_process_group
 
 from utils import ROOT
 
@@ -71,12 +71,4 @@ def test_lab_command_serves_the_notebooks(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=10) as response:
             assert response.status == 200 and b"JupyterLab" in response.read()
     finally:  # stop JupyterLab (and anything it started) even when the test failed
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(server.pid, sig)
-                server.wait(timeout=20)
-                break
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        stop_process_group(server)

@@ -31,16 +31,6 @@ from utils import data
 
 
 @pytest.fixture
-def empty_cache(tmp_path, monkeypatch):
-    """An empty cache folder in use for the test, with downloads allowed (to loopback only)."""
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    monkeypatch.setenv(data.CACHE_VARIABLE, str(cache))
-    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
-    return cache
-
-
-@pytest.fixture
 def web_server(tmp_path):
     """Serve the folder ``served/`` on 127.0.0.1; yields (folder, base URL)."""
     served = tmp_path / "served"

@@ -22,15 +22,6 @@ from utils.notebooks import SETUP_CELL
 from utils.profiles import PROFILES
 
 
-@pytest.fixture
-def online_cache(tmp_path, monkeypatch):
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    monkeypatch.setenv(data.CACHE_VARIABLE, str(cache))
-    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
-    return cache
-
-
 def register_demo(monkeypatch, url: str, payload: bytes):
     files = (data.DataFile("file.bin", hashlib.sha256(payload).hexdigest(), len(payload), (data.Source(url),)),)
     monkeypatch.setitem(data.REGISTRY, "demo", data.Dataset("demo", "Demo set", "-", "-", files))
@@ -55,7 +46,7 @@ class TruncatingHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_interrupted_download_leaves_nothing_behind(online_cache, monkeypatch):
+def test_interrupted_download_leaves_nothing_behind(empty_cache, monkeypatch):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TruncatingHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -65,7 +56,7 @@ def test_interrupted_download_leaves_nothing_behind(online_cache, monkeypatch):
     finally:
         server.shutdown()
         server.server_close()
-    assert leftovers(online_cache) == []
+    assert leftovers(empty_cache) == []
 
 
 def test_file_truncated_in_the_cache_is_refused(tmp_path, monkeypatch, capsys):
@@ -95,7 +86,7 @@ def test_read_only_cache_is_explained(tmp_path, monkeypatch):
         data.ensure_file("demo", "file.bin")
 
 
-def test_full_disk_is_explained_and_leaves_nothing(online_cache, monkeypatch):
+def test_full_disk_is_explained_and_leaves_nothing(empty_cache, monkeypatch):
     import pooch
 
     def fill_the_disk(self, url, output_file, pooch_instance, check_only=False):
@@ -107,7 +98,7 @@ def test_full_disk_is_explained_and_leaves_nothing(online_cache, monkeypatch):
     register_demo(monkeypatch, "http://127.0.0.1:9/file.bin", b"abc" * 10)
     with pytest.raises(data.DataError, match="Cannot write into the data cache .*No space left on device"):
         data.ensure_file("demo", "file.bin")
-    assert leftovers(online_cache) == []
+    assert leftovers(empty_cache) == []
 
 
 def run_notebook(path, cwd, env_extra):

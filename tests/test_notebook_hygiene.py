@@ -94,3 +94,13 @@ def test_readme_badges_and_links_point_at_the_notebooks():
         assert links == [f"notebooks/{path.name}"], row
         assert badges == [colab_url(path)], row
     assert all((ROOT / link).is_file() for link in re.findall(r"\]\((notebooks/[^)]+)\)", readme))
+
+
+def test_execute_into_another_folder_leaves_the_stored_notebook_alone(tmp_path):
+    from utils import notebooks
+
+    original = ROOT / "notebooks" / "02_getting_technical.ipynb"
+    before = original.read_bytes()
+    assert notebooks.main(["execute", str(original), "--output-dir", str(tmp_path)]) == 0
+    assert original.read_bytes() == before
+    assert problems(tmp_path / original.name) == []

@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["execute", "check"])
     parser.add_argument("notebooks", nargs="*")
     parser.add_argument("--output-dir", type=Path, help="execute: write the executed copies here, leaving the originals untouched")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)  # options may come before or after the notebooks
     paths = notebook_paths(args.notebooks)
     bad = 0
     for path in paths:

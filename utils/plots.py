@@ -6,7 +6,6 @@ need: a grid of images, and the gallery of network architectures of step 1.
 
 from __future__ import annotations
 
-import matplotlib
 
 #: Default figure size in inches and resolution; 6.4 x 3.2 in at 80 dpi is a 512 x 256 PNG.
 FIGSIZE = (6.4, 3.2)
