@@ -40,10 +40,13 @@ def test_a_clear_message_when_the_code_is_nowhere(tmp_path):
 
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs the repository's git history to clone from")
 def test_colab_path_clones_the_course_and_imports_it(tmp_path):
-    result = run_cell(tmp_path, {"DL7_REPO_URL": ROOT.as_uri()}, pretend_colab=True)
+    from utils.data import cache_dir
+
+    colab = {"DL7_REPO_URL": ROOT.as_uri(), "DL7_DATA_DIR": str(cache_dir())}  # a relative cache would point into the clone
+    result = run_cell(tmp_path, colab, pretend_colab=True)
     assert result.returncode == 0, result.stderr
     clone = tmp_path / "seven-steps"
     assert f"ROOT {clone}" in result.stdout and f"UTILS {clone / 'utils' / '__init__.py'}" in result.stdout
     assert (clone / "notebooks" / "01_introducing_deep_learning.ipynb").is_file()
-    again = run_cell(tmp_path, {"DL7_REPO_URL": "file:///nonexistent"}, pretend_colab=True)
+    again = run_cell(tmp_path, {**colab, "DL7_REPO_URL": "file:///nonexistent"}, pretend_colab=True)
     assert again.returncode == 0, "a second run reuses the clone instead of fetching again"

@@ -417,8 +417,8 @@ def check_available(profile=None) -> None:
     if reason:
         raise DatasetUnavailableError(
             f"The {profile.name} profile needs {', '.join(missing)}, which the data cache ({cache_dir()}) lacks, "
-            f"and nothing can be downloaded ({reason}).\nFetch them when you are online with:\n    {fetch}\n"
-            "or run the quick profile (unset DL7_PROFILE)."
+            f"and nothing can be downloaded ({reason}).\nFetch them when you are online with:\n    {fetch}"
+            + ("\nor run the quick profile (unset DL7_PROFILE)." if profile.name != "quick" else "")
         )
     print(f"Note: {', '.join(missing)} will be downloaded on first use (or now: {fetch}).")
 
