@@ -133,29 +133,51 @@ def convolution(repeats: int = 5) -> dict:
     return {"conv_ratio": conv_ratio, "pool_ratio": pool_ratio, "conv_difference": conv_difference, "pool_difference": pool_difference}
 
 
-#: The headline figures of each notebook, found in its printed output by these patterns.
+#: The headline figures of each notebook: a label with ``{}`` for each group its pattern captures from
+#: the notebook's printed output.
 HEADLINES = {
-    "01_introducing_deep_learning": [r"trained network [\d.]+%", r"nearest-template test accuracy: [\d.]+%"],
-    "02_getting_technical": [r"(?<=\n)test accuracy: [\d.]+%", r"gradient check on 784 weights: relative error \S+"],
-    "03_backprop_and_gradient_descent": [r"(?<=\n)test accuracy: [\d.]+%", r"all below 1e-7: \w+", r"error after 10,000 updates: +\S+"],
-    "04_getting_practical": [r"QuadraticCost +: largest difference over all 23,860 gradients [\d.e+-]+",
-                             r"NumPy by hand \(step 3\) +[\d.]+%", r"TensorFlow loop +[\d.]+%", r"Keras compile/fit +[\d.]+%",
-                             r"accuracies agree within half a percentage point: \w+"],
-    "05_cnns_and_computer_vision": [r"LeNet test accuracy: [\d.]+%", r"CIFAR-10 test accuracy after \d+ epochs on [\d,]+ images: [\d.]+%",
-                                    r"all below 1e-5: \w+", r"ReLU \+ augmentation +[\d.]+% +[\d.]+%"],
-    "06_rnns_and_language": [r"validation perplexity: TensorFlow GRU [\d.]+, NumPy RNN [\d.]+", r"held-out test accuracy: [\d.]+%|cross-validation: .+"],
-    "07_further_topics": [r"LSTM: largest difference from keras.layers.LSTM over 20 steps: \S+",
-                          r"GRU: +largest difference from keras.layers.GRU over 20 steps: \S+",
-                          r"SimpleRNN +[\d.]+ +\d+%", r"LSTM +[\d.]+ +\d+%", r"GRU +[\d.]+ +\d+%"],
+    "01_introducing_deep_learning": [
+        ("MNIST test accuracy: templates {}, trained network {}", r"test accuracy: templates ([\d.]+%), trained network ([\d.]+%)")],
+    "02_getting_technical": [
+        ("logistic regression, 4 vs 9: test accuracy {}", r"(?<=\n)test accuracy: ([\d.]+%)"),
+        ("gradient check on 784 weights: relative error {}", r"gradient check on 784 weights: relative error (\S+)")],
+    "03_backprop_and_gradient_descent": [
+        ("784-30-10 from scratch: test accuracy {}", r"(?<=\n)test accuracy: ([\d.]+%)"),
+        ("gradient checks all below 1e-7: {}", r"all below 1e-7: (\w+)"),
+        ("Mazur's error after 10,000 updates: {}", r"error after 10,000 updates: +(\S+)")],
+    "04_getting_practical": [
+        ("TensorFlow vs hand-written gradients: largest difference {} (quadratic), {} (cross-entropy)",
+         r"QuadraticCost +: largest difference over all [\d,]+ gradients ([\d.e+-]+)[\s\S]*?"
+         r"CrossEntropyCost: largest difference over all [\d,]+ gradients ([\d.e+-]+)"),
+        ("same network, test accuracy: NumPy {}, TensorFlow loop {}, Keras {}",
+         r"NumPy by hand \(step 3\) +([\d.]+%)[\s\S]*?TensorFlow loop +([\d.]+%)[\s\S]*?Keras compile/fit +([\d.]+%)")],
+    "05_cnns_and_computer_vision": [
+        ("NumPy convolution and pooling equal TensorFlow's (below 1e-5): {}", r"all below 1e-5: (\w+)"),
+        ("LeNet on MNIST: test accuracy {}", r"LeNet test accuracy: ([\d.]+%)"),
+        ("CIFAR-10 CNN, {} epochs on {} images: test accuracy {}", r"CIFAR-10 test accuracy after (\d+) epochs on ([\d,]+) images: ([\d.]+%)"),
+        ("AlexNet's ideas, final test accuracy: ReLU {}, sigmoid {}, dropout {}, augmentation {}",
+         r"ReLU \(the baseline\) +\S+ +([\d.]+%)[\s\S]*?sigmoid +\S+ +([\d.]+%)[\s\S]*?"
+         r"ReLU \+ dropout [\d.]+ +\S+ +([\d.]+%)[\s\S]*?ReLU \+ augmentation +\S+ +([\d.]+%)")],
+    "06_rnns_and_language": [
+        ("validation perplexity: Keras GRU {}, NumPy RNN {}", r"validation perplexity: TensorFlow GRU ([\d.]+), NumPy RNN ([\d.]+)"),
+        ("Kim's text CNN: test accuracy {}", r"(?:held-out test accuracy: |cross-validation: )([\d.]+%(?: ± [\d.]+%)?)")],
+    "07_further_topics": [
+        ("LSTM and GRU vs Keras: largest difference {} and {}",
+         r"LSTM: largest difference from keras.layers.LSTM over \d+ steps: (\S+)[\s\S]*?"
+         r"GRU: +largest difference from keras.layers.GRU over \d+ steps: (\S+)"),
+        ("adding problem, test error (baseline {}): SimpleRNN {}, LSTM {}, GRU {}",
+         r"baseline \(always predict [\d.]+\): test error ([\d.]+)[\s\S]*?SimpleRNN +([\d.]+)[\s\S]*?LSTM +([\d.]+)[\s\S]*?GRU +([\d.]+)"),
+        ("GAN: {}% of samples within 0.15 of the ring", r"(\d+)% within 0.15 of the ring"),
+        ("RBM reconstruction error: {} before, {} after", r"before training: reconstruction error ([\d.]+)[\s\S]*?epoch +\d+: reconstruction error ([\d.]+)(?![\s\S]*reconstruction error)")],
 }
 
 
 def headlines(name: str, text: str) -> list[str]:
     """The headline figures of notebook ``name`` (without .ipynb) found in its printed ``text``."""
     found = []
-    for pattern in HEADLINES.get(name, []):
+    for label, pattern in HEADLINES.get(name, []):
         match = re.search(pattern, text)
-        found.append(" ".join(match.group(0).split()) if match else f"(not found: {pattern})")
+        found.append(label.format(*match.groups()) if match else f"(not found: {label})")
     return found
 
 
@@ -198,7 +220,7 @@ def course(output=None) -> list[dict]:
     ratios["step 5: NumPy im2col convolution vs tf.nn.conv2d (time, NumPy / TensorFlow)"] = conv["conv_ratio"]
     total = sum(row["seconds"] for row in rows)
     lines = ["| notebook | wall time | kernel peak memory | headline figures |", "|---|---|---|---|"]
-    lines += [f"| {r['notebook']} | {r['seconds']:.0f} s | {r['memory_mib']} MiB | {'; '.join(r['figures'])} |" for r in rows]
+    lines += [f"| {r['notebook']} | {r['seconds']:.0f} s | {r['memory_mib']} MiB | {'<br>'.join(r['figures'])} |" for r in rows]
     lines += [f"| **all seven** | **{total / 60:.1f} min** | | |", "", "| speed ratio | measured |", "|---|---|"]
     lines += [f"| {name} | {value:.1f}x |" for name, value in ratios.items()]
     table = "\n".join(lines)
