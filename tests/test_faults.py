@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
+from urllib.parse import urlparse
 
 import pytest
 
@@ -179,6 +180,25 @@ def test_full_profile_without_network_is_detected(tmp_path, monkeypatch):
     with pytest.raises(data.DatasetUnavailableError, match="no network: none of their hosts can be found"):
         data.check_available(PROFILES["full"])
     data.check_available(PROFILES["quick"])  # the quick profile has all it needs: no error, no network asked
+
+
+def test_one_reachable_mirror_is_enough_to_go_on(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(data.CACHE_VARIABLE, str(tmp_path / "empty"))
+    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
+    mnist_hosts = sorted({urlparse(source.url).hostname for f in data.REGISTRY["mnist"].files for source in f.sources})
+    assert len(mnist_hosts) > 1  # MNIST has a mirror
+    asked = []
+
+    def only_the_last_host_resolves(host, *args, **kwargs):
+        asked.append(host)
+        if host != mnist_hosts[-1]:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return []
+
+    monkeypatch.setattr(socket, "getaddrinfo", only_the_last_host_resolves)
+    data.check_available(PROFILES["quick"])  # no error: the files will be downloaded on first use
+    assert "will be downloaded on first use" in capsys.readouterr().out
+    assert mnist_hosts[-1] in asked and len(asked) > 1
 
 
 def test_unknown_profile_stops_the_setup():

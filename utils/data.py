@@ -412,7 +412,9 @@ def check_available(profile=None) -> None:
                 socket.getaddrinfo(host, 443)
                 break  # one reachable host is enough to try downloading
             except OSError:
-                reason = "no network: none of their hosts can be found"
+                continue
+        else:
+            reason = "no network: none of their hosts can be found"
     fetch = f"{'DL7_PROFILE=full ' if profile.name == 'full' else ''}python course.py data fetch all"
     if reason:
         raise DatasetUnavailableError(
