@@ -148,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output-dir", type=Path, help="execute: write the executed copies here, leaving the originals untouched")
     args = parser.parse_intermixed_args(argv)  # options may come before or after the notebooks
     paths = notebook_paths(args.notebooks)
+    if args.output_dir:
+        args.output_dir.mkdir(parents=True, exist_ok=True)
     bad = 0
     for path in paths:
         checked = path
