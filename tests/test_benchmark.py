@@ -21,13 +21,9 @@ def test_benchmark_command_line_rejects_unknown_names():
 
 
 def test_course_benchmark_finds_every_headline_in_the_stored_notebooks():
-    import json
-
     from utils.notebooks import notebook_paths
 
     for path in notebook_paths():
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        text = "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
-        figures = benchmark.headlines(path.stem, text)
+        figures = benchmark.headlines(path.stem, benchmark.printed_text(path))
         assert figures and not any(f.startswith("(not found") for f in figures), (path.name, figures)
     assert benchmark.headlines("01_introducing_deep_learning", "nothing here")[0].startswith("(not found")

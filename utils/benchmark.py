@@ -172,6 +172,15 @@ HEADLINES = {
 }
 
 
+def printed_text(path) -> str:
+    """Everything a stored notebook printed (its stream outputs), as one string."""
+    import json
+    from pathlib import Path
+
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    return "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+
+
 def headlines(name: str, text: str) -> list[str]:
     """The headline figures of notebook ``name`` (without .ipynb) found in its printed ``text``."""
     found = []
@@ -186,7 +195,6 @@ def course(output=None) -> list[dict]:
     are not touched); tabulate wall time, the kernel's peak memory and the headline figures; then add
     the speed ratios of the step 3-5 benchmarks. Writes the table as Markdown to ``output``
     (default ``artifacts/benchmark.md``) and prints it."""
-    import json
     import os
     import subprocess
     import tempfile
@@ -204,10 +212,7 @@ def course(output=None) -> list[dict]:
             seconds = time.perf_counter() - start
             memory = re.search(r"largest kernel so far ([\d,]+) MiB", result.stdout)
             executed = Path(folder) / path.name
-            text = ""
-            if result.returncode == 0 and executed.is_file():
-                cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
-                text = "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+            text = printed_text(executed) if result.returncode == 0 and executed.is_file() else ""
             figures = headlines(path.stem, text) if text else [f"FAILED: {(result.stdout + result.stderr).strip()[-300:]}"]
             rows.append({"notebook": path.name, "seconds": seconds, "memory_mib": memory.group(1) if memory else "?", "figures": figures})
             print(f"{path.name}: {seconds:.0f} s, kernel peak {rows[-1]['memory_mib']} MiB", flush=True)
