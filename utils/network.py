@@ -106,17 +106,14 @@ class Network:
         """All weighted inputs and activations: ``zs[l]`` and ``activations[l + 1]`` are ``(batch, sizes[l + 1])``;
         ``activations[0]`` is the input."""
         X, _ = self._check(X)
+        return self._forward(X)
+
+    def _forward(self, X):
         zs, activations = [], [X]
         for W, b in zip(self.weights, self.biases):
             zs.append(activations[-1] @ W + b)
             activations.append(sigmoid(zs[-1]))
         return zs, activations
-
-    def _activations(self, X):
-        activations = [X]
-        for W, b in zip(self.weights, self.biases):
-            activations.append(sigmoid(activations[-1] @ W + b))
-        return activations
 
     def predict(self, X) -> np.ndarray:
         """The output activations, ``(batch, n_in) -> (batch, n_out)``."""
@@ -128,7 +125,7 @@ class Network:
         return self._backpropagate(*self._check(X, Y))
 
     def _backpropagate(self, X, Y):
-        activations = self._activations(X)
+        _, activations = self._forward(X)  # inputs already checked by the caller
         delta = self.cost.delta(activations[-1], Y)  # (batch, n_out)
         weight_grads, bias_grads = [None] * len(self.weights), [None] * len(self.biases)
         for layer in reversed(range(len(self.weights))):

@@ -120,7 +120,7 @@ def compare_three_ways(network, X, Y, X_test, test_labels, epochs, batch_size=10
     for _ in range(epochs):
         numpy_network.train_epoch(X, Y, batch_size, learning_rate, rng)
     rows["NumPy by hand (step 3)"] = (numpy_network.accuracy(X_test, test_labels), time.perf_counter() - start,
-                                      lines_of_code(Network._activations, Network._backpropagate, Network.train_epoch, QuadraticCost.delta))
+                                      lines_of_code(Network._forward, Network._backpropagate, Network.train_epoch, QuadraticCost.delta))
     start = time.perf_counter()
     weights, biases = train_tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed)
     activation = tf.constant(X_test, dtype=tf.float32)
