@@ -80,6 +80,12 @@ def test_forward_pass_against_a_direct_computation():
     assert computed == pytest.approx(loss) and np.allclose(h_last, h)
 
 
+def test_mean_loss_reads_the_text_as_the_training_forward_pass_does():
+    rnn, inputs, _, _ = small_rnn()
+    window_loss, _, _ = rnn.loss_and_gradients(inputs[:-1], inputs[1:], rnn.initial_state())
+    assert rnn.mean_loss(inputs) == pytest.approx(window_loss / (len(inputs) - 1))
+
+
 def test_training_learns_a_repeating_pattern_and_samples_it():
     text = "abcde" * 200
     ids = CharVocabulary(text).encode(text)

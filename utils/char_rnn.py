@@ -49,6 +49,13 @@ def loss_and_gradients(p, inputs, targets, h_prev):
     return float(loss), gradients, hidden[len(inputs) - 1]
 
 
+def forward_step(p, x: int, h):
+    """One step of the network outside training: character id ``x`` and state ``h`` (hidden,) ->
+    (the new state (hidden,), the scores for the next character (vocab,))."""
+    h = np.tanh(p["W_xh"][x] + h @ p["W_hh"] + p["b_h"])
+    return h, h @ p["W_hy"] + p["b_y"]
+
+
 class CharRNN:
     """A vanilla RNN over characters: ``vocab_size`` in and out, ``hidden_size`` units of memory."""
 
@@ -99,20 +106,19 @@ class CharRNN:
     def mean_loss(self, ids) -> float:
         """The mean negative log-likelihood per character of predicting ``ids[1:]`` from what precedes
         them, reading the whole text once with the state carried along (exp of it is the perplexity)."""
-        p, h, total = self.params, self.initial_state(), 0.0
+        h, total = self.initial_state(), 0.0
         for x, target in zip(ids[:-1], ids[1:]):
-            h = np.tanh(p["W_xh"][x] + h @ p["W_hh"] + p["b_h"])
-            total -= np.log(softmax(h @ p["W_hy"] + p["b_y"])[target])
+            h, scores = forward_step(self.params, x, h)
+            total -= np.log(softmax(scores)[target])
         return total / (len(ids) - 1)
 
     def sample(self, seed_id: int, length: int, temperature: float = 1.0, rng=None, h=None) -> list[int]:
         """Generate ``length`` character ids, starting after ``seed_id``, each drawn with a temperature."""
         rng = rng or np.random.default_rng(0)
-        p = self.params
         h = self.initial_state() if h is None else h
         x, generated = seed_id, []
         for _ in range(length):
-            h = np.tanh(p["W_xh"][x] + h @ p["W_hh"] + p["b_h"])
-            x = sample_with_temperature(h @ p["W_hy"] + p["b_y"], temperature, rng)
+            h, scores = forward_step(self.params, x, h)
+            x = sample_with_temperature(scores, temperature, rng)
             generated.append(x)
         return generated
