@@ -15,6 +15,16 @@ import numpy as np
 from utils.nn import sigmoid
 
 
+def hidden_probabilities(v, W, c):
+    """p(h = 1 | v) for each hidden unit: (batch, n_visible) -> (batch, n_hidden)."""
+    return sigmoid(v @ W + c)
+
+
+def visible_probabilities(h, W, b):
+    """p(v = 1 | h) for each visible unit: (batch, n_hidden) -> (batch, n_visible)."""
+    return sigmoid(h @ W.T + b)
+
+
 def cd1_gradients(v0, W, b, c, uniform):
     """The CD-1 estimate of the log-likelihood gradient for a batch v0 (batch, n_visible).
 
@@ -23,10 +33,10 @@ def cd1_gradients(v0, W, b, c, uniform):
     Negative phase: sample h0, reconstruct the visible probabilities v1, and take the hidden
     probabilities given them. Returns (dW, db, dc), averages over the batch, to be *added* (ascent).
     """
-    h0 = sigmoid(v0 @ W + c)                       # p(h | data)
+    h0 = hidden_probabilities(v0, W, c)            # p(h | data)
     h0_sample = (uniform < h0).astype(float)       # one binary sample of the hidden units
-    v1 = sigmoid(h0_sample @ W.T + b)              # the reconstruction (probabilities, as is usual)
-    h1 = sigmoid(v1 @ W + c)                       # p(h | reconstruction)
+    v1 = visible_probabilities(h0_sample, W, b)    # the reconstruction (probabilities, as is usual)
+    h1 = hidden_probabilities(v1, W, c)            # p(h | reconstruction)
     n = len(v0)
     return (v0.T @ h0 - v1.T @ h1) / n, (v0 - v1).mean(axis=0), (h0 - h1).mean(axis=0)
 
@@ -53,7 +63,7 @@ class RBM:
     def reconstruction_error(self, data) -> float:
         """Mean squared difference between data and its one-step reconstruction through the hidden
         probabilities (a rough progress measure; CD-1 does not minimise it directly)."""
-        reconstruction = sigmoid(sigmoid(data @ self.W + self.c) @ self.W.T + self.b)
+        reconstruction = visible_probabilities(hidden_probabilities(data, self.W, self.c), self.W, self.b)
         return float(np.mean((data - reconstruction) ** 2))
 
     def gibbs_chain(self, start, record_at, rng=None) -> dict:
@@ -63,8 +73,8 @@ class RBM:
         rng = rng or np.random.default_rng(0)
         v, snapshots = np.asarray(start, dtype=float), {}
         for step in range(1, max(record_at) + 1):
-            h = (rng.random((len(v), len(self.c))) < sigmoid(v @ self.W + self.c)).astype(float)
-            probabilities = sigmoid(h @ self.W.T + self.b)
+            h = (rng.random((len(v), len(self.c))) < hidden_probabilities(v, self.W, self.c)).astype(float)
+            probabilities = visible_probabilities(h, self.W, self.b)
             v = (rng.random(probabilities.shape) < probabilities).astype(float)
             if step in record_at:
                 snapshots[step] = probabilities
