@@ -59,14 +59,19 @@ def run(step, x, state):
     return np.stack(outputs, axis=1), state
 
 
+def _gate_block(array, k: int, units: int):
+    """The k-th gate's columns of a Keras weight array whose gates sit side by side, ``units`` wide each."""
+    return array[..., k * units:(k + 1) * units]
+
+
 def lstm_from_keras(kernel, recurrent_kernel, bias):
     """Olah's per-gate matrices from a Keras LSTM layer's weights (gate order i, f, C̃, o)."""
     units = recurrent_kernel.shape[0]
-    block = lambda array, k: array[..., k * units:(k + 1) * units]
     p = {}
     for k, gate in enumerate(("i", "f", "C", "o")):
-        p[f"W_{gate}"] = np.concatenate([block(recurrent_kernel, k), block(kernel, k)], axis=0)  # rows: h first, then x
-        p[f"b_{gate}"] = block(bias, k)
+        p[f"W_{gate}"] = np.concatenate([_gate_block(recurrent_kernel, k, units), _gate_block(kernel, k, units)],
+                                        axis=0)  # rows: h first, then x
+        p[f"b_{gate}"] = _gate_block(bias, k, units)
     return p
 
 
@@ -74,9 +79,8 @@ def gru_from_keras(kernel, recurrent_kernel, bias):
     """The per-gate matrices of ``gru_step`` from a Keras GRU layer's weights (gate order z, r, h̃;
     ``bias`` of shape (2, 3 units): the input bias, then the recurrent bias)."""
     units = recurrent_kernel.shape[0]
-    block = lambda array, k: array[..., k * units:(k + 1) * units]
     p = {}
     for k, gate in enumerate(("z", "r", "h")):
-        p[f"W_{gate}"], p[f"U_{gate}"] = block(kernel, k), block(recurrent_kernel, k)
-        p[f"b_{gate}"], p[f"b_r{gate}"] = block(bias[0], k), block(bias[1], k)
+        p[f"W_{gate}"], p[f"U_{gate}"] = _gate_block(kernel, k, units), _gate_block(recurrent_kernel, k, units)
+        p[f"b_{gate}"], p[f"b_r{gate}"] = _gate_block(bias[0], k, units), _gate_block(bias[1], k, units)
     return p
