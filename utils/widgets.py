@@ -123,7 +123,7 @@ def plot_gradient_descent(learning_rate: float = 0.05, steps: int = 25, ax=None)
     path = nn.gradient_descent(bowl_gradient, (-4.0, 1.5), learning_rate, steps)
     fig, ax = (plt.subplots(figsize=(3.8, 2.8)) if ax is None else (ax.figure, ax))
     xs, ys = np.meshgrid(np.linspace(-5, 5, 121), np.linspace(-3, 3, 121))
-    ax.contour(xs, ys, xs**2 + 10 * ys**2, levels=np.geomspace(0.05, 120, 10), cmap="viridis", linewidths=0.8)
+    ax.contour(xs, ys, bowl((xs, ys)), levels=np.geomspace(0.05, 120, 10), cmap="viridis", linewidths=0.8)
     with np.errstate(over="ignore", invalid="ignore"):
         ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", ms=2.5, lw=1)
     final = bowl(path[-1])
