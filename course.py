@@ -4,6 +4,7 @@
     python course.py lab                  open the course in JupyterLab
     python course.py test                 fetch the quick-profile data if needed, then run every test:
                                           unit tests and the notebooks under nbval
+    python course.py progress             your labs: done, attempted and not started, step by step
     python course.py data fetch all       download and verify the datasets ahead of time
     python course.py data verify          check the cached datasets against their checksums
     python course.py benchmark backprop   measure step 3's per-example loop against the vectorized network
@@ -94,6 +95,8 @@ def main(argv: list[str]) -> int:
         return run(["-m", "pytest", "-n", "auto", "--maxprocesses", "4", "--dist", "loadfile", *rest], env=env)
     if command == "data":
         return run(["-m", "utils.data", *rest])
+    if command == "progress":
+        return run(["-m", "utils.progress", *rest])
     if command == "benchmark":
         return run(["-m", "utils.benchmark", *rest])
     if command == "execute":

@@ -1,5 +1,8 @@
 """Shared test set-up.
 
+Tests never touch a learner's progress record: DL7_PROGRESS points at a temporary file for this
+process and the kernels it starts.
+
 Tests never download: DL7_OFFLINE=1 is set for this process and the notebook kernels nbval
 starts, so a missing dataset fails at once with the clear message. The data come from the cache
 named by DL7_DATA_DIR (CI points it at ../shared/data) or from data/ (`python course.py data fetch all`).
@@ -8,11 +11,15 @@ named by DL7_DATA_DIR (CI points it at ../shared/data) or from data/ (`python co
 import os
 import signal
 import subprocess
+import tempfile
 
 import matplotlib
 import pytest
 
 os.environ.setdefault("DL7_OFFLINE", "1")
+# A progress record of the tests' own (inherited by the notebook kernels nbval starts), so that no
+# test reads or changes a learner's record, and the notebooks' progress cells print a fresh state.
+os.environ["DL7_PROGRESS"] = os.path.join(tempfile.mkdtemp(prefix="dl7-test-progress-"), "progress.json")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 matplotlib.use("Agg")  # this process only; notebook kernels keep their inline backend

@@ -1,223 +1,135 @@
-"""Every exercise: the reference passes, the stub is "not attempted", typical mistakes are named,
-and bad answers (wrong shapes, None, errors, not a function) get a message instead of a traceback."""
+"""Every lab's checker: the reference passes, the stub is "not attempted" without giving anything
+away, each typical mistake is named, and bad answers (wrong shapes or dtypes, None, errors, endless
+loops, not a function) get a message instead of a traceback. Then the help: staged hints, the
+solution on request, and the notebook's switch from the reference to the learner's code."""
 
-import math
+import time
 
-import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
-from utils.exercises import EXERCISES, check, evaluate, show_solution
-from utils.exercises.core import CORRECT, NOT_ATTEMPTED, WRONG, FunctionExercise, ValueExercise
+from labs_harness import answer_lines
+from utils.exercises import EXERCISES, check, evaluate, hint, show_solution, yours_or_reference
+from utils.exercises.core import CORRECT, NOT_ATTEMPTED, WRONG, Case, FunctionExercise, Mistake, ValueExercise, time_limit
 
-FUNCTION_EXERCISES = [name for name, ex in EXERCISES.items() if isinstance(ex, FunctionExercise)]
+FUNCTION_LABS = [name for name, ex in EXERCISES.items() if isinstance(ex, FunctionExercise)]
 
 
 def stub(*args):
     raise NotImplementedError("Your turn")
 
 
+def _answer(exercise, candidate):
+    """What a learner passes to check(): a function, or for value labs with a paste template, the values."""
+    return candidate() if isinstance(exercise, ValueExercise) and exercise._paste is not None else candidate
+
+
 @pytest.mark.parametrize("name", EXERCISES)
 def test_reference_solution_passes(name):
     exercise = EXERCISES[name]
-    answer = exercise.solution() if isinstance(exercise, ValueExercise) else exercise.solution
-    verdict = evaluate(name, answer)
+    verdict = evaluate(name, _answer(exercise, exercise.solution))
     assert verdict.status == CORRECT, verdict.message
     assert str(verdict).startswith("✅ Correct!")
 
 
 @pytest.mark.parametrize("name", EXERCISES)
-def test_stub_is_not_attempted(name):
-    answer = (None, None) if isinstance(EXERCISES[name], ValueExercise) else stub
+def test_stub_is_not_attempted_and_gives_nothing_away(name):
+    exercise = EXERCISES[name]
+    answer = (None, None) if isinstance(exercise, ValueExercise) and exercise._paste is not None else stub
     verdict = evaluate(name, answer)
-    assert verdict.status == NOT_ATTEMPTED
-    assert "Hint:" in verdict.message and str(verdict).startswith("⏳ Not attempted yet.")
+    assert verdict.status == NOT_ATTEMPTED and str(verdict).startswith("⏳ Not attempted yet.")
+    assert f'hint("{name}")' in verdict.message
+    for text in exercise.hints:
+        assert text not in verdict.message, "the hints come only when asked for"
+    assert not [line for line in answer_lines(exercise) if line in verdict.message]
 
 
-@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+@pytest.mark.parametrize("name", EXERCISES)
 def test_each_typical_mistake_is_named(name):
     exercise = EXERCISES[name]
-    assert len(exercise.mistakes) >= 2, "every exercise recognises at least two typical mistakes"
     for mistake in exercise.mistakes:
-        verdict = evaluate(name, mistake.compute)
+        verdict = evaluate(name, _answer(exercise, mistake.compute))
         assert verdict.status == WRONG and mistake.message in verdict.message, verdict.message
+        assert not [line for line in answer_lines(exercise) if line in verdict.message]
 
 
-def climbing(gradient, start, learning_rate, steps):
-    path = [np.array(start, dtype=float)]
-    for _ in range(steps):
-        path.append(path[-1] + learning_rate * gradient(path[-1]))
-    return np.array(path)
-
-
-def last_point_only(gradient, start, learning_rate, steps):
-    point = np.array(start, dtype=float)
-    for _ in range(steps):
-        point = point - learning_rate * gradient(point)
-    return point
-
-
-def unwatched_slope(z):
-    z = tf.constant(z)
-    with tf.GradientTape() as tape:
-        a = tf.sigmoid(z)
-    return tape.gradient(a, z)
-
-
-def rebinding_step(variables, gradients, learning_rate):
-    for variable, gradient in zip(variables, gradients):
-        variable = variable - learning_rate * gradient  # noqa: F841
-
-
-# Wrong answers written the way a learner would write them, with the words the checker should use.
-LEARNER_MISTAKES = {
-    "sigmoid": [
-        (lambda z: 1 / (1 + np.exp(z)), "sign in the exponent"),
-        (lambda z: np.where(z > 0, 1.0, 0.0), "step function"),
-        (lambda z: 1 / (1 + math.exp(-z)), "raised TypeError"),
-    ],
-    "forward_pass": [
-        (lambda x, W1, b1, W2, b2: 1 / (1 + np.exp(-(x @ W1 + b1) @ W2 - b2)), "no activation"),
-        (lambda x, W1, b1, W2, b2: 1 / (1 + np.exp(-(1 / (1 + np.exp(-x @ W1)) @ W2))), "biases b1 and b2 are missing"),
-        (lambda x, W1, b1, W2, b2: x @ W1.T, "raised ValueError"),
-    ],
-    "rotation_matrix": [
-        (lambda t: np.array([[np.cos(t), np.sin(t)], [-np.sin(t), np.cos(t)]]), "rotates clockwise"),
-        (lambda t: np.array([[np.cos(t), -np.sin(t)]]), "should have shape (2, 2)"),
-    ],
-    "central_difference": [
-        (lambda f, x, h: (f(x + h) - f(x)) / h, "forward difference"),
-        (lambda f, x, h: (f(x + h) - f(x - h)) / h, "divide by 2h"),
-    ],
-    "sigmoid_prime": [
-        (lambda z: z * (1 - z), "applied s (1 - s) to z itself"),
-        (lambda z: 1 / (1 + np.exp(-z)), "σ(z) itself"),
-    ],
-    "logistic_gradient": [
-        (lambda X, y, w, b: (X.T @ (y - 1 / (1 + np.exp(-(X @ w + b)))) / len(y), np.mean(y - 1 / (1 + np.exp(-(X @ w + b))))), "wrong sign"),
-        (lambda X, y, w, b: (X.T @ (1 / (1 + np.exp(-(X @ w + b))) - y), np.sum(1 / (1 + np.exp(-(X @ w + b))) - y)), "n times too large"),
-        (lambda X, y, w, b: (X @ w, 0.0), "should have shape"),
-    ],
-    "gradient_descent": [
-        (climbing, "You are climbing"),
-        (last_point_only, "Return the whole path"),
-    ],
-    "output_error": [
-        (lambda a, y: a - y, "output error of the cross-entropy cost"),
-        (lambda a, y: (y - a) * a * (1 - a), "sign is flipped"),
-    ],
-    "backward_step": [
-        (lambda d, W, a: (a.T @ d, d.sum(axis=0), (d @ W.T) * a * (1 - a)), "batch-size times too large"),
-        (lambda d, W, a: (d.T @ a / len(d), d.mean(axis=0), (d @ W.T) * a * (1 - a)), "should have shape"),
-        (lambda d, W, a: (a.T @ d / len(d), d.mean(axis=0), (d @ W) * a * (1 - a)), "raised ValueError"),
-    ],
-    "tape_sigmoid_slope": [
-        (unwatched_slope, "the tape did not watch z"),
-        (lambda z: tf.sigmoid(tf.constant(z)), "That is σ(z) itself"),
-    ],
-    "sgd_step": [
-        (rebinding_step, "Your variables did not change"),
-        (lambda vs, gs, lr: [v.assign_add(lr * g) for v, g in zip(vs, gs)], "You are climbing"),
-    ],
-    "conv_output_size": [
-        (lambda n, k, s, p: (n - k) // s + 1, "the input is padded first"),
-        (lambda n, k, s, p: (n - k) // s if p == "valid" else -(-n // s), "One position short"),
-    ],
-    "conv_parameters": [
-        (lambda kh, kw, ci, co: kh * kw * ci * co, "biases are missing"),
-        (lambda kh, kw, ci, co: co * (kh * kw + 1), "spans every input channel"),
-    ],
-    "receptive_field": [
-        (lambda layers: 1 + sum(k - 1 for k, s in layers), "ignored the strides"),
-        (lambda layers: sum(k for k, s in layers), "do not simply add up"),
-    ],
-    "temperature_softmax": [
-        (lambda z, t: np.exp(z / t) / np.sum(np.exp(z / t)), "nan or inf"),  # overflows for scores near 1000
-        (lambda z, t: np.exp(z * t) / np.sum(np.exp(z * t)), "you multiplied"),
-    ],
-    "rnn_step": [
-        (lambda x, h, Wx, Wh, b: np.tanh(np.eye(len(Wx))[x] @ Wx + Wh @ h + b), "not W_hh transposed"),
-        (lambda x, h, Wx, Wh, b: np.eye(len(Wx))[x] @ Wx + h @ Wh + b, "tanh is missing"),
-    ],
-    "max_over_time": [
-        (lambda maps: np.mean(maps, axis=1), "average over time"),
-        (lambda maps: np.max(maps, axis=-1), "maximum over the channels"),
-    ],
-    "lstm_cell_update": [
-        (lambda c, f, i, ct: c * i + ct * f, "gates are swapped"),
-        (lambda c, f, i, ct: c + i * ct, "forget gate is missing"),
-    ],
-    "reparameterize": [
-        (lambda m, lv, e: m + np.sqrt(np.exp(lv) ** 2) * e, "the standard deviation is exp(0.5 * log_variance)"),
-        (lambda m, lv, e: m + lv * e, "log_variance is a logarithm"),
-    ],
-    "kl_divergence": [
-        (lambda m, lv: 0.5 * (1 + lv - m * m - np.exp(lv)).sum(axis=1), "sign is flipped"),
-        (lambda m, lv: -0.5 * (1 + lv - m * m - np.exp(lv)), "should have shape"),
-    ],
-}
-
-
-@pytest.mark.parametrize("name", LEARNER_MISTAKES)
-def test_learner_style_mistakes(name):
-    for answer, words in LEARNER_MISTAKES[name]:
-        verdict = evaluate(name, answer)
-        assert verdict.status == WRONG and words in verdict.message, verdict.message
-
-
-def test_learner_style_mistakes_cover_every_function_exercise():
-    assert set(LEARNER_MISTAKES) == set(FUNCTION_EXERCISES)
-
-
-@pytest.mark.parametrize(
-    "answer, words",
-    [
-        ((np.array([2.0, 2.0]), -3.0), "computes AND"),
-        ((np.array([-1.0, -1.0]), 5.0), "outputs 1 for every input"),
-        ((np.array([1.0, 1.0]), -5.0), "outputs 0 for every input"),
-        ((np.array([-2.0, -2.0, 1.0]), 3.0), "has shape (3,)"),
-        ((np.array([-2.0, -2.0]), [3.0, 1.0]), "should be a single number"),
-        ((np.array([-2.0, 0.0]), 1.0), "Not NAND yet: (1, 0) gives 0"),
-        (np.array([-2.0, -2.0, 3.0]), "Pass the weights and the bias together"),
-        (("a", "b"), "could not be used"),
-    ],
-)
-def test_nand_wrong_values(answer, words):
-    verdict = evaluate("nand_perceptron", answer)
-    assert verdict.status == WRONG and words in verdict.message, verdict.message
-
-
-@pytest.mark.parametrize(
-    "build, words",
-    [
-        (lambda: keras.Sequential([keras.layers.Dense(30, activation="sigmoid"), keras.layers.Dense(10, activation="sigmoid")]),
-         "no input shape yet"),
-        (lambda: keras.Sequential([keras.Input((784,)), keras.layers.Dense(30, activation="relu"), keras.layers.Dense(10, activation="sigmoid")]),
-         "should use the sigmoid"),
-        (lambda: keras.Sequential([keras.Input((784,)), keras.layers.Dense(10, activation="sigmoid")]), "should have 30 and then 10 units"),
-        (lambda: keras.Sequential([keras.Input((28, 28)), keras.layers.Dense(30, activation="sigmoid"), keras.layers.Dense(10, activation="sigmoid")]),
-         "input shape should be (None, 784)"),
-        (lambda: "a model", "Return a Keras model"),
-        (lambda: 1 / 0, "raised ZeroDivisionError"),
-    ],
-)
-def test_keras_network_wrong_models(build, words):
-    verdict = evaluate("keras_network", build)
-    assert verdict.status == WRONG and words in verdict.message, verdict.message
-
-
-@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+@pytest.mark.parametrize("name", FUNCTION_LABS)
 def test_bad_answers_never_raise(name):
-    judged_by_side_effect = name == "sgd_step"  # its checker looks at the variables, not the return value
+    exercise = EXERCISES[name]
     for answer, words in [
         (42, "expects your function itself"),
-        (lambda *args: None, "did not change" if judged_by_side_effect else "returned None"),
-        (lambda *args: "text", "did not change" if judged_by_side_effect else "should return"),
+        (lambda *args: None, None),
+        (lambda *args: "text", None),
         (lambda *args: 1 / 0, "raised ZeroDivisionError: division by zero (line"),
     ]:
         verdict = evaluate(name, answer)
-        assert verdict.status == WRONG and words in verdict.message, (answer, verdict.message)
+        assert verdict.status == WRONG, (answer, verdict.message)
+        assert words is None or words in verdict.message, verdict.message
+        assert exercise.help_line in verdict.message
+
+
+def test_an_endless_loop_is_stopped_with_a_message():
+    exercise = FunctionExercise("loop_test", "A loop", "idea", lambda x: x, [Case((1.0,), "one")], structure="structure",
+                                stub="f", time_limit=0.5, mistakes=[Mistake(lambda x: -x, "m1"), Mistake(lambda x: 2 * x, "m2")])
+
+    def endless(x):
+        while True:
+            pass
+
+    def sleepy(x):
+        time.sleep(30)
+
+    def swallows_errors(x):
+        while True:
+            try:
+                time.sleep(0.01)
+            except Exception:  # noqa: BLE001 - the learner's own catch-all cannot swallow the time limit
+                pass
+
+    for answer in (endless, sleepy, swallows_errors):
+        started = time.perf_counter()
+        verdict = exercise.evaluate(answer)
+        assert verdict.status == WRONG and "still running after 0.5 s" in verdict.message
+        assert time.perf_counter() - started < 5
+
+
+def test_the_time_limit_works_outside_the_main_thread_too():
+    import threading
+
+    outcome = []
+
+    def worker():
+        try:
+            with time_limit(0.3):
+                while True:
+                    pass
+        except BaseException as exc:  # noqa: BLE001
+            outcome.append(type(exc).__name__)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(timeout=10)
+    assert outcome == ["OutOfTime"]
+
+
+def test_wrong_dtypes_shapes_and_structures_are_named():
+    def tuple_of_three(*args):
+        return np.zeros(2), 0.0, [0]
+
+    assert "complex numbers" in evaluate("layered_forward", lambda x, w, b: x.astype(complex)).message
+    assert "should have shape (5, 2), but it has shape (5, 3)" in evaluate("layered_forward", lambda x, w, b: x).message
+    assert "should have 3 items, but it has 2" in evaluate("perceptron_rule", lambda *a: (1, 2)).message
+    assert "mistakes should have shape (10,), but it has shape (1,)" in evaluate("perceptron_rule", tuple_of_three).message
+
+
+def test_the_first_difference_is_named_with_its_index():
+    def off_by_a_bit(x, weights, biases):
+        out = EXERCISES["layered_forward"].solution(x, weights, biases)
+        out[3, 1] += 0.5
+        return out
+
+    message = evaluate("layered_forward", off_by_a_bit).message
+    assert "your result[3, 1] is " in message and "expected" in message and "(1 of 10 entries differ)" in message
 
 
 def test_nan_results_are_named():
@@ -226,21 +138,57 @@ def test_nan_results_are_named():
 
 
 def test_learner_function_cannot_change_the_test_inputs():
-    def vandal(z):
-        z[...] = 0
+    def vandal(x, weights, biases):
+        x[...] = 0
+        weights[0][...] = 0
         raise NotImplementedError
 
-    evaluate("sigmoid", vandal)
-    assert evaluate("sigmoid", EXERCISES["sigmoid"].solution).status == CORRECT
+    evaluate("layered_forward", vandal)
+    assert evaluate("layered_forward", EXERCISES["layered_forward"].solution).status == CORRECT
 
 
-def test_check_prints_and_show_solution_prints_tested_source(capsys):
+def test_check_prints_and_a_failing_checker_says_so_instead_of_raising(capsys, monkeypatch):
     check("sigmoid", stub)
     assert capsys.readouterr().out.startswith("⏳ Not attempted yet.")
-    check("no_such_exercise", stub)
-    assert "There is no exercise called 'no_such_exercise'" in capsys.readouterr().out
-    show_solution("forward_pass")
-    out = capsys.readouterr().out
-    assert "def forward(x, W1, b1, W2, b2):" in out and "return nn.sigmoid(hidden @ W2 + b2)" in out
+    check("no_such_lab", stub)
+    assert "There is no lab called 'no_such_lab'" in capsys.readouterr().out
+    monkeypatch.setattr(EXERCISES["sigmoid"], "evaluate", lambda answer: 1 / 0)
+    check("sigmoid", stub)
+    assert "The checker itself failed (ZeroDivisionError" in capsys.readouterr().out
     with pytest.raises(KeyError):
-        evaluate("no_such_exercise", stub)
+        evaluate("no_such_lab", stub)
+
+
+def test_hints_come_in_stages_then_point_to_the_solution(capsys):
+    exercise = EXERCISES["perceptron_rule"]
+    hint("perceptron_rule")
+    first = capsys.readouterr().out
+    assert first.startswith("Hint 1 of 2, the idea: ") and exercise.hints[0] in first and exercise.hints[1] not in first
+    hint("perceptron_rule")
+    second = capsys.readouterr().out
+    assert second.startswith("Hint 2 of 2, the structure: ") and exercise.hints[1] in second
+    hint("perceptron_rule")
+    assert 'show_solution("perceptron_rule")' in capsys.readouterr().out
+    hint("perceptron_rule", 1)
+    assert capsys.readouterr().out.startswith("Hint 1 of 2")
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_show_solution_prints_the_pasteable_tested_source(name, capsys):
+    show_solution(name)
+    out = capsys.readouterr().out
+    assert out.startswith("# A tested solution for: ") and EXERCISES[name].paste_source() in out
+
+
+def test_yours_or_reference_switches_to_the_learners_function_once_it_passes(capsys):
+    reference = EXERCISES["sigmoid"].solution
+
+    def my_sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    assert yours_or_reference("sigmoid", stub, reference) is reference
+    assert "Using the course's utils.nn.sigmoid" in capsys.readouterr().out
+    check("sigmoid", my_sigmoid)
+    capsys.readouterr()
+    assert yours_or_reference("sigmoid", my_sigmoid, reference) is my_sigmoid
+    assert "Using your my_sigmoid from here on (it passed its check)" in capsys.readouterr().out

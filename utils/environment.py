@@ -17,7 +17,7 @@ from utils import ROOT
 from utils.profiles import Profile, active_profile
 
 #: Packages the course needs that Colab does not always ship; the set-up installs them there.
-COLAB_EXTRAS = ("pooch",)
+COLAB_EXTRAS = ("pooch", "platformdirs")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,7 +6,9 @@ maps ``(batch, inputs) -> (batch, outputs)`` as ``activation(x @ W + b)`` with `
 
 Where each piece is taught:
 
-- ``step``, ``sigmoid``, ``perceptron``, ``dense_forward``: step 1, "A neuron" and "A forward pass".
+- ``step``, ``sigmoid``, ``perceptron``, ``train_perceptron``, ``dense_forward``, ``nearest_templates``:
+  step 1, "A neuron", "Learning the weights: the perceptron rule", "A forward pass" and "A first digit
+  classifier" (each is also the reference solution of that section's lab).
 - ``sigmoid_prime``, ``tanh_prime``, ``relu``, ``relu_prime``: step 2, "The sigmoid and its friends".
 - ``binary_cross_entropy``, ``logistic_gradient``: step 2, "Logistic regression: one sigmoid neuron".
 - ``gradient_descent``: step 3, "Gradient descent you can see" (the network itself is ``utils.network``).
@@ -58,6 +60,27 @@ def perceptron(x, w, b):
     return step(np.asarray(x, dtype=float) @ np.asarray(w, dtype=float) + b)
 
 
+def train_perceptron(inputs, targets, epochs, learning_rate=1.0):
+    """Rosenblatt's perceptron learning rule: one example at a time, in order, from zero weights.
+
+    ``inputs``: ``(n, d)``; ``targets``: ``(n,)`` of 0 and 1. Each example nudges the weights by
+    ``learning_rate * (target - prediction) * x`` (nothing when the prediction is right). Returns
+    ``(weights (d,), bias, mistakes)``: ``mistakes[k]`` counts the examples misclassified during epoch
+    ``k`` (each judged just before its own update).
+    """
+    weights, bias = np.zeros(inputs.shape[1]), 0.0
+    mistakes = []
+    for _ in range(epochs):
+        wrong = 0
+        for x, target in zip(inputs, targets):
+            error = target - step(x @ weights + bias)
+            weights = weights + learning_rate * error * x
+            bias = bias + learning_rate * error
+            wrong += int(error != 0)
+        mistakes.append(wrong)
+    return weights, bias, mistakes
+
+
 def dense_forward(x, weights, biases, activation=sigmoid):
     """A forward pass through dense layers: ``a = activation(a @ W + b)`` for each ``(W, b)``.
 
@@ -68,6 +91,18 @@ def dense_forward(x, weights, biases, activation=sigmoid):
     for weight, bias in zip(weights, biases):
         activations = activation(activations @ weight + bias)
     return activations
+
+
+def nearest_templates(vectors, labels, classes=10):
+    """The nearest-template classifier as a layer of neurons: one template (the mean) per class.
+
+    ``vectors``: ``(n, d)``; ``labels``: ``(n,)`` of ``0 .. classes - 1``. Returns ``(templates
+    (classes, d), biases (classes,))`` such that ``vectors @ templates.T + biases`` is largest for the
+    nearest template: each bias is ``-½ ||template||²``.
+    """
+    templates = np.stack([vectors[labels == k].mean(axis=0) for k in range(classes)])
+    biases = -0.5 * np.sum(templates**2, axis=1)
+    return templates, biases
 
 
 def binary_cross_entropy(predicted, target, eps: float = 1e-12):

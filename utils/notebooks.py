@@ -14,7 +14,9 @@ import base64
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 
 try:
@@ -124,6 +126,10 @@ def execute(path: Path, timeout: int = 1800, output: Path | None = None) -> floa
     from nbclient import NotebookClient
 
     os.environ["DL7_PROFILE"] = "quick"
+    # A fresh progress record, so the stored outputs show every lab as a newcomer sees it (and the
+    # maintainer's own record is left alone).
+    progress_dir = tempfile.mkdtemp(prefix="dl7-progress-")
+    os.environ["DL7_PROGRESS"] = os.path.join(progress_dir, "progress.json")
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
@@ -133,7 +139,10 @@ def execute(path: Path, timeout: int = 1800, output: Path | None = None) -> floa
         record_timing=False,
     )
     start = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        shutil.rmtree(progress_dir, ignore_errors=True)
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)  # widget state would only be stale JSON for a reader
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}

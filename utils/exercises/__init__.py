@@ -1,24 +1,44 @@
-"""Self-checking exercises. In a notebook::
+"""The labs: you write the code that matters, a checker proves it right or says what is wrong.
 
-    from utils.exercises import check, show_solution
+In a notebook::
+
+    from utils.exercises import check, hint, show_solution
 
     def my_sigmoid(z):
         raise NotImplementedError   # your turn
 
-    check("sigmoid", my_sigmoid)    # prints: correct, not attempted yet, or what is wrong + a hint
-    # show_solution("sigmoid")      # uncomment to print a worked solution
+    check("sigmoid", my_sigmoid)    # prints: correct, not attempted yet, or what is wrong
+    # hint("sigmoid")               # the idea; run it again for the structure
+    # show_solution("sigmoid")      # a tested solution, when you want it
 
-Each step's exercises are defined in ``utils/exercises/stepNN.py``; the names are unique across
-the course. ``check`` prints and never raises; ``evaluate`` returns the :class:`Verdict` (used by
-the tests).
+Each step's labs are defined in ``utils/exercises/stepNN.py``; the names are unique across the
+course. ``check`` prints, records the verdict in your progress file (``utils.progress``) and never
+raises; ``evaluate`` only returns the :class:`Verdict` (used by the tests). After a lab, a notebook
+goes on with ``yours_or_reference``: your function once it has passed, the course's tested one
+until then, so that being stuck never blocks the rest of the notebook.
 """
 
 from __future__ import annotations
 
-from utils.exercises import step01, step02, step03, step04, step05, step06, step07
-from utils.exercises.core import Exercise, Verdict, solution_source
+import ast
+import inspect
+import traceback
 
-EXERCISES: dict[str, Exercise] = {ex.name: ex for module in (step01, step02, step03, step04, step05, step06, step07) for ex in module.EXERCISES}
+from utils import progress
+from utils.exercises import step01, step02, step03, step04, step05, step06, step07
+from utils.exercises.core import CORRECT, Exercise, Verdict, solution_source
+
+STEP_MODULES = (step01, step02, step03, step04, step05, step06, step07)
+EXERCISES: dict[str, Exercise] = {}
+for _number, _module in enumerate(STEP_MODULES, start=1):
+    for _exercise in _module.EXERCISES:
+        _exercise.step = _number
+        EXERCISES[_exercise.name] = _exercise
+
+#: The hint level each lab has reached in this session (hint() shows the next one each time).
+_hints_seen: dict[str, int] = {}
+#: The latest verdict of each lab in this session, with the answer it was given.
+_last_checked: dict[str, tuple[object, Verdict]] = {}
 
 
 def _lookup(name: str) -> Exercise | None:
@@ -26,27 +46,135 @@ def _lookup(name: str) -> Exercise | None:
 
 
 def _unknown(name: str) -> str:
-    return f"There is no exercise called {name!r}. Exercises: {', '.join(EXERCISES)}."
+    return f"There is no lab called {name!r}. Labs: {', '.join(EXERCISES)}."
 
 
 def evaluate(name: str, answer) -> Verdict:
-    """Judge ``answer`` for exercise ``name`` and return the verdict (never raises for bad answers)."""
+    """Judge ``answer`` for lab ``name`` and return the verdict (never raises for bad answers)."""
     exercise = _lookup(name)
     if exercise is None:
         raise KeyError(_unknown(name))
     return exercise.evaluate(answer)
 
 
+def _source_of(answer) -> str | None:
+    try:
+        return inspect.getsource(answer) if inspect.isroutine(answer) or inspect.isclass(answer) else None
+    except (OSError, TypeError):
+        return None
+
+
+def _judge(exercise: Exercise, answer) -> Verdict:
+    """The verdict; should the checker itself fail (a bug of the course), a message, not a traceback."""
+    try:
+        return exercise.evaluate(answer)
+    except Exception as exc:  # noqa: BLE001 - checking never raises
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return Verdict("wrong", f"The checker itself failed ({type(exc).__name__}: {exc}, in {where.name}). This is a bug "
+                                "in the course, not in your answer: please report it with this message.")
+
+
 def check(name: str, answer) -> None:
-    """Print the verdict for ``answer``: correct, not attempted yet, or what is wrong and a hint."""
+    """Print the verdict for ``answer`` (correct, not attempted yet, or what is wrong) and record it."""
     exercise = _lookup(name)
-    print(_unknown(name) if exercise is None else exercise.evaluate(answer))
+    if exercise is None:
+        print(_unknown(name))
+        return
+    verdict = _judge(exercise, answer)
+    _last_checked[name] = (answer, verdict)
+    print(verdict)
+    progress.record_check(exercise, verdict.status, _source_of(answer) if verdict.correct else None)
+
+
+def hint(name: str, level: int | None = None) -> None:
+    """Print the next hint for lab ``name``: first the idea, then the structure. ``level`` picks one."""
+    exercise = _lookup(name)
+    if exercise is None:
+        print(_unknown(name))
+        return
+    count = len(exercise.hints)
+    shown = level if level is not None else _hints_seen.get(name, 0) + 1
+    if shown > count:
+        print(f"That was the last hint for {name!r}. show_solution(\"{name}\") prints a tested solution, "
+              f"or hint(\"{name}\", 1) shows the first hint again.")
+        return
+    shown = max(1, shown)
+    _hints_seen[name] = max(_hints_seen.get(name, 0), shown)
+    what = ("the idea", "the structure")[shown - 1] if count == 2 else "the idea"
+    more = f" Run hint(\"{name}\") again for the structure." if shown < count else ""
+    print(f"Hint {shown} of {count}, {what}: {exercise.hints[shown - 1]}{more}")
+    progress.record_help(exercise, hints=shown)
 
 
 def show_solution(name: str) -> None:
-    """Print a worked solution (the tested reference code) for exercise ``name``."""
+    """Print a tested solution for lab ``name``, ready to paste in place of your function."""
     exercise = _lookup(name)
-    print(_unknown(name) if exercise is None else f"# A worked solution for: {exercise.title}\n{solution_source(exercise)}")
+    if exercise is None:
+        print(_unknown(name))
+        return
+    proven = f", proven against {exercise.reference_name}" if getattr(exercise, "reference_name", None) else ""
+    print(f"# A tested solution for: {exercise.title} (the course's reference{proven}).\n"
+          f"# Read it, then try to write it yourself without looking.\n{solution_source(exercise)}")
+    progress.record_help(exercise, solution_shown=True)
 
 
-__all__ = ["EXERCISES", "check", "evaluate", "show_solution"]
+def _passed(name: str, answer) -> bool:
+    """Whether ``answer`` passes lab ``name``: the verdict of this session's check when it was given
+    this very answer, otherwise checked now (without printing or recording)."""
+    checked = _last_checked.get(name)
+    if checked is not None and checked[0] is answer:
+        return checked[1].correct
+    return _judge(EXERCISES[name], answer).correct
+
+
+def _from_record(name: str, reference):
+    """The function saved in the progress record when lab ``name`` passed, rebuilt and re-checked; or None."""
+    source = progress.saved_source(name)
+    if not source:
+        return None
+    import numpy as np
+
+    from utils import nn
+
+    # The saved code runs with NumPy and the step-1-2 building blocks (sigmoid, step, ...) at hand.
+    namespace = {k: v for k, v in vars(nn).items() if not k.startswith("_")}
+    namespace.update(np=np, __name__=f"saved_{name}")
+    try:
+        exec(compile(source, f"<your {name} from the progress record>", "exec"), namespace)  # noqa: S102 - your own code
+    except Exception:  # noqa: BLE001 - a saved answer that no longer compiles is simply not used
+        return None
+    defined = [node.name for node in ast.parse(source).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    function = namespace.get(defined[-1]) if defined else None
+    return function if function is not None and _judge(EXERCISES[name], function).correct else None
+
+
+def yours_or_reference(name: str, answer, reference, reference_name: str | None = None):
+    """Your answer to lab ``name`` once it passes, else the course's ``reference``, saying which.
+
+    ``answer`` is your function from this notebook, or None to use the one you wrote in an earlier
+    step (saved in your progress record when it passed there).
+    """
+    exercise = EXERCISES[name]
+    label = reference_name or f"{reference.__module__}.{reference.__qualname__}"
+    if answer is not None:
+        mine = getattr(answer, "__name__", exercise.stub)
+        if _passed(name, answer):
+            print(f"→ Using your {mine} from here on (it passed its check).")
+            return answer
+        print(f"→ Using the course's {label} from here on: your {mine} has not passed its check yet.")
+        return reference
+    saved = _from_record(name, reference)
+    if saved is not None:
+        print(f"→ Using your {exercise.stub} from step {exercise.step} (saved in your progress record when it passed, and re-checked).")
+        return saved
+    print(f"→ Using the course's {label}: your {exercise.stub} from step {exercise.step} is not in your progress record "
+          "(not solved yet, or solved on another computer or Colab session).")
+    return reference
+
+
+def show_progress(step: int) -> None:
+    """Print this step's labs with their state (done, attempted, not started)."""
+    progress.show_progress(step)
+
+
+__all__ = ["CORRECT", "EXERCISES", "check", "evaluate", "hint", "show_progress", "show_solution", "yours_or_reference"]

@@ -1,15 +1,34 @@
-"""The machinery behind the self-checking exercises.
+"""The machinery behind the labs: checkers that prove an answer right or say where it goes wrong.
 
-An exercise knows its reference solution (tested code, usually the ``utils`` function later cells
-use), a few inputs to try, and the typical wrong answers with what to say about each. Checking an
-answer never raises: it returns a :class:`Verdict` that says "correct", "not attempted yet", or
-what is wrong (shape, a value at a sample input, a known mistake) with a hint.
+A lab (:class:`FunctionExercise` or :class:`ValueExercise`) knows
+
+- the name of the function (or variables) the learner writes in the notebook's stub cell (``stub``);
+- a tested reference solution, written with the notebook's own names so that it can be pasted into
+  the stub cell as it is (``solution``; :func:`paste_source` gives that text);
+- an independent reference to judge against (``reference``: TensorFlow's gradients, central
+  differences, a Keras layer...; the solution itself when nothing better exists);
+- several cases to try, the awkward ones included (batch of 1, non-square shapes, stride > 1), each
+  with a label that the verdict names;
+- the typical mistakes, each a complete wrong answer (pasteable too) and what to say about it;
+- two hints: the idea, then the structure (shapes, the order of operations).
+
+Checking never raises: it returns a :class:`Verdict` that says "correct", "not attempted", or what
+is wrong: the first entry that differs (``dW[2, 0] is 0.031, expected 0.062``), a wrong shape or
+dtype, an exception with its line, a function that runs too long, and the known mistake the answer
+matches. Nothing in a verdict gives the answer away; help comes from ``hint()`` and
+``show_solution()`` (``utils.exercises``), only when asked for.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import inspect
+import re
+import signal
+import textwrap
+import threading
 import traceback
 import warnings
 from typing import Any, Callable, Sequence
@@ -37,162 +56,358 @@ class Verdict:
 
 @dataclasses.dataclass(frozen=True)
 class Mistake:
-    """A typical wrong answer: ``compute`` gives what it would return for the same inputs."""
+    """A typical wrong answer. ``compute`` is a complete wrong solution with the stub's signature (so
+    that a test can paste its source into the notebook), or, for a value lab, a function of no
+    arguments returning the wrong values. ``message`` says what the mistake is."""
 
     compute: Callable[..., Any]
     message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One input to try: the arguments, and a few words that say what is special about it."""
+
+    args: tuple
+    label: str = ""
+
+
+class OutOfTime(BaseException):
+    """Raised inside learner code that runs past its time limit (a BaseException, so that a
+    learner's ``except Exception`` cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None):
+    """Interrupt the block with :class:`OutOfTime` after ``seconds``.
+
+    In the main thread of a Unix process (a Jupyter kernel, pytest) a timer signal interrupts even a
+    ``time.sleep``; elsewhere an asynchronous exception is sent to the thread, which interrupts any
+    Python loop at its next step.
+    """
+    if not seconds:
+        yield
+        return
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        def _alarm(signum, frame):
+            raise OutOfTime()
+
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+    target = ctypes.c_ulong(threading.get_ident())
+    fired = threading.Event()
+
+    def _interrupt():
+        fired.set()
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(OutOfTime))
+
+    timer = threading.Timer(seconds, _interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if fired.is_set():  # fired as the block ended: withdraw an exception not yet delivered
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
 
 
 def describe(value: Any) -> str:
     """A short description of an input or output: small arrays in full, large ones by shape."""
     if callable(value):
         return getattr(value, "__name__", "a function")
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {describe(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (tuple, list)):
         sizes = [np.size(v) for v in value if not callable(v)]
         if len(sizes) == len(value) and sum(sizes) > 6 and all(isinstance(v, np.ndarray) for v in value):
             return f"{len(value)} arrays of shapes {', '.join(str(v.shape) for v in value)}"
         return "(" + ", ".join(describe(v) for v in value) + ")"
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except Exception:  # noqa: BLE001 - anything at all may be described
+        return type(value).__name__
+    if array.dtype == object:
+        return type(value).__name__
     if array.ndim == 0:
-        return f"{float(array):.6g}" if array.dtype.kind in "fiu" else repr(value)
+        return f"{float(array):.6g}" if array.dtype.kind in "biuf" else repr(value)
     if array.size <= 6:
         return np.array2string(array, precision=4, separator=", ", suppress_small=True).replace("\n", "")
     return f"an array of shape {array.shape}"
 
 
 def _line_in_answer(exc: BaseException, answer: Callable) -> str:
-    code = getattr(answer, "__code__", None)
-    if code is None:
+    """ " (line N of the cell that defines it)" for the deepest frame of the learner's own code."""
+    code = getattr(answer, "__code__", None) or getattr(getattr(answer, "__call__", None), "__code__", None)
+    filename = code.co_filename if code else inspect.getsourcefile(answer) if inspect.isclass(answer) else None
+    if filename is None:
         return ""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == code.co_filename]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
     return f" (line {frames[-1].lineno} of the cell that defines it)" if frames else ""
 
 
-def _as_numbers(value: Any, expected: Any):
-    """Convert ``value`` to the structure of ``expected`` (an array or a tuple of arrays), or None."""
+# ---------------------------------------------------------------------------------------------
+# Comparing a result with the expected one, structure first, then entry by entry.
+
+
+def canonical(value: Any) -> Any:
+    """The expected value's structure: tuples (from tuples and lists), dicts, and float arrays."""
+    if isinstance(value, (tuple, list)):
+        if value and all(isinstance(v, (int, float, np.number)) for v in value):
+            return np.asarray(value, dtype=float)  # a list of numbers is compared as an array
+        return tuple(canonical(v) for v in value)
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items()}
+    return np.asarray(value, dtype=float)
+
+
+def _join(path: str, part: str) -> str:
+    return f"{path}{part}" if part.startswith("[") else f"{path}.{part}" if path else part
+
+
+def _conform(got: Any, expected: Any, path: str, names: Sequence[str] | None):
+    """Bring ``got`` into the structure of ``expected``: returns (converted, None) or (None, what is wrong)."""
+    label = path or "your result"
     if isinstance(expected, tuple):
-        if not isinstance(value, (tuple, list)) or len(value) != len(expected):
-            return None
-        parts = [_as_numbers(v, e) for v, e in zip(value, expected)]
-        return None if any(p is None for p in parts) else tuple(parts)
+        if isinstance(got, dict) or not isinstance(got, (tuple, list)):
+            parts = f" ({', '.join(names)})" if names and len(names) == len(expected) else ""
+            return None, f"{label} should be a tuple of {len(expected)} values{parts}, but it is {type(got).__name__} {describe(got)}."
+        if len(got) != len(expected):
+            return None, f"{label} should have {len(expected)} items, but it has {len(got)}."
+        converted = []
+        for index, (g, e) in enumerate(zip(got, expected)):
+            name = names[index] if names and len(names) == len(expected) and not path else f"[{index}]"
+            value, problem = _conform(g, e, _join(path, name), None)
+            if problem:
+                return None, problem
+            converted.append(value)
+        return tuple(converted), None
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return None, f"{label} should be a dict with keys {sorted(expected)}, but it is {type(got).__name__}."
+        if set(got) != set(expected):
+            return None, f"{label} should have the keys {sorted(expected)}, but it has {sorted(got)}."
+        converted = {}
+        for key in expected:
+            value, problem = _conform(got[key], expected[key], _join(path, f"[{key!r}]"), None)
+            if problem:
+                return None, problem
+            converted[key] = value
+        return converted, None
     try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
+        array = np.asarray(got)
+    except Exception:  # noqa: BLE001 - learner output of any kind
+        array = np.asarray(None, dtype=object)
+    if array.dtype == object or array.dtype.kind not in "biuf":
+        what = "complex numbers" if array.dtype.kind == "c" else f"{type(got).__name__} {describe(got)}"
+        return None, f"{label} should be a number or an array of numbers, but it is {what}."
+    if array.shape != expected.shape:
+        return None, f"{label} should have shape {expected.shape}, but it has shape {array.shape}."
+    return array.astype(float), None
 
 
-def _shapes(value) -> Any:
-    return tuple(_shapes(v) for v in value) if isinstance(value, tuple) else np.shape(value)
-
-
-def _close(a, b, rtol: float, atol: float) -> bool:
-    if isinstance(a, tuple):
-        return all(_close(x, y, rtol, atol) for x, y in zip(a, b))
-    return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=False))
-
-
-def _finite(value) -> bool:
+def _leaves(value: Any, path: str = "", names: Sequence[str] | None = None):
+    """(path, array) for every array in a structure made by :func:`canonical`."""
     if isinstance(value, tuple):
-        return all(_finite(v) for v in value)
-    return bool(np.all(np.isfinite(value)))
+        for index, item in enumerate(value):
+            name = names[index] if names and len(names) == len(value) and not path else f"[{index}]"
+            yield from _leaves(item, _join(path, name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, _join(path, f"[{key!r}]"))
+    else:
+        yield path, value
 
 
-def _difference(got, expected) -> str:
-    """Where two results (arrays, or tuples of arrays, of equal shapes) first differ, in words."""
-    if isinstance(expected, tuple):
-        for position, (g, e) in enumerate(zip(got, expected)):
-            if g.shape != e.shape or not np.allclose(g, e, rtol=1e-6, atol=1e-9):
-                return f"item {position} of your tuple is off: {_difference(g, e)}"
-        return "the results differ"
-    if expected.size <= 6:
-        return f"you return {describe(got)}, expected {describe(expected)}"
-    index = np.unravel_index(np.argmax(~np.isclose(got, expected, rtol=1e-6, atol=1e-9)), expected.shape)
-    return f"the first difference is at index {tuple(int(i) for i in index)}: yours {got[index]:.6g}, expected {expected[index]:.6g}"
+def _entry(path: str, index: tuple) -> str:
+    where = f"[{', '.join(str(int(i)) for i in index)}]" if index else ""
+    return f"{path}{where}" if path else f"your result{where}" if where else "your result"
+
+
+def first_difference(got: Any, expected: Any, rtol: float, atol: float, names: Sequence[str] | None = None) -> str | None:
+    """None when ``got`` and ``expected`` (same structure and shapes) agree; else where they first differ."""
+    for (path, g), (_, e) in zip(_leaves(got, names=names), _leaves(expected, names=names)):
+        bad_values = ~np.isfinite(g) & np.isfinite(e)
+        if bad_values.any():
+            index = np.unravel_index(np.argmax(bad_values), g.shape) if g.ndim else ()
+            return f"{_entry(path, index)} is {g[index] if g.ndim else g}: your result contains nan or inf."
+        close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+        if not close.all():
+            index = np.unravel_index(np.argmin(close), g.shape) if g.ndim else ()
+            gv, ev = (g[index], e[index]) if g.ndim else (g, e)
+            count = "" if g.size == 1 else f" ({int((~close).sum())} of {g.size} entries differ)"
+            return f"{_entry(path, index)} is {float(gv):.6g}, expected {float(ev):.6g}{count}."
+    return None
+
+
+def _same(a: Any, b: Any, rtol: float, atol: float) -> bool:
+    """True when two results have the same structure and shapes and agree."""
+    converted, problem = _conform(a, b, "", None)
+    return problem is None and first_difference(converted, b, rtol, atol) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Labs.
 
 
 class Exercise:
-    """Base class: a name, a title, a hint and a reference solution; subclasses judge answers."""
+    """What every lab has: its name, its step, a title, two hints, a reference solution, a stub name."""
 
-    def __init__(self, name: str, title: str, hint: str, solution: Callable):
-        self.name, self.title, self.hint, self.solution = name, title, hint, solution
+    #: "lab" (the learner writes code the notebook is about) or "warm-up" (a short exercise before one).
+    kind = "lab"
+
+    def __init__(self, name: str, title: str, idea: str | None = None, solution: Callable | None = None, *,
+                 structure: str | None = None, stub: str | None = None, step: int = 0, kind: str | None = None,
+                 mistakes: Sequence[Mistake] = (), hint: str | None = None, reference_name: str | None = None,
+                 time_limit: float = 10.0, paste: Callable[[Any], str] | None = None):
+        self.name, self.title, self.solution, self.step = name, title, solution, step
+        idea = idea or hint  # ``hint=`` is the older name of the first hint
+        self.hints = tuple(h for h in (idea, structure) if h)
+        if not self.hints:
+            raise ValueError(f"exercise {name!r} needs at least the idea as a hint")
+        self.stub = stub or getattr(solution, "__name__", name)
+        if kind:
+            self.kind = kind
+        self.mistakes = list(mistakes)
+        self.reference_name = reference_name
+        self.time_limit = time_limit
+        self._paste = paste
+
+    @property
+    def help_line(self) -> str:
+        return f'Stuck? hint("{self.name}") gives a hint (run it again for the next one); show_solution("{self.name}") a tested solution.'
 
     def evaluate(self, answer: Any) -> Verdict:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def not_attempted(self) -> Verdict:
-        return Verdict(NOT_ATTEMPTED, f"Replace the `raise NotImplementedError` line with your code, then run this cell again.\nHint: {self.hint}")
+        return Verdict(NOT_ATTEMPTED, f"Write your code in place of `raise NotImplementedError`, then run this cell again.\n{self.help_line}")
 
     def wrong(self, what: str, hint: str | None = None) -> Verdict:
-        return Verdict(WRONG, f"{what}\nHint: {hint or self.hint}")
+        """A wrong verdict: what is wrong, an optional pointer that gives nothing away, and where help is."""
+        return Verdict(WRONG, f"{what}\n{hint + chr(10) if hint else ''}{self.help_line}")
+
+    def paste_source(self, candidate: Any = None) -> str:
+        """The text a learner (or a test) would put in the stub cell to give ``candidate`` as the
+        answer (default: the reference solution): its source, renamed to the stub's name."""
+        candidate = self.solution if candidate is None else candidate
+        if self._paste is not None:
+            return self._paste(candidate())  # value labs: the solution and each mistake return the values
+        source = textwrap.dedent(inspect.getsource(candidate))
+        return re.sub(r"^(def|class)\s+\w+", lambda m: f"{m.group(1)} {self.stub}", source, count=1, flags=re.MULTILINE).rstrip() + "\n"
 
 
 class FunctionExercise(Exercise):
-    """The learner writes a function; it is called on each case and compared with the solution.
+    """The learner writes a function; it is called on each case and its result compared with the
+    reference's.
 
-    ``cases``: tuples of arguments. ``mistakes``: typical wrong answers, each recognised when the
-    learner's output equals what the mistake computes. ``shape_hint``: said when a shape is wrong.
+    ``cases``: tuples of arguments or :class:`Case` objects (or a function returning them, called on
+    first use, when building them needs TensorFlow). ``reference``: the independent reference
+    (default: the solution). ``names``: names of the parts of a tuple result (``("dW", "db")``), used
+    in messages. ``adapter(function)`` turns a learner function into what is compared, for labs
+    judged by a side effect (say, updating variables) or by running the function in a harness.
     """
 
-    def __init__(self, name, title, hint, solution, cases: Sequence[tuple], mistakes: Sequence[Mistake] = (),
-                 shape_hint: str | None = None, rtol: float = 1e-6, atol: float = 1e-9,
-                 adapter: Callable[[Callable], Callable] | None = None, none_message: str | None = None):
-        super().__init__(name, title, hint, solution)
-        self.cases, self.mistakes, self.shape_hint = list(cases), list(mistakes), shape_hint
-        self.rtol, self.atol = rtol, atol
-        # adapter(function) -> a function of the case arguments whose result is compared; for exercises
-        # judged by a side effect (say, updating variables) rather than by a return value.
+    def __init__(self, name, title, idea=None, solution=None, cases: Sequence[tuple | Case] | Callable = (), *,
+                 reference: Callable | None = None, names: Sequence[str] | None = None, shape_hint: str | None = None,
+                 rtol: float = 1e-6, atol: float = 1e-9, adapter: Callable[[Callable], Callable] | None = None,
+                 none_message: str | None = None, **common):
+        super().__init__(name, title, idea, solution, **common)
+        self._cases = cases
+        self.reference = reference or solution
+        self.names, self.shape_hint, self.rtol, self.atol = names, shape_hint, rtol, atol
         self.adapter = adapter or (lambda function: function)
         self.none_message = none_message or "Your function returned None. Did you forget the `return` statement?"
+        self._expected: dict[int, Any] = {}
+
+    @property
+    def cases(self) -> list[Case]:
+        if callable(self._cases):
+            self._cases = self._cases()
+        return [c if isinstance(c, Case) else Case(tuple(c)) for c in self._cases]
 
     @staticmethod
     def _copy(args: tuple) -> tuple:
-        return tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+        """Fresh copies of array arguments, so that an answer that changes its inputs changes nothing else."""
+        def copy(a):
+            if isinstance(a, np.ndarray):
+                return a.copy()
+            if isinstance(a, list):
+                return [copy(x) for x in a]
+            if isinstance(a, tuple):
+                return tuple(copy(x) for x in a)
+            if isinstance(a, dict):
+                return {k: copy(v) for k, v in a.items()}
+            return a
+
+        return tuple(copy(a) for a in args)
+
+    def expected(self, number: int) -> Any:
+        """The reference's result for case ``number`` (computed once)."""
+        if number not in self._expected:
+            self._expected[number] = canonical(self.adapter(self.reference)(*self._copy(self.cases[number].args)))
+        return self._expected[number]
+
+    def _case_words(self, case: Case) -> str:
+        return f"the case “{case.label}”" if case.label else f"the input {', '.join(describe(a) for a in case.args)}"
 
     def evaluate(self, answer: Any) -> Verdict:
         if not callable(answer):
-            return self.wrong(
-                f"`check` expects your function itself, for example check(\"{self.name}\", my_function), "
-                f"not {type(answer).__name__} {describe(answer)}."
-            )
-        for args in self.cases:
-            inputs = ", ".join(describe(a) for a in args)
+            return self.wrong(f"`check` expects your function itself, for example check(\"{self.name}\", {self.stub}), "
+                              f"not {type(answer).__name__} {describe(answer)}.")
+        cases = self.cases
+        for number, case in enumerate(cases):
+            words = self._case_words(case)
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 try:
-                    value = self.adapter(answer)(*self._copy(args))
+                    with time_limit(self.time_limit):
+                        value = self.adapter(answer)(*self._copy(case.args))
                 except NotImplementedError:
                     return self.not_attempted()
+                except OutOfTime:
+                    return self.wrong(f"Your function was still running after {self.time_limit:g} s on {words}, so it was stopped. "
+                                      "Is there a loop that never ends, or a loop over every entry where an array operation would do?")
+                except RecursionError:
+                    return self.wrong(f"Your function calls itself without end (RecursionError) on {words}.")
                 except Exception as exc:  # noqa: BLE001 - any error in learner code becomes a verdict
                     # A ValueError from NumPy is nearly always a shape mismatch, so give the shape hint.
                     hint = self.shape_hint if isinstance(exc, ValueError) else None
-                    return self.wrong(f"Your function raised {type(exc).__name__}: {exc}{_line_in_answer(exc, answer)}\nwhen called with {inputs}.", hint)
-                reference = self.adapter(self.solution)(*self._copy(args))
-                expected = _as_numbers(reference, reference)
-                if value is None:
-                    return self.wrong(self.none_message)
-                got = _as_numbers(value, expected)
-                if got is None:
-                    kind = f"a tuple of {len(expected)} values" if isinstance(expected, tuple) else "a number or a NumPy array"
-                    return self.wrong(f"Your function should return {kind}, but returned {type(value).__name__} {describe(value)}.")
-                if _shapes(got) != _shapes(expected):
-                    known = self._known_mistake(args, got, expected)
-                    message = f"For input {inputs} the result should have shape {_shapes(expected)}, but yours has shape {_shapes(got)}."
-                    return self.wrong(message + (f"\n{known}" if known else ""), self.shape_hint)
-                if not _finite(got) and _finite(expected):
-                    return self.wrong(f"For input {inputs} your result contains nan or inf: {describe(value)}.")
-                if _close(got, expected, self.rtol, self.atol):
-                    continue
-                difference = f"For input {inputs} {_difference(got, expected)}."
-                known = self._known_mistake(args, got, expected)
-                return self.wrong(difference + (f"\n{known}" if known else ""))
-        return Verdict(CORRECT, f"{self.title}: your function agrees with the reference on {len(self.cases)} test inputs.")
+                    return self.wrong(f"Your function raised {type(exc).__name__}: {exc}{_line_in_answer(exc, answer)}\nwhen called with {words}.", hint)
+            if value is None:
+                return self.wrong(self.none_message)
+            expected = self.expected(number)
+            got, problem = _conform(value, expected, "", self.names)
+            if problem is None:
+                problem = first_difference(got, expected, self.rtol, self.atol, self.names)
+                hint = None
+            else:
+                hint = self.shape_hint
+            if problem is None:
+                continue
+            known = self._known_mistake(case, value)
+            return self.wrong(f"For {words}: {problem}" + (f"\nThis is a known mistake: {known}" if known else ""), None if known else hint)
+        labels = [c.label for c in cases if c.label]
+        against = f" with {self.reference_name}" if self.reference_name else ""
+        which = f": {'; '.join(labels)}" if labels else ""
+        return Verdict(CORRECT, f"{self.title}: your function agrees{against} on all {len(cases)} cases{which}.")
 
-    def _known_mistake(self, args, got, expected) -> str | None:
-        """The message of the typical mistake that computes exactly what the learner returned, if any."""
+    def _known_mistake(self, case: Case, value: Any) -> str | None:
+        """The message of the typical mistake that computes what the learner returned, if any."""
         for mistake in self.mistakes:
-            with np.errstate(all="ignore"):
-                typical = _as_numbers(self.adapter(mistake.compute)(*self._copy(args)), expected)
-            if typical is not None and _shapes(typical) == _shapes(got) and _close(got, typical, self.rtol, self.atol):
+            try:
+                with np.errstate(all="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    typical = canonical(self.adapter(mistake.compute)(*self._copy(case.args)))
+            except Exception:  # noqa: BLE001 - a mistake may fail on some inputs; it is then not this one
+                continue
+            if _same(value, typical, self.rtol, self.atol):
                 return mistake.message
         return None
 
@@ -202,38 +417,47 @@ class ValueExercise(Exercise):
     one (for example a model); ``judge`` returns None or what is wrong.
 
     An answer of None (the stub), or a function raising NotImplementedError, is "not attempted";
-    ``judge(answer)`` returns None when correct, or a message (or a ``(message, hint)`` pair) otherwise.
+    ``judge(answer)`` returns None when correct, or a message (or a ``(message, pointer)`` pair) otherwise.
+    ``paste(values)`` gives the stub-cell text for a set of values (for value labs whose stub is
+    assignments rather than a function).
     """
 
-    def __init__(self, name, title, hint, solution, judge: Callable[[Any], Any]):
-        super().__init__(name, title, hint, solution)
+    def __init__(self, name, title, idea=None, solution=None, judge: Callable[[Any], Any] | None = None, **common):
+        super().__init__(name, title, idea, solution, **common)
         self.judge = judge
 
     def not_attempted(self) -> Verdict:
-        return Verdict(NOT_ATTEMPTED, f"Replace each None with your values, then run this cell again.\nHint: {self.hint}")
+        if inspect.isroutine(self.solution) and self._paste is None:
+            return super().not_attempted()
+        return Verdict(NOT_ATTEMPTED, f"Replace each None with your values, then run this cell again.\n{self.help_line}")
 
     def evaluate(self, answer: Any) -> Verdict:
-        if inspect.isroutine(answer):  # a function that builds the value, such as a model
+        if inspect.isroutine(answer) or inspect.isclass(answer):  # a function that builds the value, such as a model
             try:
-                with warnings.catch_warnings():
+                with warnings.catch_warnings(), time_limit(self.time_limit):
                     warnings.simplefilter("ignore")
                     answer = answer()
             except NotImplementedError:
-                return Verdict(NOT_ATTEMPTED, f"Replace the `raise NotImplementedError` line with your code, then run this cell again.\nHint: {self.hint}")
+                return Exercise.not_attempted(self)
+            except OutOfTime:
+                return self.wrong(f"Your function was still running after {self.time_limit:g} s, so it was stopped.")
             except Exception as exc:  # noqa: BLE001 - learner code
                 return self.wrong(f"Your function raised {type(exc).__name__}: {exc}{_line_in_answer(exc, answer)}.")
         if answer is None or (isinstance(answer, tuple) and all(a is None for a in answer)):
             return self.not_attempted()
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), warnings.catch_warnings(), time_limit(self.time_limit):
+                warnings.simplefilter("ignore")
                 problem = self.judge(answer)
+        except OutOfTime:
+            return self.wrong(f"Checking your answer took more than {self.time_limit:g} s, so it was stopped.")
         except Exception as exc:  # noqa: BLE001 - a malformed answer becomes a verdict
             return self.wrong(f"Your values could not be used: {type(exc).__name__}: {exc}.")
         if problem is None:
-            return Verdict(CORRECT, f"{self.title}: your values work.")
+            return Verdict(CORRECT, f"{self.title}: your answer works.")
         return self.wrong(*problem) if isinstance(problem, tuple) else self.wrong(problem)
 
 
 def solution_source(exercise: Exercise) -> str:
-    """The source code of an exercise's reference solution."""
-    return inspect.getsource(exercise.solution)
+    """The text of an exercise's tested solution, as it would be pasted into the stub cell."""
+    return exercise.paste_source()

@@ -1,16 +1,23 @@
-"""The exercises of step 1 (``notebooks/01_introducing_deep_learning.ipynb``)."""
+"""The labs of step 1 (``notebooks/01_introducing_deep_learning.ipynb``).
+
+Every solution and mistake here is written with the notebook's own names (``np``, ``step``,
+``sigmoid``), so that a test can paste it into the stub cell and run the notebook with it.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from utils import nn
-from utils.exercises.core import FunctionExercise, Mistake, ValueExercise
+from utils.exercises.core import Case, FunctionExercise, Mistake, ValueExercise
+from utils.nn import sigmoid, step
 
 #: The four inputs of a two-input logic gate, one per row.
 GATE_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 NAND_TABLE = 1.0 - GATE_INPUTS[:, 0] * GATE_INPUTS[:, 1]
 
+
+# --- Warm-up: a NAND perceptron (section 2) ------------------------------------------------------
 
 def nand_parameters():
     """Weights and bias of a perceptron that computes NAND (the example of Nielsen's chapter 1)."""
@@ -31,13 +38,13 @@ def _judge_nand(answer):
     if np.array_equal(outputs, NAND_TABLE):
         return None
     if np.array_equal(outputs, 1 - NAND_TABLE):
-        return ("Your perceptron computes AND, the exact opposite of NAND.", "Flip the signs of both weights and of the bias.")
+        return ("Your perceptron computes AND, the exact opposite of NAND.", "Think about what changes when every sign changes.")
     if np.all(outputs == 1):
         return ("Your perceptron outputs 1 for every input, (1, 1) included.",
-                "For the input (1, 1) the sum w1 + w2 + b must be zero or negative, while b alone stays positive.")
+                "For the input (1, 1) the sum w1 + w2 + b must be zero or negative.")
     if np.all(outputs == 0):
         return ("Your perceptron outputs 0 for every input, (0, 0) included.",
-                "For the input (0, 0) the sum is just b, so b must be positive for the output to be 1.")
+                "For the input (0, 0) the sum is just b: what must b be for the output to be 1?")
     wrong_rows = [f"({x1:g}, {x2:g}) gives {o:g}, NAND gives {t:g}" for (x1, x2), o, t in zip(GATE_INPUTS, outputs, NAND_TABLE) if o != t]
     return "Not NAND yet: " + "; ".join(wrong_rows) + "."
 
@@ -45,51 +52,231 @@ def _judge_nand(answer):
 NAND = ValueExercise(
     name="nand_perceptron",
     title="A perceptron that computes NAND",
-    hint="NAND is 1 unless both inputs are 1. Try equal negative weights and a positive bias that only both weights together can outweigh.",
+    kind="warm-up",
+    idea="NAND is 1 unless both inputs are 1. Which input is the only one for which the weighted sum must come out negative?",
+    structure="Take equal weights, both negative, and a positive bias: the bias alone must win, and lose only when both weights join in.",
     solution=nand_parameters,
     judge=_judge_nand,
+    stub="nand_weights, nand_bias",
+    paste=lambda values: f"nand_weights = np.array({[float(v) for v in values[0]]})\nnand_bias = {float(values[1])}\n",
+    mistakes=[
+        Mistake(lambda: (np.array([1.0, 1.0]), -1.5), "Your perceptron computes AND, the exact opposite of NAND."),
+        Mistake(lambda: (np.array([-1.0, -1.0]), 5.0), "Your perceptron outputs 1 for every input, (1, 1) included."),
+        Mistake(lambda: (np.array([-2.0, 0.0]), 1.0), "Not NAND yet: (1, 0) gives 0, NAND gives 1."),
+    ],
 )
+
+
+# --- Lab: the perceptron learning rule (section 2) -----------------------------------------------
+
+def perceptron_without_bias_update(inputs, targets, epochs, learning_rate=1.0):
+    weights, bias = np.zeros(inputs.shape[1]), 0.0
+    mistakes = []
+    for _ in range(epochs):
+        wrong = 0
+        for x, target in zip(inputs, targets):
+            error = target - step(x @ weights + bias)
+            weights = weights + learning_rate * error * x
+            wrong += int(error != 0)
+        mistakes.append(wrong)
+    return weights, bias, mistakes
+
+
+def perceptron_error_reversed(inputs, targets, epochs, learning_rate=1.0):
+    weights, bias = np.zeros(inputs.shape[1]), 0.0
+    mistakes = []
+    for _ in range(epochs):
+        wrong = 0
+        for x, target in zip(inputs, targets):
+            error = step(x @ weights + bias) - target
+            weights = weights + learning_rate * error * x
+            bias = bias + learning_rate * error
+            wrong += int(error != 0)
+        mistakes.append(wrong)
+    return weights, bias, mistakes
+
+
+def perceptron_count_never_reset(inputs, targets, epochs, learning_rate=1.0):
+    weights, bias = np.zeros(inputs.shape[1]), 0.0
+    mistakes, wrong = [], 0
+    for _ in range(epochs):
+        for x, target in zip(inputs, targets):
+            error = target - step(x @ weights + bias)
+            weights = weights + learning_rate * error * x
+            bias = bias + learning_rate * error
+            wrong += int(error != 0)
+        mistakes.append(wrong)
+    return weights, bias, mistakes
+
+
+def _perceptron_cases():
+    rng = np.random.default_rng(11)
+    blobs = np.concatenate([rng.normal([-1.0, -1.0], 0.4, size=(10, 2)), rng.normal([1.5, 1.0], 0.4, size=(10, 2))])
+    blob_labels = np.repeat([0.0, 1.0], 10)
+    order = rng.permutation(20)
+    three = rng.normal(size=(7, 3))
+    return [
+        Case((blobs[order], blob_labels[order], 10), "two separable clouds of 20 points, 10 epochs"),
+        Case((GATE_INPUTS, np.array([0.0, 1.0, 1.0, 0.0]), 6), "XOR, 6 epochs: it never converges"),
+        Case((GATE_INPUTS, np.array([0.0, 0.0, 0.0, 1.0]), 8, 0.5), "AND, learning rate 0.5"),
+        Case((three, (three @ np.array([1.0, -2.0, 0.5]) > 0.2).astype(float), 1), "3 features, a single epoch"),
+    ]
+
+
+PERCEPTRON_RULE = FunctionExercise(
+    name="perceptron_rule",
+    title="The perceptron learning rule",
+    idea="Go through the examples one at a time. If the perceptron gets one wrong, move the boundary towards getting it right: "
+         "add the input to the weights when the output should have been 1, subtract it when it should have been 0.",
+    structure="Start with zero weights (one per feature) and bias 0. For each epoch, set a counter to 0; for each (x, target): "
+              "error = target - step(x · w + b), which is -1, 0 or +1; w += learning_rate * error * x; b += learning_rate * error; "
+              "count the example if error is not 0. Append the counter after each epoch; return (w, b, counts).",
+    solution=nn.train_perceptron,
+    stub="my_train_perceptron",
+    reference_name="the course's tested rule (utils.nn.train_perceptron)",
+    cases=_perceptron_cases,
+    names=("weights", "bias", "mistakes"),
+    mistakes=[
+        Mistake(perceptron_without_bias_update, "The bias never changes: it learns like a weight whose input is always 1, so b += learning_rate * error."),
+        Mistake(perceptron_error_reversed, "The correction goes the wrong way: the error is target - prediction, so a missed 1 adds the input to the weights."),
+        Mistake(perceptron_count_never_reset, "The mistake counts add up over the epochs: start each epoch's count from zero."),
+    ],
+    shape_hint="Return three things: the weights (one per feature, shape (d,)), the bias (a number) and a list with one count per epoch.",
+)
+
+
+# --- Warm-up: the sigmoid (section 3) -------------------------------------------------------------
+
+def sigmoid_of_minus_z(z):
+    return 1 / (1 + np.exp(z))
+
+
+def one_plus_exponential(z):
+    return 1 + np.exp(-z)
+
+
+def sigmoid_as_step(z):
+    return (np.asarray(z) > 0).astype(float)
+
 
 SIGMOID = FunctionExercise(
     name="sigmoid",
     title="The sigmoid function",
-    hint="σ(z) = 1 / (1 + e^(-z)). Use np.exp, which works element-wise on whole arrays (math.exp does not).",
+    kind="warm-up",
+    idea="σ(z) = 1 / (1 + e^(-z)). NumPy's functions work element by element on whole arrays.",
+    structure="One line: np.exp(-z) for e^(-z), then 1 / (1 + that). Use np.exp, not math.exp, which takes single numbers only.",
     solution=nn.sigmoid,
-    cases=[(np.array([-2.0, 0.0, 3.0]),), (np.array([[0.5, -1.0], [4.0, -4.0]]),), (np.array([-1000.0, 1000.0]),)],
+    stub="my_sigmoid",
+    cases=[Case((np.array([-2.0, 0.0, 3.0]),), "a vector"), Case((np.array([[0.5, -1.0], [4.0, -4.0]]),), "a 2 x 2 matrix"),
+           Case((np.array([-1000.0, 1000.0]),), "very large inputs")],
     mistakes=[
-        Mistake(lambda z: 1 / (1 + np.exp(z)), "That is σ(-z): check the sign in the exponent, e^(-z)."),
-        Mistake(lambda z: 1 + np.exp(-z), "That is 1 + e^(-z); the sigmoid is one divided by it."),
-        Mistake(nn.step, "That is the perceptron's step function; the sigmoid is its smooth version."),
+        Mistake(sigmoid_of_minus_z, "That is σ(-z): check the sign in the exponent, e^(-z)."),
+        Mistake(one_plus_exponential, "That is 1 + e^(-z); the sigmoid is one divided by it."),
+        Mistake(sigmoid_as_step, "That is the perceptron's step function; the sigmoid is its smooth version."),
     ],
     shape_hint="Apply the formula element by element so the output has the same shape as z: no sums or loops needed.",
 )
 
 
-def forward(x, W1, b1, W2, b2):
-    """Two sigmoid layers, one example per row: (batch, 3) -> (batch, 5) -> (batch, 2) here."""
-    hidden = nn.sigmoid(x @ W1 + b1)
-    return nn.sigmoid(hidden @ W2 + b2)
+# --- Lab: a forward pass through a layered network (section 4) -------------------------------------
+
+def forward_without_biases(x, weights, biases):
+    activations = x
+    for weight in weights:
+        activations = sigmoid(activations @ weight)
+    return activations
 
 
-_rng = np.random.default_rng(1)
-_FORWARD_CASES = [
-    (_rng.normal(size=(4, 3)), _rng.normal(size=(3, 5)), _rng.normal(size=5), _rng.normal(size=(5, 2)), _rng.normal(size=2)),
-    (_rng.normal(size=(1, 3)), _rng.normal(size=(3, 5)), _rng.normal(size=5), _rng.normal(size=(5, 2)), _rng.normal(size=2)),
-]
+def forward_linear_hidden_layers(x, weights, biases):
+    activations = x
+    for weight, bias in zip(weights, biases):
+        activations = activations @ weight + bias
+    return sigmoid(activations)
 
-FORWARD = FunctionExercise(
-    name="forward_pass",
-    title="A forward pass through two layers",
-    hint="Layer by layer: hidden = sigmoid(x @ W1 + b1), then output = sigmoid(hidden @ W2 + b2).",
-    solution=forward,
-    cases=_FORWARD_CASES,
+
+def forward_first_layer_only(x, weights, biases):
+    return sigmoid(x @ weights[0] + biases[0])
+
+
+def _forward_cases():
+    rng = np.random.default_rng(1)
+
+    def network(sizes):
+        return ([rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])], [rng.normal(size=b) for b in sizes[1:]])
+
+    cases = []
+    for batch, sizes, label in ((5, [3, 4, 2], "3-4-2, a batch of 5"), (1, [6, 3, 5, 2], "6-3-5-2, a batch of 1"),
+                                (4, [2, 2, 2], "2-2-2, square weights"), (3, [4, 1], "a single layer with one neuron")):
+        weights, biases = network(sizes)
+        cases.append(Case((rng.normal(size=(batch, sizes[0])), weights, biases), label))
+    return cases
+
+
+LAYERED_FORWARD = FunctionExercise(
+    name="layered_forward",
+    title="A forward pass through a layered network",
+    idea="A network is layers applied one after another: the output of one layer is the input of the next. "
+         "Each layer is σ(A W + b), with one example per row of A.",
+    structure="Start with activations = x. For each (W, b) in zip(weights, biases): activations = sigmoid(activations @ W + b). "
+              "Return activations, shape (batch, n_out). It works for any number of layers.",
+    solution=nn.dense_forward,
+    stub="my_forward",
+    reference_name="the course's tested forward pass (utils.nn.dense_forward, itself checked against Keras)",
+    cases=_forward_cases,
     mistakes=[
-        Mistake(lambda x, W1, b1, W2, b2: nn.sigmoid(nn.sigmoid(x @ W1) @ W2), "The biases b1 and b2 are missing."),
-        Mistake(lambda x, W1, b1, W2, b2: nn.sigmoid((x @ W1 + b1) @ W2 + b2),
-                "The hidden layer has no activation: without it, two layers collapse into one linear map."),
-        Mistake(lambda x, W1, b1, W2, b2: nn.sigmoid(x @ W1 + b1) @ W2 + b2, "The output layer needs its sigmoid too."),
+        Mistake(forward_without_biases, "The biases are missing: every layer adds its b after the matrix product."),
+        Mistake(forward_linear_hidden_layers, "Only the output has a sigmoid: every layer needs its activation, or the layers collapse into one linear map."),
+        Mistake(forward_first_layer_only, "That is the first layer only: go on through every (W, b) pair."),
     ],
-    shape_hint="With one example per row, (batch, 3) @ (3, 5) gives (batch, 5); the bias (5,) is added to every row by broadcasting.",
+    shape_hint="With one example per row, (batch, n_in) @ (n_in, n_out) gives (batch, n_out); the bias (n_out,) is added to every row by broadcasting.",
 )
 
-EXERCISES = [NAND, SIGMOID, FORWARD]
+
+# --- Lab: a neuron per digit, from the class means (section 5) ------------------------------------
+
+def templates_bias_without_half(vectors, labels, classes=10):
+    templates = np.stack([vectors[labels == k].mean(axis=0) for k in range(classes)])
+    return templates, -np.sum(templates**2, axis=1)
+
+
+def templates_bias_sign(vectors, labels, classes=10):
+    templates = np.stack([vectors[labels == k].mean(axis=0) for k in range(classes)])
+    return templates, 0.5 * np.sum(templates**2, axis=1)
+
+
+def templates_summed(vectors, labels, classes=10):
+    templates = np.stack([vectors[labels == k].sum(axis=0) for k in range(classes)])
+    return templates, -0.5 * np.sum(templates**2, axis=1)
+
+
+def _template_cases():
+    rng = np.random.default_rng(5)
+    cases = []
+    for n, d, label in ((30, 4, "30 vectors of 4 features"), (12, 7, "12 vectors of 7 features, some digits once only")):
+        labels = np.concatenate([np.arange(10), rng.integers(0, 10, size=n - 10)])
+        rng.shuffle(labels)
+        cases.append(Case((rng.uniform(0, 1, size=(n, d)), labels), label))
+    return cases
+
+
+NEAREST_TEMPLATES = FunctionExercise(
+    name="nearest_templates",
+    title="A neuron per digit: templates as weights",
+    idea="Each digit's template is the average of its training vectors; the derivation above turns 'nearest template' into "
+         "ten neurons: the template is the weight vector and -½ ||template||² the bias.",
+    structure="For each digit k in 0..9: select the rows with labels == k and average them over axis 0, giving (d,); "
+              "stack the ten into (10, d). Then biases = -0.5 * the sum of squares of each template (axis=1), shape (10,).",
+    solution=nn.nearest_templates,
+    stub="my_templates",
+    reference_name="the course's tested version (utils.nn.nearest_templates)",
+    cases=_template_cases,
+    names=("templates", "biases"),
+    mistakes=[
+        Mistake(templates_bias_without_half, "The bias has lost its ½: it is -½ ||template||², from expanding ||x - m||²."),
+        Mistake(templates_bias_sign, "The bias has the wrong sign: a long template must pay for its length, so the bias is -½ ||template||²."),
+        Mistake(templates_summed, "The templates are sums, not averages: a digit with more examples would get a larger template."),
+    ],
+    shape_hint="templates has one row per digit, (10, d); biases has one number per digit, (10,).",
+)
+
+EXERCISES = [NAND, PERCEPTRON_RULE, SIGMOID, LAYERED_FORWARD, NEAREST_TEMPLATES]

@@ -1,0 +1,186 @@
+"""Run a notebook the way learners use its labs: for every lab, the untouched stub, each typical
+mistake and the reference solution are pasted into the stub cell in turn, and the check cell run
+after each; then the notebook goes on with the solution in place, to the end.
+
+One kernel per notebook: the cells before a lab run once, so trying every mistake costs only the
+checks. The progress record is a temporary file, seeded as if the labs of the earlier steps had
+been solved (so that a step which uses your own earlier function, as step 3 uses your step-2
+numerical gradient, is tried that way).
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import os
+import re
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from utils import ROOT
+from utils.exercises import EXERCISES
+from utils.exercises.core import Exercise
+
+NOTEBOOKS = ROOT / "notebooks"
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+CHECK_CALL = re.compile(r"""^check\(\s*["'](\w+)["']""", re.MULTILINE)
+
+
+def notebook_for_step(step: int) -> Path:
+    (path,) = NOTEBOOKS.glob(f"{step:02d}_*.ipynb")
+    return path
+
+
+def text_of(outputs) -> str:
+    """Everything a cell printed or displayed as text."""
+    parts = []
+    for output in outputs:
+        if "text" in output:
+            parts.append(output["text"] if isinstance(output["text"], str) else "".join(output["text"]))
+        elif output.get("output_type") == "error":
+            parts.append(f"{output['ename']}: {output['evalue']}")
+        else:
+            data = output.get("data", {})
+            if "text/plain" in data and "image/png" not in data:
+                parts.append(data["text/plain"] if isinstance(data["text/plain"], str) else "".join(data["text/plain"]))
+    return "".join(parts)
+
+
+def answer_lines(exercise: Exercise) -> list[str]:
+    """The lines of a lab's reference solution that give the answer away (code, not the signature,
+    the docstring or comments): none of them may appear in the notebook or in a stored output."""
+    source = exercise.paste_source()
+    tree = ast.parse(source)
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) and ast.get_docstring(node) is not None:
+            first = node.body[0]
+            docstrings.update(range(first.lineno, first.end_lineno + 1))
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            docstrings.add(node.lineno)  # the signature is the stub's too
+    lines = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        code = line.split("  #")[0].strip()
+        if number in docstrings or not code or code.startswith(("#", "@", "return None", "raise ", "pass")) or len(code) < 16:
+            continue
+        lines.append(code)
+    return lines
+
+
+@dataclasses.dataclass
+class LabCell:
+    """A lab's stub cell and check cell in a notebook."""
+
+    name: str
+    stub_index: int
+    check_index: int
+
+
+def lab_cells(nb) -> list[LabCell]:
+    """Every stub cell (it holds ``### BEGIN SOLUTION``) and the check cell that follows it."""
+    found = []
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    for position, index in enumerate(code):
+        if BEGIN in nb.cells[index].source:
+            following = code[position + 1] if position + 1 < len(code) else None
+            match = CHECK_CALL.search(nb.cells[following].source) if following is not None else None
+            if match is None:
+                raise AssertionError(f"cell {index} is a stub, but the next code cell does not call check(\"name\", ...)")
+            found.append(LabCell(match.group(1), index, following))
+    return found
+
+
+@dataclasses.dataclass
+class LabRun:
+    """What one run with pasted answers printed."""
+
+    notebook: Path
+    #: lab name -> {"untouched": text, "solution": text, "mistakes": [(message, text), ...]}
+    labs: dict[str, dict]
+    #: (cell index, source, printed text) of every other cell, as run with the solutions in place
+    cells: list[tuple[int, str, str]]
+
+    def output_of(self, marker: str) -> str:
+        """The printed text of the (first) cell whose source contains ``marker``."""
+        for _, source, text in self.cells:
+            if marker in source:
+                return text
+        raise AssertionError(f"no cell of {self.notebook.name} contains {marker!r}")
+
+    def problems(self) -> list[str]:
+        """Every lab whose stub, mistakes or solution did not get the verdict it should."""
+        found = []
+        for name, seen in self.labs.items():
+            exercise = EXERCISES[name]
+            untouched = seen["untouched"]
+            if "Not attempted yet" not in untouched:
+                found.append(f"{name}: the untouched stub is not 'not attempted': {untouched[:300]!r}")
+            leaks = [line for line in answer_lines(exercise) if line in untouched]
+            if leaks:
+                found.append(f"{name}: the 'not attempted' message gives the answer away: {leaks[0]!r}")
+            for message, text in seen["mistakes"]:
+                if "Not yet right" not in text or message not in text:
+                    found.append(f"{name}: the mistake {message[:60]!r}... pasted in got {text[:400]!r}")
+            if "✅ Correct!" not in seen["solution"]:
+                found.append(f"{name}: the reference solution pasted in got {seen['solution'][:400]!r}")
+        for _, _, text in self.cells:
+            if "→ Using the course's" in text:
+                found.append(f"with every solution pasted, a cell still used the course's reference: {text.strip()[:200]!r}")
+        return found
+
+
+def seed_progress(file: Path, before_step: int) -> None:
+    """A progress record in which every lab of the steps before ``before_step`` has been solved."""
+    labs = {name: {"step": e.step, "kind": e.kind, "title": e.title, "status": "correct", "checks": 1,
+                   "solved": "2026-01-01T00:00:00+00:00", "source": e.paste_source()}
+            for name, e in EXERCISES.items() if e.step < before_step}
+    file.write_text(json.dumps({"format": 1, "labs": labs}))
+
+
+def run_labs(step: int, progress_file: Path, timeout: int = 1200) -> LabRun:
+    """Execute notebook ``step`` with every lab tried as described above."""
+    path = notebook_for_step(step)
+    nb = nbformat.read(path, as_version=4)
+    labs = {cell.stub_index: cell for cell in lab_cells(nb)}
+    checks = {cell.check_index for cell in labs.values()}
+    seed_progress(progress_file, step)
+    saved = {k: os.environ.get(k) for k in ("DL7_PROGRESS", "DL7_PROFILE")}
+    os.environ.update(DL7_PROGRESS=str(progress_file), DL7_PROFILE="quick")
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    seen_labs, seen_cells = {}, []
+
+    def run(source: str, index: int) -> str:
+        cell = nbformat.v4.new_code_cell(source)
+        client.execute_cell(cell, index)
+        return text_of(cell.outputs)
+
+    try:
+        with client.setup_kernel():
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code" or index in checks:
+                    continue
+                if index in labs:
+                    lab = labs[index]
+                    exercise = EXERCISES[lab.name]
+                    check_source = nb.cells[lab.check_index].source
+                    record = {"mistakes": []}
+                    run(cell.source, index)
+                    record["untouched"] = run(check_source, lab.check_index)
+                    for mistake in exercise.mistakes:
+                        run(exercise.paste_source(mistake.compute), index)
+                        record["mistakes"].append((mistake.message, run(check_source, lab.check_index)))
+                    run(exercise.paste_source(), index)
+                    record["solution"] = run(check_source, lab.check_index)
+                    seen_labs[lab.name] = record
+                    continue
+                seen_cells.append((index, cell.source, run(cell.source, index)))
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return LabRun(path, seen_labs, seen_cells)

@@ -1,0 +1,290 @@
+"""Your progress through the labs: every check's verdict, kept in a small JSON file of your own.
+
+    python course.py progress            # the seven steps: labs done, attempted, not started
+    python course.py progress --step 3   # each lab of step 3
+    python course.py progress --where    # where the file is
+
+The file lives in your per-user data folder (``platformdirs.user_data_path``; on Linux
+``~/.local/share/seven-steps-deep-learning/progress.json``), or wherever ``DL7_PROGRESS`` points;
+never inside the course folder, so updating the course keeps it. Each record holds a lab's latest
+verdict, when it was first solved, how many checks and hints it took, whether the solution was
+shown, and the source of the answer that passed (so that a later step can use your own function,
+as step 3 uses your step-2 numerical gradient). In Colab it lives in the session and is lost when
+the runtime is recycled.
+
+Writes are atomic (a temporary file moved into place) and serialised by a lock file, so two
+notebooks checking at once lose nothing. A corrupt or unwritable file gives one warning; the
+check still answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+#: The environment variable that names the progress file instead of the per-user default.
+PROGRESS_VARIABLE = "DL7_PROGRESS"
+APP_NAME = "seven-steps-deep-learning"
+FORMAT = 1
+
+STEP_TITLES = {
+    1: "Introducing deep learning",
+    2: "Getting technical",
+    3: "Backpropagation and gradient descent",
+    4: "Getting practical",
+    5: "Convolutional nets and computer vision",
+    6: "Recurrent nets and language",
+    7: "Further topics",
+}
+
+_warned: set[str] = set()
+
+
+def _warn_once(kind: str, message: str) -> None:
+    """Print one warning per kind of problem and process: the check itself goes on."""
+    if kind not in _warned:
+        _warned.add(kind)
+        print(f"⚠ {message}", flush=True)
+
+
+def path() -> Path:
+    """The progress file: ``DL7_PROGRESS``, else ``progress.json`` in the per-user data folder."""
+    chosen = os.environ.get(PROGRESS_VARIABLE, "").strip()
+    if chosen:
+        return Path(chosen).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "progress.json"
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def _empty() -> dict:
+    return {"format": FORMAT, "labs": {}}
+
+
+def _read(file: Path, repair: bool) -> dict:
+    """The record in ``file``; an empty one when there is none. A corrupt file is moved aside (when
+    ``repair``) and reported once."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _empty()
+    except OSError as exc:
+        _warn_once("read", f"Your progress file could not be read ({exc.strerror or exc}); checks still work, progress is not shown.")
+        return _empty()
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("labs"), dict):
+            raise ValueError("not a progress record")
+    except ValueError:
+        aside = file.with_name(file.name + ".corrupt")
+        moved = ""
+        if repair:
+            with contextlib.suppress(OSError):
+                os.replace(file, aside)
+                moved = f" It was moved to {aside.name} beside it, and a new record started."
+        _warn_once("corrupt", f"Your progress file {file.name} was damaged (not a valid record).{moved}")
+        return _empty()
+    return data
+
+
+@contextlib.contextmanager
+def _locked(file: Path, timeout: float = 10.0):
+    """Hold an exclusive lock on ``file``'s lock file (``progress.json.lock``) for the block."""
+    lock_path = file.with_name(file.name + ".lock")
+    handle = open(lock_path, "a+b")  # noqa: SIM115 - closed below
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if os.name == "nt":  # pragma: no cover - Windows
+                    import msvcrt
+
+                    handle.seek(0)
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+                else:
+                    import fcntl
+
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another process holds {lock_path.name}") from None
+                time.sleep(0.02)
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
+def _write(file: Path, data: dict) -> None:
+    """Replace ``file`` with ``data`` atomically: a reader sees the old record or the new one."""
+    descriptor, temporary = tempfile.mkstemp(dir=file.parent, prefix=file.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=1, ensure_ascii=False)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, file)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def update(name: str, change) -> None:
+    """Apply ``change(entry)`` to lab ``name``'s entry under the lock and save. Never raises: a
+    file that cannot be written is reported once."""
+    file = path()
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(file):
+            data = _read(file, repair=True)
+            entry = data["labs"].setdefault(name, {})
+            change(entry)
+            _write(file, data)
+    except (OSError, TimeoutError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        _warn_once("write", f"Your progress could not be saved ({reason}). The checks still work; to keep a record, "
+                            f"set {PROGRESS_VARIABLE} to a file in a folder you can write to.")
+
+
+def record_check(exercise, status: str, source: str | None = None) -> None:
+    """Record one check of ``exercise``: its verdict, the time, and the passing answer's source."""
+    def change(entry):
+        now = _now()
+        entry.update(step=exercise.step, kind=exercise.kind, title=exercise.title, status=status, last_checked=now)
+        entry["checks"] = entry.get("checks", 0) + 1
+        if status == "correct":
+            entry.setdefault("solved", now)
+            if source:
+                entry["source"] = source
+        elif status == "wrong":
+            entry["wrong_checks"] = entry.get("wrong_checks", 0) + 1
+
+    update(exercise.name, change)
+
+
+def record_help(exercise, hints: int | None = None, solution_shown: bool = False) -> None:
+    """Record that a hint (the highest level seen so far) or the solution was shown."""
+    def change(entry):
+        entry.update(step=exercise.step, kind=exercise.kind, title=exercise.title)
+        if hints is not None:
+            entry["hints"] = max(entry.get("hints", 0), hints)
+        if solution_shown:
+            entry["solution_shown"] = True
+
+    update(exercise.name, change)
+
+
+def load() -> dict:
+    """The whole record (``{"format": 1, "labs": {name: entry}}``); never raises."""
+    return _read(path(), repair=False)
+
+
+def state(entry: dict | None) -> str:
+    """ "done" (solved at least once), "attempted" (a wrong answer checked, not solved yet) or "not started"."""
+    if not entry:
+        return "not started"
+    if entry.get("solved"):
+        return "done"
+    return "attempted" if entry.get("wrong_checks") else "not started"
+
+
+def saved_source(name: str) -> str | None:
+    """The source of the answer that last passed lab ``name``, if the record has one."""
+    entry = load()["labs"].get(name) or {}
+    return entry.get("source") if entry.get("solved") else None
+
+
+def _exercises():
+    from utils.exercises import EXERCISES
+
+    return EXERCISES
+
+
+_MARKS = {"done": "✅", "attempted": "✗ ", "not started": "· "}
+
+
+def step_table(step: int) -> str:
+    """The lines that show one step's labs and warm-ups with their state."""
+    labs = load()["labs"]
+    exercises = [e for e in _exercises().values() if e.step == step]
+    counts = {kind: sum(1 for e in exercises if e.kind == kind) for kind in ("lab", "warm-up")}
+    done = {kind: sum(1 for e in exercises if e.kind == kind and state(labs.get(e.name)) == "done") for kind in counts}
+    parts = [f"{done[k]} of {counts[k]} {k}s done" for k in counts if counts[k]]
+    lines = [f"Step {step} · {STEP_TITLES.get(step, '')}: {', '.join(parts)}"]
+    width = max((len(e.name) for e in exercises), default=0)
+    for exercise in exercises:
+        entry = labs.get(exercise.name)
+        condition = state(entry)
+        extra = []
+        if entry and entry.get("hints"):
+            extra.append(f"{entry['hints']} hint{'s' if entry['hints'] > 1 else ''}")
+        if entry and entry.get("solution_shown"):
+            extra.append("solution shown")
+        notes = f" ({', '.join(extra)})" if extra else ""
+        lines.append(f"  {_MARKS[condition]} {exercise.name:<{width}}  {exercise.kind:7}  {condition:11}  {exercise.title}{notes}")
+    return "\n".join(lines)
+
+
+def show_progress(step: int) -> None:
+    """Print this step's labs with their state, and where the record is kept."""
+    from utils.environment import in_colab
+
+    print(step_table(step))
+    if in_colab():
+        print("Saved in this Colab session only: it is lost when the runtime is recycled. "
+              "Study locally (python course.py lab) to keep a record across sessions.")
+    else:
+        print("Your record is kept on this computer; `python course.py progress` shows all seven steps.")
+
+
+def course_table() -> str:
+    """All seven steps: labs done, attempted and not started (warm-ups counted apart)."""
+    labs = load()["labs"]
+    exercises = list(_exercises().values())
+    header = f"{'step':<5}{'':44}{'labs: done':>11}{'attempted':>11}{'not started':>13}{'warm-ups done':>15}"
+    lines = [header]
+    totals = [0, 0, 0, 0, 0, 0]
+    for step, title in STEP_TITLES.items():
+        mine = [e for e in exercises if e.step == step]
+        real = [e for e in mine if e.kind == "lab"]
+        warm = [e for e in mine if e.kind != "lab"]
+        states = [state(labs.get(e.name)) for e in real]
+        row = [states.count("done"), states.count("attempted"), states.count("not started"),
+               sum(state(labs.get(e.name)) == "done" for e in warm), len(real), len(warm)]
+        totals = [a + b for a, b in zip(totals, row)]
+        lines.append(f"{step:<5}{title:44}{f'{row[0]}/{row[4]}':>11}{row[1]:>11}{row[2]:>13}{f'{row[3]}/{row[5]}':>15}")
+    lines.append(f"{'all':<5}{'':44}{f'{totals[0]}/{totals[4]}':>11}{totals[1]:>11}{totals[2]:>13}{f'{totals[3]}/{totals[5]}':>15}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python course.py progress", description="Your progress through the course's labs.")
+    parser.add_argument("--step", type=int, choices=sorted(STEP_TITLES), help="show each lab of this step")
+    parser.add_argument("--where", action="store_true", help="print where the progress file is, and stop")
+    args = parser.parse_args(argv)
+    file = path()
+    if args.where:
+        print(file)
+        return 0
+    if args.step:
+        print(step_table(args.step))
+    else:
+        print(course_table())
+    print(f"\nRecord: {file}" + ("" if file.exists() else " (nothing checked yet)"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
