@@ -2,8 +2,9 @@
 """Set up and run the course with one command. Needs only Python 3.10-3.12 (standard library).
 
     python course.py lab                  open the course in JupyterLab
-    python course.py test                 fetch the quick-profile data if needed, then run every test:
-                                          unit tests and the notebooks under nbval
+    python course.py test                 fetch the quick-profile data if needed, then run every test: unit
+                                          tests, every lab tried with its solution and typical mistakes, the
+                                          notebooks under nbval, and the browser test (JupyterLab in Chromium)
     python course.py progress             your labs: done, attempted and not started, step by step
     python course.py data fetch all       download and verify the datasets ahead of time
     python course.py data verify          check the cached datasets against their checksums
@@ -38,13 +39,45 @@ def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+#: Written into .venv when course.py creates it: only then may course.py install into it unasked.
+OWNER_MARK = ".created-by-course-py"
+#: Set to 1 to forbid any installation (the tests do: a test must never change the environment it runs in).
+NO_INSTALL_VARIABLE = "DL7_NO_INSTALL"
+#: Set to yes to let course.py install into a .venv it did not create.
+INSTALL_VARIABLE = "DL7_INSTALL"
+
+
+def _ours() -> bool:
+    """Whether .venv was made by course.py (its mark, or the stamp that older versions wrote)."""
+    return (VENV / OWNER_MARK).is_file() or (VENV / ".requirements.sha256").is_file()
+
+
+def _may_install_into_foreign_venv() -> bool:
+    if os.environ.get(INSTALL_VARIABLE, "").strip().lower() in ("1", "yes", "y"):
+        return True
+    message = (f"{VENV.name}/ exists but was not created by course.py. Installing the course's pinned packages into it "
+               "could replace what is there (TensorFlow, NumPy, ...).")
+    if sys.stdin.isatty():
+        answer = input(f"{message}\nInstall into it anyway? [y/N] ").strip().lower()
+        return answer in ("y", "yes")
+    sys.exit(f"{message}\nTo let course.py install into it, run the command again with {INSTALL_VARIABLE}=yes; "
+             f"to keep it as it is, rename it (course.py then makes its own {VENV.name}/).")
+
+
 def ensure_environment() -> Path:
-    """Create .venv and install requirements.txt into it, unless that was already done for this file."""
+    """Create .venv and install requirements.txt into it, unless that was already done for this file.
+
+    Never installs when DL7_NO_INSTALL=1, and never into a .venv that course.py did not create
+    without asking first."""
     stamp = VENV / ".requirements.sha256"
     wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
     python = venv_python()
     if python.exists() and stamp.is_file() and stamp.read_text().strip() == wanted:
         return python
+    if os.environ.get(NO_INSTALL_VARIABLE, "").strip() not in ("", "0"):
+        if python.exists():
+            return python  # as it is: nothing is installed or upgraded
+        sys.exit(f"{VENV.name}/ is not set up, and {NO_INSTALL_VARIABLE} forbids installing. Unset it and run the command again.")
     version = sys.version_info[:2]
     if version < TESTED_PYTHONS[0] or version > (3, 13):
         sys.exit(
@@ -54,12 +87,15 @@ def ensure_environment() -> Path:
         )
     if version not in TESTED_PYTHONS:
         print(f"Note: Python {version[0]}.{version[1]} should work but is not tested; 3.10-3.12 are.")
+    if python.exists() and not _ours() and not _may_install_into_foreign_venv():
+        sys.exit(f"Nothing was installed. Rename {VENV.name}/ to let course.py make its own, or set {INSTALL_VARIABLE}=yes.")
     if not python.exists():
         print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
         try:
             venv.EnvBuilder(with_pip=True).create(VENV)
         except (OSError, subprocess.CalledProcessError) as exc:
             sys.exit(f"Could not create {VENV}: {exc}\nOn Debian or Ubuntu, install the venv module first: sudo apt install python3-venv")
+        (VENV / OWNER_MARK).write_text("This virtual environment was created by course.py, which installs requirements.txt into it.\n")
     print("Installing the course's packages (first time: a few minutes; TensorFlow is large) ...", flush=True)
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     result = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS)])
@@ -67,6 +103,16 @@ def ensure_environment() -> Path:
         sys.exit("Installing requirements.txt failed (see pip's message above). Check your network and run the command again.")
     stamp.write_text(wanted)
     return python
+
+
+def lab_arguments(rest: list[str]) -> list[str]:
+    """JupyterLab's command line: serve the whole folder (README, utils) and open the first notebook.
+    As root (a container, a cloud VM), Jupyter refuses to start without --allow-root, so it is added."""
+    args = ["-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}", f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", *rest]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in rest:
+        print("Running as root (as in a container or a cloud machine): starting JupyterLab with --allow-root.", flush=True)
+        args.append("--allow-root")
+    return args
 
 
 def run(args: list[str], env: dict | None = None) -> int:
@@ -82,8 +128,7 @@ def main(argv: list[str]) -> int:
         return 0
     command, rest = argv[0], argv[1:]
     if command == "lab":
-        # Serve the whole folder (README, utils) and open the first notebook.
-        return run(["-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}", f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}", *rest])
+        return run(lab_arguments(rest))
     if command == "test":
         # The stored outputs come from the quick profile, so the tests always use it. The data it
         # needs are fetched (or, when cached, verified) first: the tests themselves never download.
@@ -91,8 +136,9 @@ def main(argv: list[str]) -> int:
         fetched = run(["-m", "utils.data", "fetch", "all"], env=env)
         if fetched != 0:
             return fetched
-        # One pytest worker per core (at most 4); --dist loadfile keeps a notebook's cells together.
-        return run(["-m", "pytest", "-n", "auto", "--maxprocesses", "4", "--dist", "loadfile", *rest], env=env)
+        # One pytest worker per core (at most 4); --dist loadfile keeps a notebook's cells together;
+        # the ten slowest tests are listed at the end, so the suite's time is visible in every log.
+        return run(["-m", "pytest", "-n", "auto", "--maxprocesses", "4", "--dist", "loadfile", "--durations=10", *rest], env=env)
     if command == "data":
         return run(["-m", "utils.data", *rest])
     if command == "progress":

@@ -14,7 +14,6 @@ import ast
 import dataclasses
 import json
 import os
-import re
 from pathlib import Path
 
 import nbformat
@@ -23,10 +22,11 @@ from nbclient import NotebookClient
 from utils import ROOT
 from utils.exercises import EXERCISES
 from utils.exercises.core import Exercise
+from utils.notebooks import BEGIN_SOLUTION, END_SOLUTION
+from utils.notebooks import lab_cells as notebook_lab_cells
 
 NOTEBOOKS = ROOT / "notebooks"
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-CHECK_CALL = re.compile(r"""^check\(\s*["'](\w+)["']""", re.MULTILINE)
+BEGIN, END = BEGIN_SOLUTION, END_SOLUTION
 
 
 def notebook_for_step(step: int) -> Path:
@@ -81,16 +81,7 @@ class LabCell:
 
 def lab_cells(nb) -> list[LabCell]:
     """Every stub cell (it holds ``### BEGIN SOLUTION``) and the check cell that follows it."""
-    found = []
-    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    for position, index in enumerate(code):
-        if BEGIN in nb.cells[index].source:
-            following = code[position + 1] if position + 1 < len(code) else None
-            match = CHECK_CALL.search(nb.cells[following].source) if following is not None else None
-            if match is None:
-                raise AssertionError(f"cell {index} is a stub, but the next code cell does not call check(\"name\", ...)")
-            found.append(LabCell(match.group(1), index, following))
-    return found
+    return [LabCell(*found) for found in notebook_lab_cells(nb.cells)]
 
 
 @dataclasses.dataclass

@@ -1,6 +1,8 @@
 """The README's two commands: `python course.py lab` serves the notebooks, `python course.py test`
 is what CI runs. (The test command itself is what is running these tests.)"""
 
+import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -50,12 +52,13 @@ def free_port() -> int:
 @pytest.mark.slow
 def test_lab_command_serves_the_notebooks(tmp_path):
     port, token = free_port(), "course-test-token"
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
+    # DL7_NO_INSTALL: this test must never install or upgrade anything in the environment it runs in.
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"), DL7_NO_INSTALL="1")
     args = [sys.executable, "course.py", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
             f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--allow-root")  # CI machines run as root, which Jupyter refuses without this
-    server = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    log = tmp_path / "lab.log"
+    with open(log, "w") as out:  # as root (CI machines), course.py itself must add --allow-root
+        server = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         listing, deadline = None, time.monotonic() + 90
         while listing is None and time.monotonic() < deadline and server.poll() is None:
@@ -65,10 +68,77 @@ def test_lab_command_serves_the_notebooks(tmp_path):
                     listing = json.load(response)
             except OSError:
                 time.sleep(0.5)
-        assert listing is not None, "JupyterLab did not answer within 90 s"
+        assert listing is not None, f"JupyterLab did not answer within 90 s:\n{log.read_text()[-2000:]}"
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            assert "starting JupyterLab with --allow-root" in log.read_text()
         names = {item["name"] for item in listing["content"]}
         assert "01_introducing_deep_learning.ipynb" in names and "02_getting_technical.ipynb" in names
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=10) as response:
             assert response.status == 200 and b"JupyterLab" in response.read()
     finally:  # stop JupyterLab (and anything it started) even when the test failed
         stop_process_group(server)
+
+
+def _course_module(tmp_path, monkeypatch):
+    """course.py as a module, with its .venv moved to a temporary folder and every installation recorded, not run."""
+    spec = importlib.util.spec_from_file_location("course_under_test", ROOT / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    monkeypatch.setattr(course, "VENV", tmp_path / ".venv")
+    calls = []
+    monkeypatch.setattr(course.subprocess, "run", lambda args, **kw: calls.append(args) or subprocess.CompletedProcess(args, 0))
+    monkeypatch.delenv(course.NO_INSTALL_VARIABLE, raising=False)
+    monkeypatch.delenv(course.INSTALL_VARIABLE, raising=False)
+    return course, calls
+
+
+def _fake_python(course):
+    python = course.venv_python()
+    python.parent.mkdir(parents=True)
+    python.write_text("")
+    return python
+
+
+def test_course_py_refuses_to_install_into_a_venv_it_did_not_create(tmp_path, monkeypatch):
+    course, calls = _course_module(tmp_path, monkeypatch)
+    _fake_python(course)  # someone else's .venv, with no mark and no stamp
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    with pytest.raises(SystemExit) as stop:
+        course.ensure_environment()
+    assert "was not created by course.py" in str(stop.value) and "DL7_INSTALL=yes" in str(stop.value)
+    assert calls == [], "nothing was installed"
+    monkeypatch.setenv(course.INSTALL_VARIABLE, "yes")
+    course.ensure_environment()
+    assert any("-r" in args for args in calls), "with DL7_INSTALL=yes it installs"
+
+
+def test_course_py_installs_into_its_own_venv_when_requirements_change(tmp_path, monkeypatch):
+    course, calls = _course_module(tmp_path, monkeypatch)
+    _fake_python(course)
+    (course.VENV / course.OWNER_MARK).write_text("")
+    (course.VENV / ".requirements.sha256").write_text("an older requirements.txt")
+    course.ensure_environment()
+    assert any("-r" in args for args in calls)
+    assert (course.VENV / ".requirements.sha256").read_text() == hashlib.sha256(course.REQUIREMENTS.read_bytes()).hexdigest()
+
+
+def test_no_install_forbids_installing(tmp_path, monkeypatch):
+    course, calls = _course_module(tmp_path, monkeypatch)
+    monkeypatch.setenv(course.NO_INSTALL_VARIABLE, "1")
+    with pytest.raises(SystemExit) as stop:
+        course.ensure_environment()  # no .venv at all
+    assert "forbids installing" in str(stop.value) and calls == []
+    python = _fake_python(course)
+    assert course.ensure_environment() == python and calls == []  # a stale .venv is used as it is
+
+
+def test_lab_adds_allow_root_for_root_only(tmp_path, monkeypatch, capsys):
+    course, _ = _course_module(tmp_path, monkeypatch)
+    monkeypatch.setattr(course.os, "geteuid", lambda: 0, raising=False)
+    args = course.lab_arguments(["--port", "8890"])
+    assert args[-1] == "--allow-root" and "--port" in args
+    assert "starting JupyterLab with --allow-root" in capsys.readouterr().out
+    assert course.lab_arguments(["--allow-root"]).count("--allow-root") == 1
+    monkeypatch.setattr(course.os, "geteuid", lambda: 1000, raising=False)
+    assert "--allow-root" not in course.lab_arguments([])
+    assert capsys.readouterr().out == ""

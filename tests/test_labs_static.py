@@ -108,3 +108,18 @@ def test_answer_lines_are_found_where_they_are():
     assert lines and all(line in exercise.paste_source() for line in lines)
     assert not any(line.startswith(('"""', "def ")) for line in lines)
     json.dumps(lines)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_instructor_copies_have_every_lab_solved(step, tmp_path):
+    from utils.notebooks import write_solved
+
+    solved = tmp_path / "solved.ipynb"
+    count = write_solved(notebook_for_step(step), solved)
+    nb = nbformat.read(solved, as_version=4)
+    cells = lab_cells(nb)
+    assert count == len(cells) == len([e for e in EXERCISES.values() if e.step == step])
+    for cell in cells:
+        assert EXERCISES[cell.name].paste_source() in nb.cells[cell.stub_index].source
+        assert "raise NotImplementedError(\"Your turn" not in nb.cells[cell.stub_index].source
+    assert all(not c.outputs for c in nb.cells if c.cell_type == "code")

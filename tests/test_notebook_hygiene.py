@@ -30,8 +30,9 @@ def test_notebook_follows_the_course_shape(path):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    assert "## Read and watch" in markdown and "## Your turn" in markdown and "## Key takeaways" in markdown
-    assert code.count("check(\"") >= 3, "at least three self-checking exercises"
+    assert "## Read and watch" in markdown and "## Key takeaways" in markdown and "## Your progress" in markdown
+    assert "**You write:**" in markdown, "the title cell says which labs the learner writes"
+    assert code.count("check(\"") >= 3, "at least three self-checking labs"
     assert code.count("raise NotImplementedError") + code.count("= None  # your turn") >= 3
     assert "### BEGIN SOLUTION" in code and "### END SOLUTION" in code
 

@@ -2,6 +2,7 @@
 
     python -m utils.notebooks execute [NOTEBOOK ...]   # run in a fresh kernel (quick profile), store outputs
     python -m utils.notebooks check [NOTEBOOK ...]     # the hygiene checks the tests run
+    python -m utils.notebooks solutions --output-dir DIR [NOTEBOOK ...]   # (instructors) copies with every lab solved
 
 With no NOTEBOOK, every notebook in ``notebooks/`` is used. ``execute`` is how stored outputs are
 made: one clean top-to-bottom run, execution counts 1..N, no widget state or timing metadata.
@@ -53,6 +54,42 @@ if str(root) not in sys.path:
 
 import utils
 course = utils.setup(seed=0)'''
+
+
+#: A lab's stub cell holds nbgrader's solution markers; the next code cell calls check("name", ...).
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+CHECK_CALL = re.compile(r"""^check\(\s*["'](\w+)["']""", re.MULTILINE)
+
+
+def lab_cells(cells: list) -> list[tuple[str, int, int]]:
+    """(lab name, stub cell index, check cell index) for every lab of a notebook's cells."""
+    found = []
+    code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    for position, index in enumerate(code):
+        if BEGIN_SOLUTION in _text(cells[index]["source"]):
+            following = code[position + 1] if position + 1 < len(code) else None
+            match = CHECK_CALL.search(_text(cells[following]["source"])) if following is not None else None
+            if match is None:
+                raise ValueError(f"cell {index} is a lab's stub, but the next code cell does not call check(\"name\", ...)")
+            found.append((match.group(1), index, following))
+    return found
+
+
+def write_solved(path: Path, output: Path) -> int:
+    """Write a copy of a notebook with every lab's stub replaced by its tested solution (outputs
+    cleared), for instructors; returns the number of labs. Never used for the stored notebooks."""
+    from utils.exercises import EXERCISES
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    labs = lab_cells(nb["cells"])
+    for name, stub, _ in labs:
+        # The markers stay around the solution, so nbgrader (or this tool) still finds the lab.
+        nb["cells"][stub]["source"] = f"{BEGIN_SOLUTION}\n{EXERCISES[name].paste_source()}{END_SOLUTION}"
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    output.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(labs)
 
 
 def colab_url(notebook: Path) -> str:
@@ -152,13 +189,20 @@ def execute(path: Path, timeout: int = 1800, output: Path | None = None) -> floa
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.notebooks", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["execute", "check"])
+    parser.add_argument("command", choices=["execute", "check", "solutions"])
     parser.add_argument("notebooks", nargs="*")
-    parser.add_argument("--output-dir", type=Path, help="execute: write the executed copies here, leaving the originals untouched")
+    parser.add_argument("--output-dir", type=Path, help="execute: write the executed copies here, leaving the originals untouched; "
+                                                        "solutions: where the solved copies go (required)")
     args = parser.parse_intermixed_args(argv)  # options may come before or after the notebooks
     paths = notebook_paths(args.notebooks)
+    if args.command == "solutions" and not args.output_dir:
+        parser.error("solutions needs --output-dir: the solved copies never replace the course's notebooks")
     if args.output_dir:
         args.output_dir.mkdir(parents=True, exist_ok=True)
+    if args.command == "solutions":
+        for path in paths:
+            print(f"{path.name}: {write_solved(path, args.output_dir / path.name)} labs solved -> {args.output_dir / path.name}")
+        return 0
     bad = 0
     for path in paths:
         checked = path
