@@ -1,8 +1,9 @@
 """A fully connected sigmoid network written from scratch in NumPy: forward pass, backpropagation,
 mini-batch gradient descent, two costs and L2 regularisation.
 
-Taught in step 3 (``notebooks/03_backprop_and_gradient_descent.ipynb``), section "The vectorized
-network"; step 4 checks it against TensorFlow's automatic differentiation.
+Taught in step 3 (``notebooks/03_backprop_and_gradient_descent.ipynb``): its labs have you write
+``sgd_epoch`` (section 1), ``network_gradients`` (section 3, "The vectorized network") and
+``l2_gradients`` (section 6); step 4 checks the network against TensorFlow's automatic differentiation.
 
 Conventions: one example per row. A layer maps ``(batch, n_in) -> (batch, n_out)`` as
 ``a = σ(a_prev @ W + b)`` with ``W`` of shape ``(n_in, n_out)`` and ``b`` of shape ``(n_out,)``.
@@ -14,6 +15,11 @@ The four equations of backpropagation, in this layout (⊙ is element-wise produ
 - backwards:        δ_l = (δ_{l+1} @ W_{l+1}.T) ⊙ σ'(z_l)
 - weight gradient:  ∂C/∂W_l = a_{l-1}.T @ δ_l / batch
 - bias gradient:    ∂C/∂b_l = mean of δ_l over the rows
+
+The same pieces as plain functions of ``(weights, biases)`` lists, as the step-3 labs write them:
+``network_gradients`` (backpropagation), ``sgd_epoch`` (one epoch of mini-batch gradient descent with
+any backward function) and ``l2_gradients`` (the gradients of the L2-regularised cost). ``Network``
+uses ``network_gradients``; its ``train_epoch`` is written separately and tested equal to ``sgd_epoch``.
 
 ``train_epoch_per_example`` is the classic loop over single examples (column vectors, as in
 Nielsen's ``network.py``), written here independently as the speed baseline for the vectorized code.
@@ -73,6 +79,61 @@ class CrossEntropyCost:
         return a - y
 
 
+def forward_pass(weights, biases, X):
+    """All weighted inputs and activations of a sigmoid network: ``zs[l]`` and ``activations[l + 1]``
+    are ``(batch, n_{l+1})``; ``activations[0]`` is the input ``X``."""
+    zs, activations = [], [X]
+    for W, b in zip(weights, biases):
+        zs.append(activations[-1] @ W + b)
+        activations.append(sigmoid(zs[-1]))
+    return zs, activations
+
+
+def network_gradients(weights, biases, X, Y, cost=QuadraticCost):
+    """Backpropagation through sigmoid layers: the gradients of the mean ``cost`` over the batch.
+
+    ``X``: ``(batch, n_0)``; ``Y``: ``(batch, n_L)``; ``weights[l]``: ``(n_l, n_{l+1})``; ``biases[l]``:
+    ``(n_{l+1},)``. Returns ``(weight_grads, bias_grads)``, lists shaped like ``weights`` and ``biases``.
+    The reference of step 3's lab "network_backward" (with the quadratic cost).
+    """
+    _, activations = forward_pass(weights, biases, X)
+    delta = cost.delta(activations[-1], Y)  # (batch, n_out)
+    weight_grads, bias_grads = [None] * len(weights), [None] * len(biases)
+    for layer in reversed(range(len(weights))):
+        weight_grads[layer] = activations[layer].T @ delta / len(X)
+        bias_grads[layer] = delta.sum(axis=0) / len(X)
+        if layer > 0:
+            hidden = activations[layer]  # σ(z) of the layer below, so σ'(z) = hidden (1 - hidden)
+            delta = (delta @ weights[layer].T) * hidden * (1 - hidden)
+    return weight_grads, bias_grads
+
+
+def sgd_epoch(weights, biases, X, Y, batch_size: int, learning_rate: float, rng, backward=network_gradients):
+    """One epoch of mini-batch gradient descent; returns the new ``(weights, biases)`` lists.
+
+    The examples (rows of ``X`` and ``Y``) are shuffled by ``minibatches`` (one ``rng.permutation``)
+    and visited in consecutive mini-batches of ``batch_size``, the last one possibly smaller. For
+    each, ``backward(weights, biases, X_batch, Y_batch)`` gives the gradients of the mean cost over
+    that batch, and every parameter steps by ``- learning_rate * gradient``. The arrays passed in are
+    not changed. The reference of step 3's lab "sgd_epoch"; equal to ``Network.train_epoch``.
+    """
+    for batch in minibatches(len(X), batch_size, rng):
+        weight_grads, bias_grads = backward(weights, biases, X[batch], Y[batch])
+        weights = [W - learning_rate * dW for W, dW in zip(weights, weight_grads)]
+        biases = [b - learning_rate * db for b, db in zip(biases, bias_grads)]
+    return weights, biases
+
+
+def l2_gradients(weights, biases, X, Y, l2: float, n_train: int, backward=network_gradients):
+    """The gradients of the L2-regularised cost C + (l2 / 2n) Σ ||W||² over a mini-batch (n = ``n_train``,
+    the size of the whole training set): ``backward``'s weight gradients plus (l2 / n) W; the biases
+    are not regularised. A gradient step with them is weight decay, W <- (1 - η l2 / n) W - η ∂C/∂W.
+    The reference of step 3's lab "l2_gradients".
+    """
+    weight_grads, bias_grads = backward(weights, biases, X, Y)
+    return [dW + l2 / n_train * W for dW, W in zip(weight_grads, weights)], list(bias_grads)
+
+
 class Network:
     """A fully connected network of sigmoid layers.
 
@@ -109,11 +170,7 @@ class Network:
         return self._forward(X)
 
     def _forward(self, X):
-        zs, activations = [], [X]
-        for W, b in zip(self.weights, self.biases):
-            zs.append(activations[-1] @ W + b)
-            activations.append(sigmoid(zs[-1]))
-        return zs, activations
+        return forward_pass(self.weights, self.biases, X)
 
     def predict(self, X) -> np.ndarray:
         """The output activations, ``(batch, n_in) -> (batch, n_out)``."""
@@ -125,16 +182,7 @@ class Network:
         return self._backpropagate(*self._check(X, Y))
 
     def _backpropagate(self, X, Y):
-        _, activations = self._forward(X)  # inputs already checked by the caller
-        delta = self.cost.delta(activations[-1], Y)  # (batch, n_out)
-        weight_grads, bias_grads = [None] * len(self.weights), [None] * len(self.biases)
-        for layer in reversed(range(len(self.weights))):
-            weight_grads[layer] = activations[layer].T @ delta / len(X)
-            bias_grads[layer] = delta.sum(axis=0) / len(X)
-            if layer > 0:
-                hidden = activations[layer]  # σ(z) of the layer below, so σ'(z) = hidden (1 - hidden)
-                delta = (delta @ self.weights[layer].T) * hidden * (1 - hidden)
-        return weight_grads, bias_grads
+        return network_gradients(self.weights, self.biases, X, Y, self.cost)  # inputs already checked by the caller
 
     def total_cost(self, X, Y, l2: float = 0.0, n_train: int | None = None) -> float:
         """The mean cost, plus (l2 / 2n) Σ w² when ``l2`` > 0 (n = ``n_train``, default the batch size)."""
