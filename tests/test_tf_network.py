@@ -1,11 +1,13 @@
 """TensorFlow agrees with the hand-written network: gradients on random shapes, whole training runs
-in float64 (TF loop and Keras), and Mazur's example as a Keras model."""
+in float64 (TF loop and Keras), Mazur's example as a Keras model; and step 4's lab references (the
+sigmoid's slope, the tape's gradients, the training step, the sigmoid dense layer)."""
 
 import copy
 
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from utils.network import CrossEntropyCost, Network, QuadraticCost, mazur_example, one_hot
 from utils.tf_network import (compare_three_ways, lines_of_code, max_gradient_difference, tf_gradients, to_keras,
@@ -89,3 +91,72 @@ def test_three_ways_on_a_small_slice():
     accuracies = [row["accuracy"] for row in rows.values()]
     assert max(accuracies) - min(accuracies) <= 0.02  # float32 frameworks vs float64 NumPy: one example in 50 at most
     assert all(row["lines"] > 5 and row["seconds_per_epoch"] > 0 for row in rows.values())
+
+
+def test_sigmoid_slope_is_sigma_times_one_minus_sigma():
+    from utils.nn import sigmoid_prime
+    from utils.tf_network import sigmoid_slope
+
+    z = np.array([[-30.0, -2.0, 0.0], [0.5, 3.0, 30.0]])
+    # atol: far out on the tails NumPy's 1 - σ(z) loses digits (σ(30) rounds towards 1), the tape's does not
+    np.testing.assert_allclose(sigmoid_slope(z).numpy(), sigmoid_prime(z), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("cost", [QuadraticCost, CrossEntropyCost])
+def test_tape_gradients_returns_two_lists_equal_to_backpropagation(cost):
+    from utils.tf_network import cross_entropy_cost, quadratic_cost, tape_gradients
+
+    network, X, Y = problem([5, 4, 3], 1, cost, 5)
+    weight_grads, bias_grads = tape_gradients(network.weights, network.biases, X, Y,
+                                              cross_entropy_cost if cost is CrossEntropyCost else quadratic_cost)
+    assert len(weight_grads) == len(bias_grads) == 2
+    for ours, theirs in zip(network.gradients(X, Y), (weight_grads, bias_grads)):
+        for a, b in zip(ours, theirs):
+            assert b.dtype == tf.float64
+            np.testing.assert_allclose(b.numpy(), a, rtol=0, atol=1e-12)
+
+
+def test_train_step_is_one_numpy_gradient_step_in_place():
+    from utils.tf_network import train_step
+
+    network, X, Y = problem([6, 5, 3], 7, QuadraticCost, 6)
+    weights = [tf.Variable(W) for W in network.weights]
+    biases = [tf.Variable(b) for b in network.biases]
+    first = weights[0]
+    loss = train_step(weights, biases, tf.constant(X), tf.constant(Y), 0.5)
+    assert float(loss) == pytest.approx(network.total_cost(X, Y), abs=1e-14)
+    weight_grads, bias_grads = network.gradients(X, Y)
+    assert weights[0] is first  # changed in place, not replaced
+    for variable, value, gradient in zip(weights + biases, network.weights + network.biases, weight_grads + bias_grads):
+        np.testing.assert_allclose(variable.numpy(), value - 0.5 * gradient, rtol=0, atol=1e-14)
+
+
+def test_train_tf_loop_runs_the_step_it_is_given():
+    def frozen(weights, biases, X, Y, learning_rate):
+        return tf.constant(0.0, dtype=X.dtype)
+
+    network, X, Y = problem([4, 3, 2], 20, QuadraticCost, 8)
+    weights, biases = train_tf_loop(network, X, Y, epochs=1, batch_size=5, learning_rate=1.0, seed=0, step=frozen)
+    for variable, value in zip(weights + biases, network.weights + network.biases):
+        np.testing.assert_allclose(variable.numpy(), value, rtol=1e-6)
+    trained, _ = train_tf_loop(network, X, Y, epochs=1, batch_size=5, learning_rate=1.0, seed=0)
+    assert not np.allclose(trained[0].numpy(), network.weights[0])
+
+
+@pytest.mark.parametrize("batch, n_in, units", [(1, 3, 5), (4, 6, 2)])
+def test_sigmoid_dense_equals_keras_dense_and_learns(batch, n_in, units):
+    from utils.tf_network import SigmoidDense
+
+    rng = np.random.default_rng(batch)
+    x = rng.normal(size=(batch, n_in)).astype("float32")
+    kernel, bias = rng.normal(size=(n_in, units)), rng.normal(size=units)
+    ours = keras.Sequential([keras.Input(shape=(n_in,)), SigmoidDense(units, name="ours")])
+    dense = keras.Sequential([keras.Input(shape=(n_in,)), keras.layers.Dense(units, activation="sigmoid")])
+    for model in (ours, dense):
+        model.layers[0].set_weights([kernel, bias])
+    np.testing.assert_allclose(ours(x).numpy(), dense(x).numpy(), rtol=1e-6, atol=1e-7)
+    layer = ours.layers[0]
+    assert layer.name == "ours" and [tuple(w.shape) for w in layer.trainable_weights] == [(n_in, units), (units,)]
+    with tf.GradientTape() as tape:
+        total = tf.reduce_sum(layer(x))
+    assert all(g is not None and np.abs(g.numpy()).sum() > 0 for g in tape.gradient(total, layer.trainable_weights))

@@ -1,9 +1,11 @@
 """The step-3 network in TensorFlow: the same model, starting weights and batches, two more ways.
 
-Taught in step 4 (``notebooks/04_getting_practical.ipynb``): ``tf_gradients`` in "Automatic
-differentiation", ``train_tf_loop`` and ``train_keras`` in "The same network three ways". The
-notebook shows these functions in its cells; ``tests/test_notebook_hygiene.py`` checks that the
-cells and this file stay word for word the same.
+Taught in step 4 (``notebooks/04_getting_practical.ipynb``), where the learner writes four of these
+pieces as labs and the course's tested versions here take over until theirs pass: ``sigmoid_slope``
+(warm-up) and ``tape_gradients`` in "Automatic differentiation", ``train_step`` at the end of that
+section, ``SigmoidDense`` in "Keras idioms" (``utils/exercises/step04.py`` checks them). The notebook
+shows ``train_tf_loop``, ``to_keras`` and ``train_keras`` in its cells ("The same network three
+ways"); ``tests/test_notebook_hygiene.py`` checks that the cells and this file stay word for word the same.
 """
 
 from __future__ import annotations
@@ -29,43 +31,88 @@ def cross_entropy_cost(targets, outputs):
     return -tf.reduce_sum(targets * tf.math.log(outputs) + (1 - targets) * tf.math.log(1 - outputs), axis=-1)
 
 
-def tf_gradients(network: Network, X, Y):
-    """TensorFlow's gradients of the network's mean cost, in float64: the same ``(weight_grads, bias_grads)``
-    as ``network.gradients(X, Y)``, computed by automatic differentiation instead of by hand."""
-    cost = cross_entropy_cost if network.cost is CrossEntropyCost else quadratic_cost
-    weights = [tf.Variable(W, dtype=tf.float64) for W in network.weights]
-    biases = [tf.Variable(b, dtype=tf.float64) for b in network.biases]
+def sigmoid_slope(z):
+    """dσ/dz at every entry of z, by automatic differentiation: array (any shape) -> tensor (same shape)."""
+    z = tf.constant(z, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(z)  # a constant is recorded only when watched; variables are watched automatically
+        a = tf.sigmoid(z)
+    return tape.gradient(a, z)
+
+
+def tape_gradients(weights, biases, X, Y, cost):
+    """The gradients of the mean cost of a network of sigmoid layers, by tf.GradientTape, in float64.
+
+    weights[l] (n_l, n_{l+1}) and biases[l] (n_{l+1},) are NumPy arrays; X (batch, n_in) holds one example
+    per row and Y (batch, n_out) the targets; cost(targets, outputs) gives one number per example.
+    Returns (weight_grads, bias_grads): two lists of tensors shaped like weights and biases.
+    """
+    weights = [tf.Variable(W, dtype=tf.float64) for W in weights]  # variables: the tape watches them
+    biases = [tf.Variable(b, dtype=tf.float64) for b in biases]
     with tf.GradientTape() as tape:
         activation = tf.constant(X, dtype=tf.float64)
         for W, b in zip(weights, biases):
             activation = tf.sigmoid(activation @ W + b)
-        loss = tf.reduce_mean(cost(tf.constant(Y, dtype=tf.float64), activation))
-    gradients = [g.numpy() for g in tape.gradient(loss, weights + biases)]
-    return gradients[: len(weights)], gradients[len(weights):]
+        loss = tf.reduce_mean(cost(tf.constant(Y, dtype=tf.float64), activation))  # the mean over the batch
+    return tape.gradient(loss, (weights, biases))
 
 
-def train_tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed, dtype="float32"):
-    """Mini-batch SGD written with tf.GradientTape: start from network's weights; return the trained tf.Variables."""
+def tf_gradients(network: Network, X, Y):
+    """TensorFlow's gradients of the network's mean cost, in float64: the same ``(weight_grads, bias_grads)``
+    as ``network.gradients(X, Y)`` (NumPy arrays), computed by automatic differentiation instead of by hand."""
+    cost = cross_entropy_cost if network.cost is CrossEntropyCost else quadratic_cost
+    weight_grads, bias_grads = tape_gradients(network.weights, network.biases, X, Y, cost)
+    return [g.numpy() for g in weight_grads], [g.numpy() for g in bias_grads]
+
+
+def train_step(weights, biases, X, Y, learning_rate):
+    """One step of gradient descent on the mean quadratic cost, changing the tf.Variables in place.
+
+    weights, biases: lists of tf.Variable, (n_l, n_{l+1}) and (n_{l+1},); X (batch, n_in), Y (batch, n_out):
+    tensors of the variables' dtype. Returns the cost before the step (a scalar tensor).
+    """
+    variables = weights + biases
+    with tf.GradientTape() as tape:
+        activation = X
+        for W, b in zip(weights, biases):
+            activation = tf.sigmoid(activation @ W + b)
+        loss = tf.reduce_mean(quadratic_cost(Y, activation))
+    for variable, gradient in zip(variables, tape.gradient(loss, variables)):
+        variable.assign_sub(learning_rate * gradient)
+    return loss
+
+
+def train_tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed, dtype="float32", step=None):
+    """Mini-batch SGD with a tf.GradientTape training step (``train_step`` unless ``step`` is given):
+    start from network's weights; return the trained tf.Variables."""
+    step = tf.function(step or train_step)  # traced once into a graph, then run without Python in the loop
     weights = [tf.Variable(W, dtype=dtype) for W in network.weights]
     biases = [tf.Variable(b, dtype=dtype) for b in network.biases]
-    variables = weights + biases
-
-    @tf.function  # traced once into a graph, then run without Python in the loop
-    def train_step(x, y):
-        with tf.GradientTape() as tape:
-            activation = x
-            for W, b in zip(weights, biases):
-                activation = tf.sigmoid(activation @ W + b)
-            loss = tf.reduce_mean(quadratic_cost(y, activation))
-        for variable, gradient in zip(variables, tape.gradient(loss, variables)):
-            variable.assign_sub(learning_rate * gradient)
-
     X, Y = X.astype(dtype), Y.astype(dtype)
     rng = np.random.default_rng(seed)
     for _ in range(epochs):
         for batch in minibatches(len(X), batch_size, rng):
-            train_step(X[batch], Y[batch])
+            step(weights, biases, X[batch], Y[batch], learning_rate)
     return weights, biases
+
+
+class SigmoidDense(keras.layers.Layer):
+    """A dense layer of sigmoid neurons, σ(x W + b): (batch, n_in) -> (batch, units).
+
+    The same computation and weights as ``keras.layers.Dense(units, activation="sigmoid")``: a kernel
+    (n_in, units) and a bias (units,), created in ``build`` once the input size is known.
+    """
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer="glorot_uniform", name="kernel")
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+
+    def call(self, inputs):
+        return tf.sigmoid(inputs @ self.kernel + self.bias)
 
 
 def to_keras(network, dtype="float32"):
@@ -104,10 +151,12 @@ def lines_of_code(*functions) -> int:
     return total
 
 
-def compare_three_ways(network, X, Y, X_test, test_labels, epochs, batch_size=10, learning_rate=3.0, seed=0):
+def compare_three_ways(network, X, Y, X_test, test_labels, epochs, batch_size=10, learning_rate=3.0, seed=0, step=None):
     """Train copies of ``network`` with NumPy (step 3), a TensorFlow loop and Keras, on the same batches.
 
-    Returns one row per way: test accuracy, seconds per epoch and lines of code of the training code.
+    ``step``: the TensorFlow loop's training step (default ``train_step``; the notebook passes the
+    learner's once it has passed its check). Returns one row per way: test accuracy, seconds per epoch
+    and lines of code of the training code.
     """
     import copy
     import time
@@ -122,18 +171,27 @@ def compare_three_ways(network, X, Y, X_test, test_labels, epochs, batch_size=10
     rows["NumPy by hand (step 3)"] = (numpy_network.accuracy(X_test, test_labels), time.perf_counter() - start,
                                       lines_of_code(Network._forward, Network._backpropagate, Network.train_epoch, QuadraticCost.delta))
     start = time.perf_counter()
-    weights, biases = train_tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed)
+    weights, biases = train_tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed, step=step)
     activation = tf.constant(X_test, dtype=tf.float32)
     for W, b in zip(weights, biases):
         activation = tf.sigmoid(activation @ W + b)
     rows["TensorFlow loop"] = (float(np.mean(activation.numpy().argmax(axis=1) == test_labels)), time.perf_counter() - start,
-                               lines_of_code(train_tf_loop, quadratic_cost))
+                               lines_of_code(train_tf_loop, _source_or(step, train_step), quadratic_cost))
     start = time.perf_counter()
     model = train_keras(network, X, Y, epochs, batch_size, learning_rate, seed)
     rows["Keras compile/fit"] = (float(np.mean(model.predict(X_test, verbose=0).argmax(axis=1) == test_labels)),
                                  time.perf_counter() - start, lines_of_code(train_keras, to_keras, quadratic_cost))
     return {name: {"accuracy": accuracy, "seconds_per_epoch": seconds / epochs, "lines": lines}
             for name, (accuracy, seconds, lines) in rows.items()}
+
+
+def _source_or(function, default):
+    """``function`` if its source can be read (to count its lines), else ``default``."""
+    try:
+        inspect.getsource(function)
+        return function
+    except (OSError, TypeError):
+        return default
 
 
 def print_three_ways(rows) -> None:
