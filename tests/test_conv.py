@@ -77,3 +77,86 @@ def test_bad_inputs_get_clear_messages():
         conv.conv2d(np.ones((1, 5, 5, 3)), np.ones((3, 3, 1, 1)))
     with pytest.raises(ValueError, match="padding must be 'valid' or 'same'"):
         conv.output_size(5, 3, 1, "full")
+
+
+BACKWARD_CONFIGS = [  # (batch, height, width, in_channels, kernel_h, kernel_w, out_channels, stride, padding)
+    (2, 7, 6, 3, 3, 3, 4, 1, "valid"), (2, 9, 8, 2, 3, 3, 3, 2, "same"), (1, 6, 7, 1, 2, 4, 2, 1, "same"),
+    (3, 10, 7, 2, 3, 2, 2, 3, "valid"), (1, 5, 5, 3, 5, 5, 1, 1, "valid"), (2, 8, 8, 1, 4, 4, 2, 2, "same"),
+    (1, 11, 9, 2, 5, 3, 3, 2, "same"),
+]
+
+
+def _random_layer(config):
+    batch, height, width, c_in, kh, kw, c_out, stride, padding = config
+    rng = np.random.default_rng(sum(config[:-1]))
+    return rng.normal(size=(batch, height, width, c_in)), rng.normal(size=(kh, kw, c_in, c_out)), rng.normal(size=c_out)
+
+
+@pytest.mark.parametrize("config", BACKWARD_CONFIGS, ids=lambda c: "x".join(map(str, c)))
+def test_conv_forward_and_its_loops_equal_tensorflow(config):
+    x, kernels, bias = _random_layer(config)
+    stride, padding = config[-2:]
+    theirs = (tf.nn.conv2d(x, kernels, strides=stride, padding=padding.upper()) + bias).numpy()
+    np.testing.assert_allclose(conv.conv_forward(x, kernels, bias, stride, padding), theirs, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(conv.conv_forward_loops(x, kernels, bias, stride, padding), theirs, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("config", BACKWARD_CONFIGS, ids=lambda c: "x".join(map(str, c)))
+def test_conv_backward_equals_gradient_tape(config):
+    x, kernels, bias = _random_layer(config)
+    stride, padding = config[-2:]
+    upstream = np.random.default_rng(1).normal(size=conv.conv_forward(x, kernels, bias, stride, padding).shape)
+    variables = [tf.Variable(x), tf.Variable(kernels), tf.Variable(bias)]
+    with tf.GradientTape() as tape:
+        out = tf.nn.conv2d(variables[0], variables[1], strides=stride, padding=padding.upper()) + variables[2]
+        loss = tf.reduce_sum(out * upstream)
+    for ours, theirs in zip(conv.conv_backward(x, kernels, upstream, stride, padding), tape.gradient(loss, variables)):
+        assert ours.shape == theirs.shape
+        np.testing.assert_allclose(ours, theirs.numpy(), rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+@pytest.mark.parametrize("size, stride, height, width", [(2, 2, 8, 8), (2, 2, 7, 9), (3, 2, 9, 8), (3, 1, 5, 6), (2, 1, 4, 4), (3, 3, 10, 7)])
+@pytest.mark.parametrize("ties", [False, True], ids=["distinct", "ties"])
+def test_max_pool_backward_equals_gradient_tape(size, stride, height, width, padding, ties):
+    rng = np.random.default_rng(size * 10 + stride)
+    x = rng.integers(0, 3, size=(2, height, width, 3)).astype(float) if ties else rng.normal(size=(2, height, width, 3))
+    variable = tf.Variable(x)
+    with tf.GradientTape() as tape:
+        pooled = tf.nn.max_pool2d(variable, ksize=size, strides=stride, padding=padding.upper())
+    upstream = rng.normal(size=pooled.shape)
+    theirs = tape.gradient(pooled, variable, output_gradients=tf.constant(upstream)).numpy()
+    np.testing.assert_allclose(conv.max_pool_backward(x, upstream, size, stride, padding), theirs, rtol=0, atol=1e-12)
+
+
+def _descent_with_gradient_tape(image, target, steps, learning_rate, initial):
+    kernel = tf.Variable(np.array(initial, dtype=float)[:, :, None, None])
+    x = tf.constant(image[None, :, :, None])
+    losses = []
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((tf.nn.conv2d(x, kernel, strides=1, padding="VALID")[0, :, :, 0] - target) ** 2)
+        losses.append(float(loss))
+        kernel.assign_sub(learning_rate * tape.gradient(loss, kernel))
+    return kernel.numpy()[:, :, 0, 0], np.array(losses)
+
+
+@pytest.mark.parametrize("shape, kernel_shape, steps", [((9, 8), (3, 3), 20), ((12, 10), (2, 3), 7), ((6, 6), (1, 1), 1)])
+def test_learn_kernel_is_gradient_descent_with_tensorflows_gradients(shape, kernel_shape, steps):
+    rng = np.random.default_rng(steps)
+    image, true_kernel, initial = rng.uniform(size=shape), rng.normal(size=kernel_shape), rng.normal(size=kernel_shape)
+    target = conv.conv2d(image[None, :, :, None], true_kernel[:, :, None, None])[0, :, :, 0]
+    ours = conv.learn_kernel(image, target, steps, 0.1, initial)
+    theirs = _descent_with_gradient_tape(image, target, steps, 0.1, initial)
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_allclose(mine, reference, rtol=1e-10, atol=1e-12)
+    assert ours[1].shape == (steps,)
+
+
+def test_learn_kernel_recovers_an_edge_kernel():
+    rng = np.random.default_rng(0)
+    image = rng.normal(size=(30, 30))
+    sobel = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+    target = conv.conv2d(image[None, :, :, None], sobel[:, :, None, None])[0, :, :, 0]
+    kernel, losses = conv.learn_kernel(image, target, 200, 0.1, np.zeros((3, 3)))
+    assert np.abs(kernel - sobel).max() < 1e-6 and losses[-1] < losses[0] * 1e-6

@@ -1,6 +1,8 @@
 """Convolution and pooling from scratch in NumPy, and the arithmetic of their shapes.
 
-Taught in step 5 (``notebooks/05_cnns_and_computer_vision.ipynb``), sections 1 and 2.
+Taught in step 5 (``notebooks/05_cnns_and_computer_vision.ipynb``), sections 1 and 2: the forward
+passes, the backward passes of a convolution layer and of max pooling, a kernel learned by gradient
+descent (the references of that section's labs), and the shape arithmetic.
 
 Layout, as in TensorFlow: images are ``(batch, height, width, channels)`` and kernels are
 ``(kernel_height, kernel_width, in_channels, out_channels)``. Like ``tf.nn.conv2d`` (and every deep
@@ -101,3 +103,103 @@ def max_pool2d(x, size: int = 2, stride: int | None = None, padding: str = "vali
     padded = pad(x, size, size, stride, padding, value=-np.inf)  # padding never wins a max
     windows = sliding_window_view(padded, (size, size), axis=(1, 2))[:, ::stride, ::stride]
     return windows.max(axis=(-2, -1))
+
+
+# ---------------------------------------------------------------------------------------------
+# A convolution layer (with its bias) forward and backward, max pooling's backward pass, and a
+# kernel learned by gradient descent: the references for the labs of step 5, section 1.
+
+
+def conv_forward(x, kernels, bias, stride: int = 1, padding: str = "valid"):
+    """A convolution layer: ``conv2d`` plus one bias per output channel.
+    (batch, H, W, C_in), (kh, kw, C_in, C_out), (C_out,) -> (batch, H_out, W_out, C_out)."""
+    return conv2d(x, kernels, stride, padding) + _floats(bias)
+
+
+def conv_forward_loops(x, kernels, bias, stride: int = 1, padding: str = "valid"):
+    """The same as :func:`conv_forward`, by loops over the images, output positions and output
+    channels: the formula written out, slow, for comparison."""
+    x = _check_images(x)
+    kernels, bias = _floats(kernels), _floats(bias)
+    kh, kw, _, c_out = kernels.shape
+    padded = pad(x, kh, kw, stride, padding)
+    rows, columns = output_size(x.shape[1], kh, stride, padding), output_size(x.shape[2], kw, stride, padding)
+    out = np.zeros((x.shape[0], rows, columns, c_out))
+    for n in range(x.shape[0]):
+        for i in range(rows):
+            for j in range(columns):
+                window = padded[n, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
+                for k in range(c_out):
+                    out[n, i, j, k] = np.sum(window * kernels[..., k]) + bias[k]
+    return out
+
+
+def _crop(padded_gradient, x):
+    """The part of a gradient with respect to the padded input that lies over ``x`` itself (the
+    padding goes first ``total // 2`` rows and columns before, the rest after)."""
+    top = (padded_gradient.shape[1] - x.shape[1]) // 2
+    left = (padded_gradient.shape[2] - x.shape[2]) // 2
+    return padded_gradient[:, top:top + x.shape[1], left:left + x.shape[2], :]
+
+
+def conv_backward(x, kernels, upstream, stride: int = 1, padding: str = "valid"):
+    """The backward pass of a convolution layer: from the upstream gradient dL/d(output)
+    (batch, H_out, W_out, C_out), the gradients (dX, dW, db) with the shapes of x (batch, H, W, C_in),
+    the kernels (kh, kw, C_in, C_out) and the bias (C_out,).
+
+    Kernel entry (a, b) links input pixel (s·i + a, s·j + b) to output (i, j), so for each entry one
+    strided slice of the padded input meets the whole upstream gradient: it adds W[a, b]-weighted
+    gradients to that slice (dX) and the slice's pixels, gradient-weighted, to dW[a, b]. The
+    padding's share of dX is dropped at the end.
+    """
+    x = _check_images(x)
+    kernels, upstream = _floats(kernels), _floats(upstream)
+    kh, kw, _, _ = kernels.shape
+    padded = pad(x, kh, kw, stride, padding)
+    _, rows, columns, _ = upstream.shape
+    d_padded, d_kernels = np.zeros(padded.shape), np.zeros(kernels.shape)
+    for a in range(kh):
+        for b in range(kw):
+            where = (slice(None), slice(a, a + stride * (rows - 1) + 1, stride), slice(b, b + stride * (columns - 1) + 1, stride))
+            d_padded[where] += upstream @ kernels[a, b].T                                  # (batch, rows, columns, C_in)
+            d_kernels[a, b] = np.einsum("nijc,nijk->ck", padded[where], upstream)
+    return _crop(d_padded, x), d_kernels, upstream.sum(axis=(0, 1, 2))
+
+
+def max_pool_backward(x, upstream, size: int = 2, stride: int | None = None, padding: str = "valid"):
+    """The backward pass of :func:`max_pool2d`: each output's gradient goes, whole, to the position
+    of its window's maximum (the first in reading order when several tie, as in TensorFlow), and
+    adds up where windows overlap. (batch, H, W, C), (batch, H_out, W_out, C) -> (batch, H, W, C)."""
+    x = _check_images(x)
+    upstream = _floats(upstream)
+    stride = stride or size
+    padded = pad(x, size, size, stride, padding, value=-np.inf)
+    batch, _, _, channels = x.shape
+    images, channel = np.meshgrid(np.arange(batch), np.arange(channels), indexing="ij")  # (batch, C) each
+    d_padded = np.zeros(padded.shape)
+    for i in range(upstream.shape[1]):
+        for j in range(upstream.shape[2]):
+            window = padded[:, i * stride:i * stride + size, j * stride:j * stride + size, :]
+            a, b = np.divmod(window.reshape(batch, size * size, channels).argmax(axis=1), size)  # (batch, C) each
+            d_padded[images, i * stride + a, j * stride + b, channel] += upstream[:, i, j, :]
+    return _crop(d_padded, x)
+
+
+def learn_kernel(image, target, steps: int, learning_rate: float, initial):
+    """Gradient descent on a kernel: minimise the mean squared difference between the valid, stride-1
+    convolution of ``image`` (H, W) with the kernel and ``target`` (H - kh + 1, W - kw + 1), starting
+    from ``initial`` (kh, kw), for ``steps`` updates kernel <- kernel - learning_rate * dL/dkernel.
+
+    Returns (kernel, losses): the kernel after the last update, and the loss before each update, shape
+    (steps,). The gradient is ``conv_backward``'s dW for the upstream gradient 2 (prediction - target) / N.
+    """
+    x = _floats(image)[None, :, :, None]
+    target = _floats(target)
+    kernel = np.array(initial, dtype=float)
+    losses = np.zeros(steps)
+    for t in range(steps):
+        error = conv2d(x, kernel[:, :, None, None])[0, :, :, 0] - target
+        losses[t] = np.mean(error**2)
+        _, gradient, _ = conv_backward(x, kernel[:, :, None, None], (2 * error / error.size)[None, :, :, None])
+        kernel = kernel - learning_rate * gradient[:, :, 0, 0]
+    return kernel, losses

@@ -1,0 +1,91 @@
+"""Step 5's labs in their notebook: untouched, each typical mistake, then the solution pasted in; and
+the lab solutions (written with the notebook's names) against the course's references in utils.conv."""
+
+import re
+
+import numpy as np
+import pytest
+
+from labs_harness import run_labs
+from utils import conv
+from utils.exercises import EXERCISES, step05
+
+LABS = {"conv_forward_loops", "im2col_conv", "conv_backward", "maxpool_backward", "learn_edge_kernel"}
+WARM_UPS = {"conv_parameters", "receptive_field"}
+
+
+@pytest.fixture(scope="module")
+def lab_run(tmp_path_factory):
+    return run_labs(5, tmp_path_factory.mktemp("progress") / "progress.json")
+
+
+def test_every_lab_is_proven_in_the_notebook(lab_run):
+    assert lab_run.problems() == []
+    assert set(lab_run.labs) == LABS | WARM_UPS
+    assert {name for name in LABS | WARM_UPS if EXERCISES[name].kind == "lab"} == LABS
+
+
+def test_the_learners_convolutions_agree_and_im2col_is_faster(lab_run):
+    bar = lab_run.output_of('for stride, padding in ((1, "valid"), (1, "same"), (2, "same")):')
+    assert "Using your my_conv_forward_loops" in bar
+    assert "stride 1, valid: (1, 7, 7, 1) -> (1, 5, 5, 1), middle row [  0. -27. -27.  27.  27.]" in bar
+    assert "stride 2, same : (1, 7, 7, 1) -> (1, 4, 4, 1)" in bar
+    fast = lab_run.output_of('convolve = yours_or_reference("im2col_conv"')
+    assert "Using your my_im2col_conv" in fast
+    assert "loops and im2col agree: True" in fast and "im2col is more than 10 times faster: True" in fast
+    assert "all below 1e-5: True" in lab_run.output_of("all below 1e-5")
+
+
+def test_the_learners_backward_passes_route_the_gradients(lab_run):
+    one_output = lab_run.output_of('backward = yours_or_reference("conv_backward"')
+    assert "Using your my_conv_backward" in one_output and "[0 7 8 9 0 0]" in one_output and "db: [1.]" in one_output
+    pooled = lab_run.output_of('pool_backward = yours_or_reference("maxpool_backward"')
+    assert "Using your my_maxpool_backward" in pooled and "[0 4 0 0 0]" in pooled
+
+
+def test_the_learners_descent_recovers_the_sobel_kernel(lab_run):
+    printed = lab_run.output_of('learn = yours_or_reference("learn_edge_kernel"')
+    assert "Using your my_learn_edge_kernel" in printed
+    assert float(re.search(r"largest difference from the Sobel kernel: ([\d.]+)", printed).group(1)) < 0.01
+    table = lab_run.output_of('count_parameters = yours_or_reference("conv_parameters"')
+    assert "Using your my_conv_parameters" in table and "Using your my_receptive_field" in table
+    assert "conv 5x5, 50   (8, 8, 50)         25,050            14 px" in table
+
+
+# The lab solutions are written with the notebook's names; the course's references in utils.conv are
+# written for speed and checks. Both are proven against TensorFlow (here and in tests/test_conv.py);
+# these tests say that they are the same functions.
+
+@pytest.mark.parametrize("number", range(len(step05.LAYERS)))
+def test_lab_solutions_equal_the_course_references(number):
+    forward, backward = EXERCISES["conv_forward_loops"].cases[number], EXERCISES["conv_backward"].cases[number]
+    for solution in (step05.conv_forward_loops, step05.im2col_conv):
+        np.testing.assert_allclose(solution(*forward.args), conv.conv_forward(*forward.args), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(conv.conv_forward_loops(*forward.args), conv.conv_forward(*forward.args), rtol=0, atol=1e-12)
+    for ours, reference in zip(step05.conv_backward(*backward.args), conv.conv_backward(*backward.args)):
+        np.testing.assert_allclose(ours, reference, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("number", range(len(step05.LAYERS)))
+def test_the_gather_form_of_dx_is_right_with_the_kernel_rotated(number):
+    """The 'kernel not rotated' mistake differs from the solution by the rotation only."""
+    args = EXERCISES["conv_backward"].cases[number].args
+    for ours, reference in zip(step05.conv_backward_by_gather(*args, rotate=True), conv.conv_backward(*args)):
+        np.testing.assert_allclose(ours, reference, rtol=0, atol=1e-12)
+
+
+def test_pooling_and_descent_solutions_equal_the_course_references():
+    for case in EXERCISES["maxpool_backward"].cases:
+        images, upstream, size, stride = case.args
+        np.testing.assert_array_equal(step05.maxpool_backward(*case.args), conv.max_pool_backward(images, upstream, size, stride))
+    for case in EXERCISES["learn_edge_kernel"].cases:
+        for ours, reference in zip(step05.learn_edge_kernel(*case.args), conv.learn_kernel(*case.args)):
+            np.testing.assert_allclose(ours, reference, rtol=1e-10, atol=1e-12)
+
+
+def test_the_descent_leaves_the_starting_kernel_alone():
+    image, target, steps, learning_rate, initial = EXERCISES["learn_edge_kernel"].cases[1].args
+    before = initial.copy()
+    step05.learn_edge_kernel(image, target, steps, learning_rate, initial)
+    conv.learn_kernel(image, target, steps, learning_rate, initial)
+    np.testing.assert_array_equal(initial, before)
