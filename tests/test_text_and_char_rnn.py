@@ -4,7 +4,7 @@ learning, sampling) against independent references."""
 import numpy as np
 import pytest
 
-from utils.char_rnn import PARAMETERS, CharRNN
+from utils.char_rnn import PARAMETERS, CharRNN, bptt_backward, rnn_forward
 from utils.gradcheck import numerical_gradient, relative_error
 from utils.text import (CharVocabulary, build_vocabulary, sample_with_temperature, softmax, tokenize,
                         vectorize)
@@ -78,6 +78,46 @@ def test_forward_pass_against_a_direct_computation():
         loss -= scores[target] - np.log(np.sum(np.exp(scores)))
     computed, _, h_last = rnn.loss_and_gradients(inputs, targets, h0)
     assert computed == pytest.approx(loss) and np.allclose(h_last, h)
+
+
+def test_rnn_forward_keeps_every_state_and_each_prediction():
+    rnn, inputs, targets, h0 = small_rnn()
+    p, h = rnn.params, h0
+    loss, states, probabilities = rnn_forward(p, inputs, targets, h0)
+    assert states.shape == (len(inputs) + 1, 4) and probabilities.shape == (len(inputs), 5)
+    assert np.array_equal(states[0], h0)
+    for t, x in enumerate(inputs):
+        h = np.tanh(np.eye(5)[x] @ p["W_xh"] + h @ p["W_hh"] + p["b_h"])
+        scores = h @ p["W_hy"] + p["b_y"]
+        assert np.allclose(states[t + 1], h)
+        assert np.allclose(probabilities[t], np.exp(scores) / np.sum(np.exp(scores)))
+    assert loss == pytest.approx(-np.sum(np.log(probabilities[np.arange(len(targets)), targets])))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_bptt_backward_gives_the_gradient_of_the_initial_state(seed):
+    rnn, inputs, targets, h0 = small_rnn(seed)
+    _, states, probabilities = rnn_forward(rnn.params, inputs, targets, h0)
+    _, dh_prev = bptt_backward(rnn.params, inputs, targets, states, probabilities)
+    numerical = numerical_gradient(lambda h: rnn_forward(rnn.params, inputs, targets, h)[0], h0)
+    assert relative_error(dh_prev, numerical) < 1e-7
+
+
+def test_char_rnn_trains_with_the_forward_and_backward_passes_it_is_given():
+    calls = []
+
+    def counted_forward(*args):
+        calls.append("forward")
+        return rnn_forward(*args)
+
+    def counted_backward(*args):
+        calls.append("backward")
+        return bptt_backward(*args)
+
+    ids = CharVocabulary("abcab" * 20).encode("abcab" * 20)
+    default, given = CharRNN(3, 8, seed=0), CharRNN(3, 8, seed=0, forward=counted_forward, backward=counted_backward)
+    assert np.array_equal(default.train(ids, iterations=5, window=10), given.train(ids, iterations=5, window=10))
+    assert calls == ["forward", "backward"] * 5
 
 
 def test_mean_loss_reads_the_text_as_the_training_forward_pass_does():

@@ -21,32 +21,58 @@ from utils.text import sample_with_temperature, softmax
 PARAMETERS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
 
 
-def loss_and_gradients(p, inputs, targets, h_prev):
-    """Forward through a window of characters, then backpropagation through time.
+def rnn_forward(p, inputs, targets, h_prev):
+    """The forward pass over a window of T characters, keeping what the backward pass needs.
 
-    p: the parameters (a dict of W_xh, W_hh, b_h, W_hy, b_y); inputs, targets: int arrays (T,) of
-    character ids, the targets being the inputs shifted by one; h_prev: the state before the window.
-    Returns (summed negative log-likelihood, gradients shaped like p, the last hidden state).
+    p: the parameters (a dict of W_xh (vocab, hidden), W_hh (hidden, hidden), b_h (hidden,),
+    W_hy (hidden, vocab), b_y (vocab,)); inputs, targets: int arrays (T,) of character ids, the
+    targets being the inputs shifted by one; h_prev: the state before the window, (hidden,).
+    Returns (loss, states, probabilities): the summed negative log-likelihood of the targets (a
+    float); states (T + 1, hidden), states[0] = h_prev and states[t + 1] the state after reading
+    inputs[t]; probabilities (T, vocab), row t the predicted distribution of targets[t].
+    Taught in step 6, section 1 (the lab ``rnn_forward``).
     """
-    hidden, probabilities, loss = {-1: np.asarray(h_prev, dtype=float)}, {}, 0.0
-    for t, (x, target) in enumerate(zip(inputs, targets)):
-        hidden[t] = np.tanh(p["W_xh"][x] + hidden[t - 1] @ p["W_hh"] + p["b_h"])  # row x of W_xh = one-hot @ W_xh
-        probabilities[t] = softmax(hidden[t] @ p["W_hy"] + p["b_y"])
-        loss -= np.log(probabilities[t][target])
+    states = np.zeros((len(inputs) + 1, p["W_hh"].shape[0]))
+    states[0] = h_prev
+    for t, x in enumerate(inputs):
+        states[t + 1] = np.tanh(p["W_xh"][x] + states[t] @ p["W_hh"] + p["b_h"])  # row x of W_xh = one-hot @ W_xh
+    probabilities = softmax(states[1:] @ p["W_hy"] + p["b_y"])  # every step's scores at once: (T, vocab)
+    loss = -np.sum(np.log(probabilities[np.arange(len(targets)), targets]))
+    return float(loss), states, probabilities
+
+
+def bptt_backward(p, inputs, targets, states, probabilities):
+    """Backpropagation through time over the window of :func:`rnn_forward`, from its cached values.
+
+    Returns (gradients, dh_prev): the gradient of the loss with respect to every parameter (a dict
+    shaped like p) and with respect to the state before the window, states[0] (hidden,).
+    Taught in step 6, section 1 (the lab ``bptt_backward``).
+    """
     gradients = {name: np.zeros_like(value) for name, value in p.items()}
-    dh_next = np.zeros_like(hidden[-1])  # the gradient reaching h_t from step t + 1
+    dh_next = np.zeros_like(states[0])  # the gradient reaching h_t from step t + 1
     for t in reversed(range(len(inputs))):
         dy = probabilities[t].copy()
         dy[targets[t]] -= 1  # softmax with cross-entropy: p - one_hot(target)
-        gradients["W_hy"] += np.outer(hidden[t], dy)
+        gradients["W_hy"] += np.outer(states[t + 1], dy)
         gradients["b_y"] += dy
         dh = dy @ p["W_hy"].T + dh_next  # from the output at t, and from the future
-        dz = (1 - hidden[t] ** 2) * dh  # back through tanh
+        dz = (1 - states[t + 1] ** 2) * dh  # back through tanh, at the state this step produced
         gradients["b_h"] += dz
         gradients["W_xh"][inputs[t]] += dz
-        gradients["W_hh"] += np.outer(hidden[t - 1], dz)
+        gradients["W_hh"] += np.outer(states[t], dz)
         dh_next = dz @ p["W_hh"].T
-    return float(loss), gradients, hidden[len(inputs) - 1]
+    return gradients, dh_next
+
+
+def loss_and_gradients(p, inputs, targets, h_prev, forward=rnn_forward, backward=bptt_backward):
+    """Forward through a window of characters, then backpropagation through time.
+
+    The arguments are those of :func:`rnn_forward`; ``forward`` and ``backward`` may be a learner's
+    versions of the two. Returns (summed negative log-likelihood, gradients shaped like p, the last state).
+    """
+    loss, states, probabilities = forward(p, inputs, targets, h_prev)
+    gradients, _ = backward(p, inputs, targets, states, probabilities)
+    return float(loss), gradients, states[-1]
 
 
 def forward_step(p, x: int, h):
@@ -59,8 +85,10 @@ def forward_step(p, x: int, h):
 class CharRNN:
     """A vanilla RNN over characters: ``vocab_size`` in and out, ``hidden_size`` units of memory."""
 
-    def __init__(self, vocab_size: int, hidden_size: int = 100, seed: int = 0):
+    def __init__(self, vocab_size: int, hidden_size: int = 100, seed: int = 0, forward=rnn_forward, backward=bptt_backward):
+        """``forward`` and ``backward`` (default: this module's) compute each training step's loss and gradients."""
         rng = np.random.default_rng(seed)
+        self.forward, self.backward = forward, backward
         self.vocab_size, self.hidden_size = vocab_size, hidden_size
         self.params = {
             "W_xh": rng.normal(scale=0.01, size=(vocab_size, hidden_size)),
@@ -75,8 +103,8 @@ class CharRNN:
         return np.zeros(self.hidden_size)
 
     def loss_and_gradients(self, inputs, targets, h_prev):
-        """``loss_and_gradients`` (below) for this network's parameters."""
-        return loss_and_gradients(self.params, inputs, targets, h_prev)
+        """``loss_and_gradients`` (above) for this network's parameters, with its forward and backward passes."""
+        return loss_and_gradients(self.params, inputs, targets, h_prev, self.forward, self.backward)
 
     def step(self, inputs, targets, h_prev, learning_rate: float = 0.1, clip: float = 5.0):
         """One training step on a window: gradients clipped to [-clip, clip], then Adagrad. Returns (loss, h_last)."""

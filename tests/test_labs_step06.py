@@ -1,0 +1,168 @@
+"""Step 6's labs: the checkers' own claims (the sampler's tolerance, the references' independence and
+lack of side effects), then the notebook run with every stub, mistake and solution pasted in."""
+
+import random
+import re
+
+import nbformat
+import numpy as np
+import pytest
+
+from labs_harness import notebook_for_step, run_labs, text_of
+from utils import text
+from utils.exercises import EXERCISES, evaluate, step06
+from utils.exercises.core import CORRECT, WRONG
+
+LABS = {"rnn_step", "rnn_forward", "bptt_backward", "sample_with_temperature", "max_over_time"}
+
+
+# --- The checkers -------------------------------------------------------------------------------
+
+def test_the_labs_sampler_draws_exactly_what_the_course_sampler_draws():
+    """The notebook switches from utils.text.sample_with_temperature to the learner's: with the lab's
+    solution the generated text is the same, draw for draw."""
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        scores, temperature = rng.normal(scale=5, size=rng.integers(2, 70)), float(rng.uniform(0.05, 3))
+        seed = int(rng.integers(1_000))
+        course = [text.sample_with_temperature(scores, temperature, np.random.default_rng(seed)) for _ in range(3)]
+        lab = [step06.sample_with_temperature(scores, temperature, np.random.default_rng(seed)) for _ in range(3)]
+        assert course == lab
+
+
+def test_the_frequency_tolerance_holds_the_solution_and_rejects_every_mistake_by_far():
+    exercise = EXERCISES["sample_with_temperature"]
+    tolerance = step06.FREQUENCY_TOLERANCE
+    assert tolerance == pytest.approx(0.0177, abs=1e-4)  # 5 x 0.5 / sqrt(20,000), as the comment says
+    cases = exercise.cases
+    assert sum(len(case.args[0]) for case in cases) == 25  # the entries the comment counts
+    solution = step06.draw_frequencies(step06.sample_with_temperature)
+    for number, case in enumerate(cases):
+        exact = exercise.expected(number)[0]
+        assert np.abs(solution(*case.args)[0] - exact).max() < tolerance / 2
+    for mistake in exercise.mistakes:
+        frequencies = step06.draw_frequencies(mistake.compute)
+        with np.errstate(over="ignore", invalid="ignore"):  # the overflow mistake overflows
+            worst = max(np.nan_to_num(np.abs(frequencies(*case.args)[0] - exercise.expected(number)[0]), nan=1.0).max()
+                        for number, case in enumerate(cases))
+        assert worst > 0.05, mistake.message  # nearly three times the tolerance
+
+
+def test_samplers_that_draw_in_other_ways_pass_and_unusable_draws_are_explained():
+    def inverse_cdf(scores, temperature, rng):  # one uniform number, then the cumulative probabilities
+        z = np.asarray(scores) / temperature
+        weights = np.exp(z - z.max())
+        return int(np.searchsorted(np.cumsum(weights / weights.sum()), rng.random() * 1.0, side="right").clip(0, len(z) - 1))
+
+    def gumbel_trick(scores, temperature, rng):  # argmax of the scaled scores plus Gumbel noise
+        return int(np.argmax(np.asarray(scores) / temperature + rng.gumbel(size=len(scores))))
+
+    def global_generator(scores, temperature, rng):
+        z = np.asarray(scores) / temperature
+        weights = np.exp(z - z.max())
+        return int(np.random.choice(len(z), p=weights / weights.sum()))
+
+    def the_score_itself(scores, temperature, rng):
+        z = np.asarray(scores) / temperature
+        weights = np.exp(z - z.max())
+        return rng.choice(scores, p=weights / weights.sum())
+
+    for sampler in (inverse_cdf, gumbel_trick):
+        verdict = evaluate("sample_with_temperature", sampler)
+        assert verdict.status == CORRECT, verdict.message
+    verdict = evaluate("sample_with_temperature", global_generator)
+    assert verdict.status == WRONG and "draw with the generator you are given" in verdict.message
+    verdict = evaluate("sample_with_temperature", the_score_itself)
+    assert verdict.status == WRONG and "return the index of the chosen score, an int" in verdict.message
+
+
+def test_bptt_checker_catches_an_untransposed_recurrence_on_every_window_longer_than_one():
+    """W_hh is square, so the mistake never raises: each case with T > 1 must see it in the gradients."""
+    exercise = EXERCISES["bptt_backward"]
+    wrong = step06.bptt_recurrence_not_transposed
+    for number, case in enumerate(exercise.cases):
+        gradients, _ = wrong(*exercise._copy(case.args))
+        expected, _ = exercise.expected(number)
+        if len(case.args[1]) > 1:
+            assert not np.allclose(gradients["W_hh"], expected["W_hh"], rtol=exercise.rtol, atol=exercise.atol), case.label
+
+
+def test_the_forward_reference_agrees_with_the_course_forward_pass():
+    """Keras' SimpleRNN and TensorFlow's cross-entropy (the reference) against utils.char_rnn.rnn_forward."""
+    from utils import char_rnn
+
+    for case in EXERCISES["rnn_forward"].cases:
+        (loss, states, probabilities), (keras_loss, keras_states, keras_probabilities) = (
+            char_rnn.rnn_forward(*case.args), step06.keras_forward(*case.args))
+        assert loss == pytest.approx(keras_loss, rel=1e-12)
+        assert np.allclose(states, keras_states, atol=1e-12) and np.allclose(probabilities, keras_probabilities, atol=1e-12)
+
+
+def test_checking_draws_nothing_from_the_global_random_generators():
+    """So that a learner's passing checks leave the notebook's later training exactly as stored."""
+    import keras
+
+    def draws():
+        keras.utils.set_random_seed(0)
+        layer = keras.layers.Dense(3)
+        layer.build((None, 2))
+        return layer.get_weights()[0].tolist(), random.random(), np.random.random()
+
+    def check_every_lab():
+        keras.utils.set_random_seed(0)
+        for name in LABS:
+            exercise = EXERCISES[name]
+            for number in range(len(exercise.cases)):
+                exercise._expected.pop(number, None)  # compute the references afresh
+                exercise.expected(number)
+            assert evaluate(name, exercise.solution).status == CORRECT
+        layer = keras.layers.Dense(3)
+        layer.build((None, 2))
+        return layer.get_weights()[0].tolist(), random.random(), np.random.random()
+
+    assert draws() == check_every_lab()
+
+
+# --- The notebook, with every lab tried -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def lab_run(tmp_path_factory):
+    return run_labs(6, tmp_path_factory.mktemp("progress") / "progress.json")
+
+
+def stored_output(marker: str) -> str:
+    nb = nbformat.read(notebook_for_step(6), as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and marker in c.source]
+    return text_of(cell.outputs)
+
+
+def test_every_lab_is_proven_in_the_notebook(lab_run):
+    assert lab_run.problems() == []
+    assert set(lab_run.labs) == LABS
+
+
+def test_the_learners_forward_pass_gives_the_uniform_loss_before_training(lab_run):
+    printed = lab_run.output_of('forward = yours_or_reference("rnn_forward"')
+    assert "Using your my_rnn_forward" in printed
+    assert "states (26, 100), probabilities (25, 62)" in printed
+    per_character = float(re.search(r"per character ([\d.]+)", printed).group(1))
+    assert per_character == pytest.approx(np.log(62), abs=0.01)
+
+
+def test_the_learners_backward_pass_passes_the_gradient_check_and_trains_the_rnn(lab_run):
+    printed = lab_run.output_of('backward = yours_or_reference("bptt_backward"')
+    assert "Using your my_bptt_backward" in printed
+    errors = [float(e) for e in re.findall(r"relative error (\S+)", printed)]
+    assert len(errors) == 6 and max(errors) < 1e-7  # five parameters and h_prev
+    validation = lab_run.output_of("rnn_loss = rnn.mean_loss(validation_ids)")
+    assert float(re.search(r"perplexity ([\d.]+)", validation).group(1)) < 15  # from 62 untrained
+    assert validation == stored_output("rnn_loss = rnn.mean_loss(validation_ids)")  # the same code, the same numbers
+    headline = lab_run.output_of("lm_history = language_model.fit(")
+    assert re.search(r"validation perplexity: TensorFlow GRU [\d.]+, NumPy RNN [\d.]+", headline)
+
+
+def test_the_learners_sampler_writes_the_stored_texts(lab_run):
+    printed = lab_run.output_of('sample = yours_or_reference("sample_with_temperature"')
+    assert "Using your my_sample_with_temperature" in printed
+    marker = "for temperature in (0.5, 1.0, 1.5)"
+    assert lab_run.output_of(marker) == stored_output(marker)
