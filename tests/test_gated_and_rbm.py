@@ -1,16 +1,20 @@
-"""The NumPy LSTM and GRU against Keras' layers with the same weights, on random shapes; and the RBM's
-CD-1 update against a computation written out element by element."""
+"""The NumPy LSTM and GRU against Keras' layers with the same weights, on random shapes (the course's
+versions and step 7's lab solutions); and the RBM's CD-1 update against a computation written out
+element by element."""
 
 import keras
 import numpy as np
 import pytest
 
 from utils import gated
+from utils.exercises import step07
 from utils.nn import sigmoid
-from utils.rbm import RBM, cd1_gradients
+from utils.rbm import RBM, cd1_gradients, cd1_update
+
+SHAPES = [(1, 1, 1, 1), (2, 5, 3, 4), (3, 12, 7, 6), (4, 30, 2, 16)]
 
 
-@pytest.mark.parametrize("batch, time, inputs, units", [(1, 1, 1, 1), (2, 5, 3, 4), (3, 12, 7, 6), (4, 30, 2, 16)])
+@pytest.mark.parametrize("batch, time, inputs, units", SHAPES)
 def test_lstm_equals_keras(batch, time, inputs, units):
     keras.utils.set_random_seed(batch + time)
     x = np.random.default_rng(time).normal(size=(batch, time, inputs)).astype("float32")
@@ -26,7 +30,7 @@ def test_lstm_equals_keras(batch, time, inputs, units):
     assert np.abs(h - keras_h).max() < 1e-5 and np.abs(c - keras_c).max() < 1e-5
 
 
-@pytest.mark.parametrize("batch, time, inputs, units", [(1, 1, 1, 1), (2, 5, 3, 4), (3, 12, 7, 6), (4, 30, 2, 16)])
+@pytest.mark.parametrize("batch, time, inputs, units", SHAPES)
 def test_gru_equals_keras(batch, time, inputs, units):
     keras.utils.set_random_seed(batch * time)
     x = np.random.default_rng(time).normal(size=(batch, time, inputs)).astype("float32")
@@ -40,23 +44,99 @@ def test_gru_equals_keras(batch, time, inputs, units):
     assert np.abs(sequence - keras_sequence).max() < 1e-5 and np.abs(h - keras_h).max() < 1e-5
 
 
+@pytest.mark.parametrize("batch, time, inputs, units", SHAPES)
+def test_the_lstm_lab_and_its_course_version_equal_keras_from_keras_weights(batch, time, inputs, units):
+    rng = np.random.default_rng(batch + time)
+    x = rng.normal(size=(batch, time, inputs)).astype("float32")
+    layer = keras.layers.LSTM(units, return_sequences=True, return_state=True, seed=0)
+    layer(x)
+    kernel, recurrent_kernel, bias = layer.get_weights()
+    bias = rng.normal(size=bias.shape).astype("float32")
+    layer.set_weights([kernel, recurrent_kernel, bias])
+    keras_sequence, keras_h, keras_c = (t.numpy() for t in layer(x))
+    zeros = np.zeros((batch, units))
+    for step in (gated.lstm_step_from_keras, step07.lstm_step):
+        sequence, (h, c) = gated.run(lambda x_t, h, c: step(x_t, h, c, kernel, recurrent_kernel, bias), x.astype(float), (zeros, zeros))
+        assert np.abs(sequence - keras_sequence).max() < 1e-5
+        assert np.abs(h - keras_h).max() < 1e-5 and np.abs(c - keras_c).max() < 1e-5
+
+
+@pytest.mark.parametrize("batch, time, inputs, units", SHAPES)
+def test_olahs_gru_equals_keras_with_the_reset_before_the_product(batch, time, inputs, units):
+    rng = np.random.default_rng(batch * time + 5)
+    x = rng.normal(size=(batch, time, inputs)).astype("float32")
+    h0 = rng.uniform(-1, 1, size=(batch, units)).astype("float32")
+    layer = keras.layers.GRU(units, reset_after=False, return_sequences=True, seed=0)
+    layer(x)
+    kernel, recurrent_kernel, bias = layer.get_weights()
+    assert bias.shape == (3 * units,)
+    bias = rng.normal(size=bias.shape).astype("float32")
+    layer.set_weights([kernel, recurrent_kernel, bias])
+    keras_sequence = layer(x, initial_state=[h0]).numpy()
+    for step in (gated.olah_gru_step_from_keras, step07.gru_olah):
+        sequence, _ = gated.run(lambda x_t, h: step(x_t, h, kernel, recurrent_kernel, bias), x.astype(float), h0.astype(float))
+        assert np.abs(sequence - keras_sequence).max() < 1e-5
+
+
+def test_olahs_update_gate_is_one_minus_keras():
+    """The converter's sign flip: Olah's z from the converted weights is 1 - Keras' z from the original ones."""
+    rng = np.random.default_rng(0)
+    kernel, recurrent_kernel, bias = rng.normal(size=(3, 12)), rng.normal(size=(4, 12)), rng.normal(size=12)
+    x, h = rng.normal(size=(2, 3)), rng.normal(size=(2, 4))
+    p = gated.olah_gru_from_keras(kernel, recurrent_kernel, bias)
+    olah_z = sigmoid(np.concatenate([h, x], axis=1) @ p["W_z"] + p["b_z"])
+    keras_z = sigmoid(x @ kernel[:, :4] + h @ recurrent_kernel[:, :4] + bias[:4])
+    np.testing.assert_allclose(olah_z, 1 - keras_z, atol=1e-12)
+
+
 def test_cd1_update_on_a_tiny_case_by_hand():
-    v0 = np.array([[1.0, 0.0, 1.0]])                       # one example, 3 visible units
-    W = np.array([[0.5, -0.2], [0.1, 0.3], [-0.4, 0.6]])  # 2 hidden units
-    b, c = np.array([0.1, -0.1, 0.0]), np.array([0.2, -0.3])
-    uniform = np.array([[0.3, 0.9]])
+    v0, W, b, c, uniform_hidden, uniform_visible, rate = step07.TINY_RBM_CASE  # one example, 3 visible units, 2 hidden
     s = lambda z: 1 / (1 + np.exp(-z))
     # Positive phase, unit by unit: p(h_j = 1 | v0) = σ(c_j + Σ_i v_i W_ij)
     h0 = [s(c[j] + sum(v0[0, i] * W[i, j] for i in range(3))) for j in range(2)]
-    h_sample = [1.0 if uniform[0, j] < h0[j] else 0.0 for j in range(2)]
-    v1 = [s(b[i] + sum(W[i, j] * h_sample[j] for j in range(2))) for i in range(3)]
+    h_sample = [1.0 if uniform_hidden[0, j] < h0[j] else 0.0 for j in range(2)]
+    p_v1 = [s(b[i] + sum(W[i, j] * h_sample[j] for j in range(2))) for i in range(3)]
+    v1 = [1.0 if uniform_visible[0, i] < p_v1[i] else 0.0 for i in range(3)]
     h1 = [s(c[j] + sum(v1[i] * W[i, j] for i in range(3))) for j in range(2)]
-    expected_dW = [[v0[0, i] * h0[j] - v1[i] * h1[j] for j in range(2)] for i in range(3)]
-    dW, db, dc = cd1_gradients(v0, W, b, c, uniform)
     assert h_sample == [1.0, 0.0]  # σ(0.2 + 0.5 - 0.4) = 0.574 > 0.3; σ(-0.3 - 0.2 + 0.6) = 0.525 < 0.9
+    assert v1 == [1.0, 0.0, 0.0]   # σ(0.1 + 0.5) = 0.646 > 0.2; σ(-0.1 + 0.1) = 0.5 < 0.7; σ(0 - 0.4) = 0.401 < 0.6
+    expected_dW = [[v0[0, i] * h0[j] - v1[i] * h1[j] for j in range(2)] for i in range(3)]
+    dW, db, dc = cd1_gradients(v0, W, b, c, uniform_hidden, uniform_visible)
     np.testing.assert_allclose(dW, expected_dW, atol=1e-12)
     np.testing.assert_allclose(db, [v0[0, i] - v1[i] for i in range(3)], atol=1e-12)
     np.testing.assert_allclose(dc, [h0[j] - h1[j] for j in range(2)], atol=1e-12)
+    for update in (cd1_update, step07.cd1_update, step07.cd1_by_elements):
+        new_W, new_b, new_c = update(*step07.TINY_RBM_CASE)
+        np.testing.assert_allclose(new_W, W + rate * np.array(expected_dW), atol=1e-12)
+        np.testing.assert_allclose(new_b, b + rate * (v0[0] - np.array(v1)), atol=1e-12)
+        np.testing.assert_allclose(new_c, c + rate * (np.array(h0) - np.array(h1)), atol=1e-12)
+
+
+def test_the_course_cd1_update_equals_the_lab_and_the_loops():
+    rng = np.random.default_rng(3)
+    cases = [case.args for case in step07.CD1_UPDATE.cases]
+    v0 = (rng.random((7, 9)) < 0.4).astype(float)
+    cases.append((v0, rng.normal(size=(9, 5)), rng.normal(size=9), rng.normal(size=5), rng.random((7, 5)), rng.random((7, 9)), 0.3))
+    for args in cases:
+        for other in (step07.cd1_update, step07.cd1_by_elements):
+            for ours, theirs in zip(cd1_update(*args), other(*args)):
+                np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+
+
+def test_an_rbm_trains_with_a_given_update():
+    """RBM.train_epoch passes each batch, its two sets of random numbers and the rate to ``update``."""
+    calls = []
+
+    def recording(v0, W, b, c, uniform_hidden, uniform_visible, learning_rate):
+        calls.append((v0.shape, uniform_hidden.shape, uniform_visible.shape, learning_rate))
+        return cd1_update(v0, W, b, c, uniform_hidden, uniform_visible, learning_rate)
+
+    data = (np.random.default_rng(0).random((25, 6)) < 0.5).astype(float)
+    mine, course = RBM(6, 3, seed=1), RBM(6, 3, seed=1)
+    mine.train_epoch(data, batch_size=10, learning_rate=0.2, update=recording)
+    course.train_epoch(data, batch_size=10, learning_rate=0.2)
+    assert calls == [((10, 6), (10, 3), (10, 6), 0.2), ((10, 6), (10, 3), (10, 6), 0.2), ((5, 6), (5, 3), (5, 6), 0.2)]
+    np.testing.assert_array_equal(mine.W, course.W)
 
 
 def test_rbm_learns_a_simple_distribution():

@@ -13,7 +13,11 @@ Where Keras' conventions differ from the blog's equations:
   Olah's GRU writes h = (1 - z) ⊙ h_prev + z ⊙ h̃. The gate simply means the opposite.
 - Keras' GRU (``reset_after=True``, its default) applies the reset gate after multiplying the
   previous state by its weights, with a bias of its own: h̃ = tanh(x W + b + r ⊙ (h_prev U + b_r)).
-  Olah resets before: h̃ = tanh([r ⊙ h_prev, x] W_h + b). Both are used in practice.
+  Olah resets before: h̃ = tanh([r ⊙ h_prev, x] W_h + b), which is Keras' ``reset_after=False``.
+  Both are used in practice.
+
+The labs of section 1 take Keras' weights as they are (``lstm_step_from_keras`` and
+``olah_gru_step_from_keras`` are the course's versions of them: a converter, then Olah's equations).
 """
 
 from __future__ import annotations
@@ -49,13 +53,26 @@ def gru_step(x, h, p):
     return z * h + (1 - z) * h_tilde                                             # z = 1 keeps the old state
 
 
+def olah_gru_step(x, h, p):
+    """One GRU step in Olah's convention. x (batch, inputs), h (batch, units) -> new h.
+
+    p holds W_z, W_r, W_h, each (units + inputs, units), and biases b_z, b_r, b_h. W_z and W_r act on
+    [h, x]; W_h acts on [r ⊙ h, x]: the reset gate scales the old state before the product.
+    """
+    hx = np.concatenate([h, x], axis=-1)
+    z = sigmoid(hx @ p["W_z"] + p["b_z"])                                          # update gate: how much to rewrite
+    r = sigmoid(hx @ p["W_r"] + p["b_r"])                                          # reset gate: how much of h the candidate sees
+    h_tilde = np.tanh(np.concatenate([r * h, x], axis=-1) @ p["W_h"] + p["b_h"])  # candidate state
+    return (1 - z) * h + z * h_tilde                                               # z = 1 writes the candidate
+
+
 def run(step, x, state):
     """Apply ``step`` along the time axis of x (batch, time, inputs); returns the hidden state at every
     step, (batch, time, units), and the final state (a tuple for the LSTM, an array for the GRU)."""
     outputs = []
     for t in range(x.shape[1]):
         state = step(x[:, t], *state) if isinstance(state, tuple) else step(x[:, t], state)
-        outputs.append(state[0] if isinstance(state, tuple) else state)
+        outputs.append(np.array(state[0] if isinstance(state, tuple) else state))  # a copy, should a step work in place
     return np.stack(outputs, axis=1), state
 
 
@@ -84,3 +101,32 @@ def gru_from_keras(kernel, recurrent_kernel, bias):
         p[f"W_{gate}"], p[f"U_{gate}"] = _gate_block(kernel, k, units), _gate_block(recurrent_kernel, k, units)
         p[f"b_{gate}"], p[f"b_r{gate}"] = _gate_block(bias[0], k, units), _gate_block(bias[1], k, units)
     return p
+
+
+def olah_gru_from_keras(kernel, recurrent_kernel, bias):
+    """Olah's per-gate matrices (for ``olah_gru_step``) from the weights of ``keras.layers.GRU(...,
+    reset_after=False)``: gate order z, r, h̃, and one bias of shape (3 units,).
+
+    Keras' update gate keeps the old state where Olah's writes the candidate, so Olah's gate is
+    1 - σ(a) = σ(-a): the update gate's weights and bias change sign.
+    """
+    units = recurrent_kernel.shape[0]
+    p = {}
+    for k, gate in enumerate(("z", "r", "h")):
+        sign = -1.0 if gate == "z" else 1.0
+        p[f"W_{gate}"] = sign * np.concatenate([_gate_block(recurrent_kernel, k, units), _gate_block(kernel, k, units)],
+                                               axis=0)  # rows: h first, then x
+        p[f"b_{gate}"] = sign * _gate_block(bias, k, units)
+    return p
+
+
+def lstm_step_from_keras(x, h, c, kernel, recurrent_kernel, bias):
+    """One LSTM step from the weights of a Keras LSTM layer, as section 1's lab takes them:
+    x (batch, inputs), h and c (batch, units) -> new (h, c). Olah's ``lstm_step`` after ``lstm_from_keras``."""
+    return lstm_step(x, h, c, lstm_from_keras(kernel, recurrent_kernel, bias))
+
+
+def olah_gru_step_from_keras(x, h, kernel, recurrent_kernel, bias):
+    """One GRU step in Olah's convention from the weights of ``keras.layers.GRU(..., reset_after=False)``,
+    as section 1's lab takes them: x (batch, inputs), h (batch, units) -> new h."""
+    return olah_gru_step(x, h, olah_gru_from_keras(kernel, recurrent_kernel, bias))

@@ -25,20 +25,28 @@ def visible_probabilities(h, W, b):
     return sigmoid(h @ W.T + b)
 
 
-def cd1_gradients(v0, W, b, c, uniform):
+def cd1_gradients(v0, W, b, c, uniform_hidden, uniform_visible):
     """The CD-1 estimate of the log-likelihood gradient for a batch v0 (batch, n_visible).
 
-    ``uniform`` (batch, n_hidden) holds the random numbers in [0, 1) that sample the hidden units, so
-    that the update is reproducible and testable. Positive phase: hidden probabilities given the data.
-    Negative phase: sample h0, reconstruct the visible probabilities v1, and take the hidden
-    probabilities given them. Returns (dW, db, dc), averages over the batch, to be *added* (ascent).
+    The random numbers in [0, 1) of the step's two draws come in from outside, so that the update is
+    reproducible and testable: ``uniform_hidden`` (batch, n_hidden) samples the hidden units,
+    ``uniform_visible`` (batch, n_visible) the reconstruction (a unit is on when its number is below
+    its probability). Positive phase: the hidden probabilities given the data. One Gibbs step: sample
+    h0, then a binary reconstruction v1. Negative phase: the hidden probabilities given v1. Returns
+    (dW, db, dc), averages over the batch, to be *added* (gradient ascent).
     """
-    h0 = hidden_probabilities(v0, W, c)            # p(h | data)
-    h0_sample = (uniform < h0).astype(float)       # one binary sample of the hidden units
-    v1 = visible_probabilities(h0_sample, W, b)    # the reconstruction (probabilities, as is usual)
-    h1 = hidden_probabilities(v1, W, c)            # p(h | reconstruction)
+    h0 = hidden_probabilities(v0, W, c)                                        # p(h | data)
+    h0_sample = (uniform_hidden < h0).astype(float)                            # a binary sample of the hidden units
+    v1 = (uniform_visible < visible_probabilities(h0_sample, W, b)).astype(float)  # ... and of the visible units
+    h1 = hidden_probabilities(v1, W, c)                                        # p(h | reconstruction)
     n = len(v0)
     return (v0.T @ h0 - v1.T @ h1) / n, (v0 - v1).mean(axis=0), (h0 - h1).mean(axis=0)
+
+
+def cd1_update(v0, W, b, c, uniform_hidden, uniform_visible, learning_rate):
+    """One CD-1 step of gradient ascent: the new (W, b, c) after the batch v0 (see ``cd1_gradients``)."""
+    dW, db, dc = cd1_gradients(v0, W, b, c, uniform_hidden, uniform_visible)
+    return W + learning_rate * dW, b + learning_rate * db, c + learning_rate * dc
 
 
 class RBM:
@@ -49,16 +57,20 @@ class RBM:
         self.W = self.rng.normal(scale=0.01, size=(n_visible, n_hidden))
         self.b, self.c = np.zeros(n_visible), np.zeros(n_hidden)
 
-    def train_epoch(self, data, batch_size: int = 100, learning_rate: float = 0.1) -> None:
-        """One pass of CD-1 gradient ascent over shuffled binary data (n, n_visible)."""
+    def train_epoch(self, data, batch_size: int = 100, learning_rate: float = 0.1, update=None) -> None:
+        """One pass of CD-1 gradient ascent over shuffled binary data (n, n_visible).
+
+        ``update`` (default ``cd1_update``) has the signature of ``cd1_update`` and returns the new
+        (W, b, c); step 7 passes the learner's own once it has passed its check.
+        """
+        update = update or cd1_update
         order = self.rng.permutation(len(data))
         for start in range(0, len(data), batch_size):
             batch = data[order[start:start + batch_size]]
-            uniform = self.rng.random((len(batch), self.W.shape[1]))
-            dW, db, dc = cd1_gradients(batch, self.W, self.b, self.c, uniform)
-            self.W += learning_rate * dW
-            self.b += learning_rate * db
-            self.c += learning_rate * dc
+            uniform_hidden = self.rng.random((len(batch), len(self.c)))
+            uniform_visible = self.rng.random(batch.shape)
+            self.W, self.b, self.c = (np.asarray(p, dtype=float) for p in
+                                      update(batch, self.W, self.b, self.c, uniform_hidden, uniform_visible, learning_rate))
 
     def reconstruction_error(self, data) -> float:
         """Mean squared difference between data and its one-step reconstruction through the hidden
