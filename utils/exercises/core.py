@@ -22,6 +22,7 @@ matches. Nothing in a verdict gives the answer away; help comes from ``hint()`` 
 from __future__ import annotations
 
 import contextlib
+import copy as copy_module
 import ctypes
 import dataclasses
 import inspect
@@ -120,6 +121,8 @@ def time_limit(seconds: float | None):
 
 def describe(value: Any) -> str:
     """A short description of an input or output: small arrays in full, large ones by shape."""
+    if value is None:
+        return "None"
     if callable(value):
         return getattr(value, "__name__", "a function")
     if isinstance(value, dict):
@@ -205,7 +208,7 @@ def _conform(got: Any, expected: Any, path: str, names: Sequence[str] | None):
     except Exception:  # noqa: BLE001 - learner output of any kind
         array = np.asarray(None, dtype=object)
     if array.dtype == object or array.dtype.kind not in "biuf":
-        what = "complex numbers" if array.dtype.kind == "c" else f"{type(got).__name__} {describe(got)}"
+        what = "complex numbers" if array.dtype.kind == "c" else "None" if got is None else f"{type(got).__name__} {describe(got)}"
         return None, f"{label} should be a number or an array of numbers, but it is {what}."
     if array.shape != expected.shape:
         return None, f"{label} should have shape {expected.shape}, but it has shape {array.shape}."
@@ -338,6 +341,8 @@ class FunctionExercise(Exercise):
         def copy(a):
             if isinstance(a, np.ndarray):
                 return a.copy()
+            if isinstance(a, np.random.Generator):
+                return copy_module.deepcopy(a)  # the same random stream for the answer, the reference and each mistake
             if isinstance(a, list):
                 return [copy(x) for x in a]
             if isinstance(a, tuple):
