@@ -25,6 +25,18 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 matplotlib.use("Agg")  # this process only; notebook kernels keep their inline backend
 
 
+@pytest.fixture(autouse=True)
+def own_progress_record(tmp_path_factory, monkeypatch):
+    """Each test checks, hints and shows solutions into a progress record of its own, starting from no
+    hints seen: nothing it does shows in the notebooks' progress cells, which nbval compares (their
+    kernels use the session's record above)."""
+    from utils import exercises
+
+    monkeypatch.setenv("DL7_PROGRESS", str(tmp_path_factory.mktemp("progress") / "progress.json"))
+    monkeypatch.setattr(exercises, "_hints_seen", {})
+    monkeypatch.setattr(exercises, "_last_checked", {})
+
+
 @pytest.fixture
 def empty_cache(tmp_path, monkeypatch):
     """An empty data cache in use for one test, with downloads allowed (the tests serve them on loopback)."""

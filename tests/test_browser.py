@@ -131,15 +131,23 @@ def open_and_run(browser, base, name):
             page.keyboard.press("Escape")
     else:
         pytest.fail(f"Run All Cells did not start {name}")
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim());
-            const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
-            return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p)) && indicator.dataset.status === 'idle';
-        }""",
-        timeout=900_000,
-        polling=1000,
-    )
+    try:
+        page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim());
+                const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
+                return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p)) && indicator.dataset.status === 'idle';
+            }""",
+            timeout=900_000,
+            polling=1000,
+        )
+    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: say where the run stopped, and why if the page shows it
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name.removesuffix('.ipynb')}-stopped.png"), full_page=True)
+        state = page.evaluate(f"() => [({prompts})(), document.querySelector('.jp-Notebook-ExecutionIndicator').dataset.status]")
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        shown = [errors.nth(i).inner_text()[:500] for i in range(errors.count())]
+        pytest.fail(f"{name} did not finish in the browser: kernel {state[1]}, prompts {state[0]}; error outputs: {shown}")
     return page
 
 

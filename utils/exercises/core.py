@@ -102,11 +102,13 @@ def time_limit(seconds: float | None):
             signal.signal(signal.SIGALRM, previous)
         return
     target = ctypes.c_ulong(threading.get_ident())
-    fired = threading.Event()
+    lock, state = threading.Lock(), {"done": False, "fired": False}
 
     def _interrupt():
-        fired.set()
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(OutOfTime))
+        with lock:  # never after the block has ended
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(OutOfTime))
 
     timer = threading.Timer(seconds, _interrupt)
     timer.daemon = True
@@ -114,8 +116,10 @@ def time_limit(seconds: float | None):
     try:
         yield
     finally:
+        with lock:
+            state["done"] = True
         timer.cancel()
-        if fired.is_set():  # fired as the block ended: withdraw an exception not yet delivered
+        if state["fired"]:  # fired as the block ended: withdraw the exception if it is still pending
             ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
 
 
