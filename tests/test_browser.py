@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 
 import pytest
 from conftest import stop_process_group
@@ -109,6 +111,50 @@ def shut_down_kernels(base):
         urllib.request.urlopen(request, timeout=30).close()
 
 
+PROGRESS = """() => [[...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim()),
+                     document.querySelector('.jp-Notebook-ExecutionIndicator').dataset.status]"""
+#: Seconds with cells queued, the kernel idle and nothing running, after which the run has stalled.
+STALL_SECONDS = 60
+
+
+def wait_until_every_cell_ran(page, name, timeout=900):
+    """Wait until every cell has an execution count and the kernel is idle.
+
+    Now and then (seen in CI, about once in eight notebooks, never locally) the requests of "Run All"
+    are lost between the page and a kernel that has just started: every cell waits as [*], the kernel
+    sits idle and has run nothing. That stall is recognised (no progress for a minute, cells queued,
+    kernel idle) and the kernel restarted with "Restart Kernel and Run All Cells", at most twice; a
+    notebook that stops for any other reason still fails, with where it stopped.
+    """
+    deadline, restarts = time.monotonic() + timeout, 0
+    last_seen, last_change = None, time.monotonic()
+    while True:
+        prompts, status = page.evaluate(PROGRESS)
+        if prompts and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts) and status == "idle":
+            return
+        numbered = sum(bool(re.fullmatch(r"\[\d+\]:", p)) for p in prompts)
+        if (numbered, status) != last_seen:
+            last_seen, last_change = (numbered, status), time.monotonic()
+        quiet = status == "idle" and time.monotonic() - last_change > STALL_SECONDS
+        stalled = quiet and "[*]:" in prompts
+        stopped = quiet and "[*]:" not in prompts  # the run ended before the last cell: a cell failed
+        if stalled and restarts < 2:
+            restarts += 1
+            warnings.warn(f"{name}: the kernel ran nothing for {STALL_SECONDS} s with cells queued; restarting it and running all cells again")
+            page.click(".lm-MenuBar-itemLabel:text-is('Kernel')")
+            page.click(".lm-Menu-itemLabel:text-is('Restart Kernel and Run All Cells…')")
+            page.click(".jp-Dialog-button.jp-mod-accept")
+            last_seen, last_change = None, time.monotonic()
+        elif stalled or stopped or time.monotonic() > deadline:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{name.removesuffix('.ipynb')}-stopped.png"))
+            errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+            shown = [errors.nth(i).inner_text()[:500] for i in range(errors.count())]
+            pytest.fail(f"{name} did not finish in the browser ({restarts} restarts): kernel {status}, prompts {prompts}; "
+                        f"error outputs: {shown}")
+        time.sleep(1)
+
+
 def open_and_run(browser, base, name):
     """Open a notebook, run all its cells and wait until every one has run and the kernel is idle."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -131,30 +177,18 @@ def open_and_run(browser, base, name):
             page.keyboard.press("Escape")
     else:
         pytest.fail(f"Run All Cells did not start {name}")
-    try:
-        page.wait_for_function(
-            """() => {
-                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim());
-                const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
-                return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p)) && indicator.dataset.status === 'idle';
-            }""",
-            timeout=900_000,
-            polling=1000,
-        )
-    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: say where the run stopped, and why if the page shows it
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name.removesuffix('.ipynb')}-stopped.png"), full_page=True)
-        state = page.evaluate(f"() => [({prompts})(), document.querySelector('.jp-Notebook-ExecutionIndicator').dataset.status]")
-        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-        shown = [errors.nth(i).inner_text()[:500] for i in range(errors.count())]
-        pytest.fail(f"{name} did not finish in the browser: kernel {state[1]}, prompts {state[0]}; error outputs: {shown}")
+    wait_until_every_cell_ran(page, name)
     return page
 
 
 @pytest.mark.parametrize("name", [path.name for path in notebook_paths()])
 def test_notebook_runs_in_jupyterlab(lab, name):
     browser, base = lab
-    page = open_and_run(browser, base, name)
+    try:
+        page = open_and_run(browser, base, name)
+    except BaseException:
+        shut_down_kernels(base)  # a notebook that failed must not leave its kernel running for the next ones
+        raise
     try:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name.removesuffix('.ipynb')}.png"))
@@ -170,7 +204,11 @@ def test_notebook_runs_in_jupyterlab(lab, name):
 
 def test_moving_a_slider_redraws_the_figure(lab):
     browser, base = lab
-    page = open_and_run(browser, base, "02_getting_technical.ipynb")
+    try:
+        page = open_and_run(browser, base, "02_getting_technical.ipynb")
+    except BaseException:
+        shut_down_kernels(base)
+        raise
     try:
         widget = page.locator(".jupyter-widgets.widget-interact").first
         widget.scroll_into_view_if_needed()
