@@ -14,6 +14,7 @@ import ast
 import dataclasses
 import json
 import os
+import time
 from pathlib import Path
 
 import nbformat
@@ -131,7 +132,7 @@ def seed_progress(file: Path, before_step: int) -> None:
     file.write_text(json.dumps({"format": 1, "labs": labs}))
 
 
-def run_labs(step: int, progress_file: Path, timeout: int = 1200) -> LabRun:
+def run_labs(step: int, progress_file: Path, timeout: int = 600) -> LabRun:
     """Execute notebook ``step`` with every lab tried as described above."""
     path = notebook_for_step(step)
     nb = nbformat.read(path, as_version=4)
@@ -143,9 +144,13 @@ def run_labs(step: int, progress_file: Path, timeout: int = 1200) -> LabRun:
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     seen_labs, seen_cells = {}, []
 
+    timings = []
+
     def run(source: str, index: int) -> str:
         cell = nbformat.v4.new_code_cell(source)
+        started = time.perf_counter()
         client.execute_cell(cell, index)
+        timings.append((index, time.perf_counter() - started, source.strip().splitlines()[0][:70] if source.strip() else ""))
         return text_of(cell.outputs)
 
     try:
@@ -169,6 +174,10 @@ def run_labs(step: int, progress_file: Path, timeout: int = 1200) -> LabRun:
                     continue
                 seen_cells.append((index, cell.source, run(cell.source, index)))
     finally:
+        # Where the time went, for a slow CI run: every execution, slowest first (artifacts/labs/).
+        log = ROOT / "artifacts" / "labs" / f"step{step:02d}-timings.txt"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("".join(f"{seconds:8.1f} s  cell {index:3}  {first}\n" for index, seconds, first in sorted(timings, key=lambda t: -t[1])))
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -3,6 +3,7 @@ small PNG figures, the shared set-up cell, a working Colab badge, and the same s
 
 import inspect
 import json
+import re
 
 import pytest
 
@@ -103,3 +104,26 @@ def test_execute_into_another_folder_leaves_the_stored_notebook_alone(tmp_path):
     assert notebooks.main(["execute", str(original), "--output-dir", str(runs)]) == 0
     assert original.read_bytes() == before
     assert problems(runs / original.name) == []
+
+
+def _measured_seconds() -> dict[str, int]:
+    """The wall time of each notebook in the README's table from `python course.py benchmark course`."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return {name: int(seconds) for name, seconds in re.findall(r"^\| (0\d_\w+)\.ipynb \| (\d+) s \|", readme, re.M)}
+
+
+def _as_said(seconds: int) -> str:
+    return f"{seconds} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
+def test_run_times_come_from_the_measured_table():
+    """The course map and every notebook's header say the run time the benchmark measured."""
+    measured = _measured_seconds()
+    assert sorted(measured) == [p.stem for p in NOTEBOOKS]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        said = _as_said(measured[path.stem])
+        row = next(line for line in readme.splitlines() if f"(notebooks/{path.name})" in line and line.startswith("| "))
+        assert f"| {said} |" in row, f"the course map gives another run time for {path.name} than the measured {said}"
+        header = json.loads(path.read_text(encoding="utf-8"))["cells"][0]
+        assert f"**Run time:** {said} in the quick profile" in "".join(header["source"]), path.name
