@@ -132,7 +132,7 @@ def seed_progress(file: Path, before_step: int) -> None:
     file.write_text(json.dumps({"format": 1, "labs": labs}))
 
 
-def run_labs(step: int, progress_file: Path, timeout: int = 600) -> LabRun:
+def run_labs(step: int, progress_file: Path, timeout: int = 1200) -> LabRun:
     """Execute notebook ``step`` with every lab tried as described above."""
     path = notebook_for_step(step)
     nb = nbformat.read(path, as_version=4)
