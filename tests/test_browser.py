@@ -155,6 +155,25 @@ def wait_until_every_cell_ran(page, name, timeout=900):
         time.sleep(1)
 
 
+def assert_maths_rendered(page, name):
+    """Every markdown cell is rendered (no windowing) and MathJax typeset its maths: no formula shows
+    an error (MathJax's merror nodes: an unknown command, unbalanced braces) and no "$" is left bare."""
+    try:  # typesetting runs after rendering; a notebook whose every formula is broken has no container at all
+        page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=30_000)
+    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: the checks below say what is wrong
+        pass
+    # merror: a TeX error (unbalanced braces, \\left without \\right); red mtext: an unknown command
+    broken = page.evaluate("""() => [...document.querySelectorAll("mjx-merror, mjx-mtext[style*='color: red']")]
+        .map(e => (e.getAttribute('data-mjx-error') || e.closest('mjx-container').querySelector('mjx-assistive-mml')?.textContent
+                   || 'an unknown command').slice(0, 120))""")
+    assert broken == [], f"{name}: maths that MathJax could not render: {broken}"
+    leftover = page.evaluate(r"""() => [...document.querySelectorAll('.jp-MarkdownOutput')]
+        .map(cell => { const copy = cell.cloneNode(true); copy.querySelectorAll('code, pre, mjx-container').forEach(c => c.remove());
+                       return copy.textContent; })
+        .filter(text => /\$[^$\s][^$]*\$/.test(text)).map(text => text.slice(0, 120))""")
+    assert leftover == [], f"{name}: maths left untypeset (a bare $...$): {leftover}"
+
+
 def open_and_run(browser, base, name):
     """Open a notebook, run all its cells and wait until every one has run and the kernel is idle."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -195,6 +214,7 @@ def test_notebook_runs_in_jupyterlab(lab, name):
         problems = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         texts = [problems.nth(i).inner_text()[:300] for i in range(problems.count())]
         assert texts == [], f"{name} shows errors or stderr output in the browser: {texts}"
+        assert_maths_rendered(page, name)
         counts = page.evaluate("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim())")
         assert counts == [f"[{n}]:" for n in range(1, len(counts) + 1)], f"{name}: cells did not all run once, in order: {counts}"
     finally:
@@ -230,3 +250,30 @@ def test_moving_a_slider_redraws_the_figure(lab):
     finally:
         page.close()
         shut_down_kernels(base)
+
+
+@pytest.mark.parametrize("source, words", [
+    ("fine: $\\frac{a}{b}$ and $$x^2$$", None),
+    ("unbalanced: $\\frac{a}{$ here, and $y$", "untypeset"),
+    ("an unknown command: $\\nosuchcommand x$", "could not render"),
+    ("a TeX error: $\\left( x$", "could not render"),
+])
+def test_the_maths_check_catches_broken_maths(lab, source, words):
+    """The maths check above can fail: a notebook with each kind of broken formula is caught."""
+    browser, base = lab
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": source}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    request = urllib.request.Request(f"{base}/api/contents/notebooks/maths-check.ipynb?token={TOKEN}", method="PUT",
+                                     data=json.dumps({"type": "notebook", "content": nb}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=30).close()
+    page = browser.new_page()
+    try:
+        page.goto(f"{base}/lab/tree/notebooks/maths-check.ipynb?token={TOKEN}&reset")
+        page.wait_for_selector(".jp-MarkdownOutput", timeout=60_000)
+        if words is None:
+            assert_maths_rendered(page, "maths-check")
+        else:
+            with pytest.raises(AssertionError, match=words):
+                assert_maths_rendered(page, "maths-check")
+    finally:
+        page.close()

@@ -64,6 +64,7 @@ def test_problems_catches_a_dirty_notebook(tmp_path):
     dirty = {
         "cells": [
             {"cell_type": "markdown", "metadata": {}, "source": "# no badge"},
+            {"cell_type": "markdown", "metadata": {}, "source": "the gradient $\\\\partial L / \\\\partial h$, and $a \\\\ b$ fine"},
             {"cell_type": "code", "metadata": {}, "execution_count": 2, "source": "print('/home/alice/data')",
              "outputs": [{"output_type": "stream", "name": "stderr", "text": "W0000 warning\n"}]},
             {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "# NBVAL_IGNORE_OUTPUT\n1/0",
@@ -77,7 +78,8 @@ def test_problems_catches_a_dirty_notebook(tmp_path):
     path.write_text(json.dumps(dirty))
     found = "\n".join(problems(path))
     for words in ["execution counts", "widget state", "Colab badge", "set-up cell", "machine-specific path",
-                  "stderr output", "stored error ZeroDivisionError", "the reason in a comment on the next"]:
+                  "stderr output", "stored error ZeroDivisionError", "the reason in a comment on the next",
+                  "a doubled backslash in the maths"]:
         assert words in found, words
 
 

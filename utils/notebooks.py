@@ -35,6 +35,10 @@ MAX_NOTEBOOK_BYTES = 2_000_000
 #: Absolute paths of someone's machine: home folders, /root, /tmp, /work, Windows user folders.
 MACHINE_PATH = re.compile(r"(?<![\w.])/(?:root|home/[\w.-]+|tmp|work|Users/[\w.-]+|private/var)/|[A-Za-z]:\\\\?Users\\\\?")
 OBJECT_REPR = re.compile(r"<[^<>\n]+ at 0x[0-9a-fA-F]+>")
+#: Maths in markdown, and a doubled backslash before a command inside it (`\\partial`: rendered as a
+#: line break followed by the bare word, in JupyterLab, Colab and GitHub alike).
+MATHS = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
+DOUBLED_BACKSLASH = re.compile(r"\\\\[A-Za-z,{}]")
 
 #: The first code cell of every notebook, word for word.
 SETUP_CELL = f'''# Set-up, the same first cell in every notebook: find the course code (in Colab, download it
@@ -128,6 +132,10 @@ def problems(path: Path) -> list[str]:
         source = _text(cell["source"])
         if MACHINE_PATH.search(source):
             found.append(f"{where}: machine-specific path in the source: {MACHINE_PATH.search(source).group(0)}")
+        if cell["cell_type"] == "markdown":
+            for maths in MATHS.findall(source):
+                if DOUBLED_BACKSLASH.search(maths):
+                    found.append(f"{where}: a doubled backslash in the maths {maths[:60]!r} (write one backslash)")
         lines = source.splitlines()
         for marker in MARKERS:
             for i, line in enumerate(lines):
