@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set up and run the course with one command. Needs only Python 3.10-3.12 (standard library).
+"""Set up and run the course with one command. Needs only Python 3.10-3.13 (standard library).
 
     python course.py lab                  open the course in JupyterLab
     python course.py test                 fetch the quick-profile data if needed, then run every test: unit
@@ -13,6 +13,8 @@
     python course.py benchmark conv       step 5's NumPy convolution and pooling against TensorFlow's
     python course.py benchmark course     every notebook in a fresh kernel: time, memory, headline figures
     python course.py execute [NOTEBOOK]   (maintainers) re-run notebooks in a fresh kernel, store outputs
+    python course.py matrix [ENV ...]     (maintainers) every notebook in Colab's runtime versions, the newest
+                                          releases and the oldest supported ones (utils/environments.py)
 
 The first run creates a virtual environment in .venv/ inside this folder and installs
 requirements.txt into it (a few minutes: TensorFlow is large). Later runs reuse it and reinstall
@@ -31,7 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
-TESTED_PYTHONS = ((3, 10), (3, 11), (3, 12))
+#: The Python versions whose notebooks the tests run: the pinned suite (3.11 in CI) and the
+#: compatibility matrix (utils/environments.py: 3.10 and 3.13). 3.12 installs but is not run.
+TESTED_PYTHONS = ((3, 10), (3, 11), (3, 13))
 FIRST_NOTEBOOK = "notebooks/01_introducing_deep_learning.ipynb"
 
 
@@ -81,12 +85,12 @@ def ensure_environment() -> Path:
     version = sys.version_info[:2]
     if version < TESTED_PYTHONS[0] or version > (3, 13):
         sys.exit(
-            f"This course needs Python 3.10, 3.11 or 3.12 (TensorFlow has no packages for {version[0]}.{version[1]}).\n"
+            f"This course needs Python 3.10, 3.11, 3.12 or 3.13 (TensorFlow has no packages for {version[0]}.{version[1]}).\n"
             "Install one from https://www.python.org/downloads/ and run this command with it, "
             "for example: py -3.12 course.py ... (Windows) or python3.12 course.py ... (macOS, Linux)."
         )
     if version not in TESTED_PYTHONS:
-        print(f"Note: Python {version[0]}.{version[1]} should work but is not tested; 3.10-3.12 are.")
+        print(f"Note: Python {version[0]}.{version[1]} should work but the tests do not run it; 3.10, 3.11 and 3.13 are tested.")
     if python.exists() and not _ours() and not _may_install_into_foreign_venv():
         sys.exit(f"Nothing was installed. Rename {VENV.name}/ to let course.py make its own, or set {INSTALL_VARIABLE}=yes.")
     if not python.exists():
@@ -115,6 +119,41 @@ def lab_arguments(rest: list[str]) -> list[str]:
     return args
 
 
+def find_python(version: str) -> str | None:
+    """The folder of a ``python3.X`` interpreter: on PATH, else among pyenv's installed versions."""
+    import glob
+    import shutil
+
+    found = shutil.which(f"python{version}")
+    if found and Path(found).parent.name != "shims":  # pyenv's shims fail for a version not selected
+        return str(Path(found).parent)
+    pyenv = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    candidates = sorted(glob.glob(os.path.join(pyenv, "versions", f"{version}.*", "bin", f"python{version}")))
+    return str(Path(candidates[-1]).parent) if candidates else None
+
+
+def matrix_command(rest: list[str]) -> tuple[list[str], dict]:
+    """nox's command line and environment for ``python course.py matrix [ENV ...] [-- NOTEBOOK ...]``:
+    the interpreters each environment needs are put on PATH (nox looks for python3.X there)."""
+    sys.path.insert(0, str(ROOT))
+    from utils.environments import ENVIRONMENTS
+
+    names, _, notebooks = (rest[: rest.index("--")], None, rest[rest.index("--") + 1:]) if "--" in rest else (rest, None, [])
+    unknown = [n for n in names if n not in ENVIRONMENTS]
+    if unknown:
+        sys.exit(f"Unknown environment {', '.join(unknown)}; the matrix has {', '.join(ENVIRONMENTS)}.")
+    chosen = names or list(ENVIRONMENTS)
+    folders, missing = [], []
+    for version in dict.fromkeys(ENVIRONMENTS[n].python for n in chosen):
+        folder = find_python(version)
+        (folders if folder else missing).append(folder or version)
+    if missing:
+        sys.exit(f"The matrix needs Python {', '.join(missing)}, which is not installed (python3.X on PATH, or pyenv).")
+    env = dict(os.environ, PATH=os.pathsep.join([*folders, os.environ.get("PATH", "")]))
+    # An existing environment is reused (pip then only checks it); a clean clone makes each afresh.
+    return ["-m", "nox", "--noxfile", str(ROOT / "noxfile.py"), "--reuse-existing-virtualenvs", "--sessions", *chosen, "--", *notebooks], env
+
+
 def run(args: list[str], env: dict | None = None) -> int:
     try:
         return subprocess.call([str(ensure_environment()), *args], cwd=ROOT, env=env)
@@ -132,7 +171,8 @@ def main(argv: list[str]) -> int:
     if command == "test":
         # The stored outputs come from the quick profile, so the tests always use it. The data it
         # needs are fetched (or, when cached, verified) first: the tests themselves never download.
-        env = dict(os.environ, DL7_PROFILE="quick")
+        # On a machine with a GPU, TensorFlow is kept on the CPU: the stored outputs are a CPU's.
+        env = dict(os.environ, DL7_PROFILE="quick", CUDA_VISIBLE_DEVICES="")
         fetched = run(["-m", "utils.data", "fetch", "all"], env=env)
         if fetched != 0:
             return fetched
@@ -147,6 +187,8 @@ def main(argv: list[str]) -> int:
         return run(["-m", "utils.benchmark", *rest])
     if command == "execute":
         return run(["-m", "utils.notebooks", "execute", *rest])
+    if command == "matrix":
+        return run(*matrix_command(rest))
     print(f"Unknown command {command!r}.\n{__doc__}")
     return 2
 

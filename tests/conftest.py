@@ -21,6 +21,9 @@ os.environ.setdefault("DL7_OFFLINE", "1")
 # test reads or changes a learner's record, and the notebooks' progress cells print a fresh state.
 os.environ["DL7_PROGRESS"] = os.path.join(tempfile.mkdtemp(prefix="dl7-test-progress-"), "progress.json")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# The stored outputs are a CPU's: on a machine with a GPU, TensorFlow (here and in every kernel the
+# tests start) is kept on the CPU, so that nbval reproduces them there too.
+os.environ["CUDA_VISIBLE_DEVICES"] = ""
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 matplotlib.use("Agg")  # this process only; notebook kernels keep their inline backend
 

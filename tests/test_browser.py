@@ -1,7 +1,7 @@
 """The course as a learner meets it: JupyterLab in a real (headless) Chromium, driven by Playwright.
 
 For every notebook: open it, run all cells, wait for the kernel to go idle, and check that every
-cell ran and none shows an error or stderr output; one screenshot per notebook goes to
+cell ran and none shows an error or stderr output; one screenshot per section with figures goes to
 ``artifacts/browser/``. On a widget, move a slider and check that its figure is redrawn.
 
 The notebooks are served from a temporary copy, so nothing the browser does (autosave included) can
@@ -174,6 +174,36 @@ def assert_maths_rendered(page, name):
     assert leftover == [], f"{name}: maths left untypeset (a bare $...$): {leftover}"
 
 
+SECTION_FIGURES = """() => {
+    // For each section (a markdown cell with a level-2 heading starts one), the index of the first
+    // cell below it that shows a figure, and whether every figure of the notebook has really loaded.
+    const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
+    let section = 'start', found = [], seen = new Set();
+    cells.forEach((cell, index) => {
+        const heading = cell.querySelector('.jp-MarkdownOutput h2');
+        if (heading) section = heading.textContent.replace(/¶$/, '').trim();
+        if (cell.querySelector('.jp-OutputArea-output img') && !seen.has(section)) {
+            seen.add(section); found.push([section, index]);
+        }
+    });
+    const broken = [...document.querySelectorAll('.jp-OutputArea-output img')].filter(img => !(img.complete && img.naturalWidth > 0)).length;
+    return {found, broken};
+}"""
+
+
+def screenshot_sections(page, name):
+    """One screenshot per section that has figures, scrolled to its first figure (the whole notebook
+    cannot be captured in one image: JupyterLab scrolls it inside a panel). Fails if a figure did not load."""
+    sections = page.evaluate(SECTION_FIGURES)
+    assert sections["broken"] == 0, f"{name}: {sections['broken']} figure(s) did not load in the browser"
+    stem = name.removesuffix(".ipynb")
+    for number, (title, index) in enumerate(sections["found"], start=1):
+        page.locator(".jp-Notebook .jp-Cell").nth(index).scroll_into_view_if_needed()
+        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40]
+        page.screenshot(path=str(ARTIFACTS / f"{stem}-{number:02d}-{slug}.png"))
+    return len(sections["found"])
+
+
 def open_and_run(browser, base, name):
     """Open a notebook, run all its cells and wait until every one has run and the kernel is idle."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -210,7 +240,7 @@ def test_notebook_runs_in_jupyterlab(lab, name):
         raise
     try:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name.removesuffix('.ipynb')}.png"))
+        assert screenshot_sections(page, name) > 0, f"{name}: no section shows a figure"
         problems = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         texts = [problems.nth(i).inner_text()[:300] for i in range(problems.count())]
         assert texts == [], f"{name} shows errors or stderr output in the browser: {texts}"

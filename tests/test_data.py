@@ -14,6 +14,7 @@ import http.server
 import io
 import pickle
 import re
+import shutil
 import socket
 import tarfile
 import threading
@@ -24,6 +25,7 @@ import numpy as np
 import pytest
 
 from utils import data
+from utils.profiles import PROFILES
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -336,7 +338,7 @@ def test_offline_and_missing_fails_at_once_with_the_whole_story(empty_cache, mon
     assert "MNIST handwritten digits" in message
     assert "train-images-idx3-ubyte.gz" in message
     assert "https://storage.googleapis.com/cvdf-datasets/mnist/train-images-idx3-ubyte.gz" in message
-    assert "python -m utils.data fetch mnist" in message
+    assert "python course.py data fetch mnist" in message
 
 
 def test_no_network_fails_fast_with_the_clear_message(empty_cache, monkeypatch):
@@ -353,7 +355,7 @@ def test_no_network_fails_fast_with_the_clear_message(empty_cache, monkeypatch):
     message = str(error.value)
     assert "rt-polarity.pos" in message and "ConnectionError" in message
     assert "https://www.cs.cornell.edu/people/pabo/movie-review-data/rt-polaritydata.tar.gz" in message
-    assert "python -m utils.data fetch rt-polarity" in message
+    assert "python course.py data fetch rt-polarity" in message
     assert not leftovers(empty_cache)
 
 
@@ -394,7 +396,63 @@ def test_fetch_command_offline_prints_the_error(empty_cache, monkeypatch, capsys
     monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
     assert data.main(["fetch", "tinyshakespeare"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: Tiny Shakespeare: the file 'input.txt' is not in the data cache")
+    assert err.startswith("error: The quick profile needs 1 file(s) that the data cache")
+    assert "  - tinyshakespeare/input.txt\n" in err and "python course.py data fetch tinyshakespeare" in err
+
+
+def test_fetch_all_offline_lists_every_missing_file_and_a_command_that_works_anywhere(empty_cache, monkeypatch, capsys):
+    """`python course.py test` runs `fetch all` first: offline, its message must name every missing
+    file (not only the first) and recommend `python course.py ...`, which works outside the venv."""
+    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    assert data.main(["fetch", "all"]) == 2
+    err = capsys.readouterr().err
+    expected = data.needed_files(PROFILES["quick"])
+    assert len(expected) == 8
+    for name in expected:
+        assert f"  - {name}\n" in err
+    assert "python course.py data fetch all" in err and "python -m utils.data" not in err
+    size = sum(f.size for d in ("mnist", "tinyshakespeare", "rt-polarity", "cifar10") for f in data.REGISTRY[d].files)
+    assert f"({size / 1e6:,.1f} MB to download)" in err
+
+
+def test_each_step_checks_only_the_datasets_it_reads(tmp_path, monkeypatch):
+    """Offline with only MNIST cached, steps 1-4 and 7 start; steps 5 and 6 name what they lack."""
+    only_mnist = tmp_path / "cache" / "mnist"
+    only_mnist.mkdir(parents=True)
+    for data_file in data.REGISTRY["mnist"].files:
+        shutil.copy(data.ensure_file("mnist", data_file.name), only_mnist / data_file.name)
+    monkeypatch.setenv(data.CACHE_VARIABLE, str(only_mnist.parent))
+    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    for step in (1, 2, 3, 4, 7):
+        data.check_available(PROFILES["quick"], data.STEP_DATASETS[step])
+    with pytest.raises(data.DatasetUnavailableError) as five:
+        data.check_available(PROFILES["quick"], data.STEP_DATASETS[5])
+    assert "needs 1 file(s)" in str(five.value) and "cifar10/cifar10_subset.npz" in str(five.value)
+    assert "python course.py data fetch cifar10" in str(five.value)
+    with pytest.raises(data.DatasetUnavailableError) as six:
+        data.check_available(PROFILES["quick"], data.STEP_DATASETS[6])
+    assert "needs 3 file(s)" in str(six.value) and "python course.py data fetch tinyshakespeare rt-polarity" in str(six.value)
+    with pytest.raises(data.DatasetUnavailableError, match="needs 4 file"):
+        data.check_available(PROFILES["quick"])  # no step given: every dataset
+
+
+def test_step_datasets_are_the_loaders_each_notebook_calls():
+    loaders = {"load_mnist": "mnist", "load_cifar10": "cifar10", "load_tiny_shakespeare": "tinyshakespeare",
+               "load_movie_reviews": "rt-polarity"}
+    for path in sorted((data.ROOT / "notebooks").glob("0*.ipynb")):
+        step = int(path.name[:2])
+        called = {dataset for loader, dataset in loaders.items() if f"{loader}(" in path.read_text()}
+        assert called == set(data.STEP_DATASETS[step]), path.name
+
+
+def test_data_list_gives_sizes_per_profile(capsys):
+    assert data.main(["list"]) == 0
+    out = capsys.readouterr().out
+    archive = data.REGISTRY["cifar10"].file("cifar-10-python.tar.gz").size
+    assert "cifar10/cifar10_subset.npz" in out and "cifar10/cifar-10-python.tar.gz" in out
+    assert f"{archive / 1e6:,.1f} MB" in out  # the archive a first quick run downloads for the subset
+    assert out.count("profile: a first run downloads") == 2
+    assert "stays in the cache" in out
 
 
 def test_fetch_command_in_a_ready_cache_downloads_nothing(capsys):

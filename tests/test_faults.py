@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pytest
 
 from utils import ROOT, data
-from utils.notebooks import SETUP_CELL
+from utils.notebooks import setup_cell
 from utils.profiles import PROFILES
 
 
@@ -120,7 +120,7 @@ def run_notebook(path, cwd, env_extra):
 
 @pytest.fixture
 def small_notebook(tmp_path):
-    nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": SETUP_CELL},
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": setup_cell(1)},
                     {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
                      "source": "from utils.data import load_mnist\n(x, y), _ = load_mnist(n_train=10)\nprint('loaded', x.shape)"}],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
@@ -161,8 +161,8 @@ def test_full_profile_offline_stops_before_training(tmp_path):
     result = subprocess.run([sys.executable, "-c", "import utils; utils.setup()"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=180)
     assert result.returncode != 0 and result.stdout == ""  # nothing ran, not even the profile line
-    assert "The full profile needs cifar10/cifar-10-python.tar.gz" in result.stderr
-    assert "DL7_PROFILE=full python course.py data fetch all" in result.stderr
+    assert "The full profile needs 1 file(s)" in result.stderr and "  - cifar10/cifar-10-python.tar.gz\n" in result.stderr
+    assert "DL7_PROFILE=full python course.py data fetch cifar10" in result.stderr
     quick = subprocess.run([sys.executable, "-c", "import utils; utils.setup()"], cwd=ROOT,
                            env={**env, "DL7_PROFILE": "quick"}, capture_output=True, text=True, timeout=180)
     assert quick.returncode == 0 and quick.stdout.startswith("profile=quick")

@@ -1,6 +1,6 @@
 """The NumPy LSTM and GRU against Keras' layers with the same weights, on random shapes (the course's
 versions and step 7's lab solutions); and the RBM's CD-1 update against a computation written out
-element by element."""
+element by element; persistent CD against CD-1 and against the same loop written out."""
 
 import keras
 import numpy as np
@@ -9,7 +9,7 @@ import pytest
 from utils import gated
 from utils.exercises import step07
 from utils.nn import sigmoid
-from utils.rbm import RBM, cd1_gradients, cd1_update
+from utils.rbm import RBM, cd1_gradients, cd1_update, pcd_gradients
 
 SHAPES = [(1, 1, 1, 1), (2, 5, 3, 4), (3, 12, 7, 6), (4, 30, 2, 16)]
 
@@ -153,3 +153,62 @@ def test_rbm_learns_a_simple_distribution():
     matches = np.mean([any(np.array_equal(s, p) for p in patterns.astype(bool)) for s in samples])
     assert matches > 0.8  # the chains produce the two patterns it was shown
     assert sigmoid(0.0) == 0.5
+
+
+def test_pcd_from_the_data_is_cd1():
+    """With the chains set to the batch itself, persistent CD's step is CD-1's, and the new chains are
+    CD-1's binary reconstruction."""
+    rng = np.random.default_rng(3)
+    v0 = (rng.random((7, 9)) < 0.4).astype(float)
+    W, b, c = rng.normal(size=(9, 5)), rng.normal(size=9), rng.normal(size=5)
+    uh, uv = rng.random((7, 5)), rng.random((7, 9))
+    *grads, chains = pcd_gradients(v0, W, b, c, v0.copy(), uh, uv)
+    for ours, theirs in zip(grads, cd1_gradients(v0, W, b, c, uh, uv)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+    h_sample = (uh < sigmoid(v0 @ W + c)).astype(float)
+    np.testing.assert_array_equal(chains, (uv < sigmoid(h_sample @ W.T + b)).astype(float))
+
+
+def test_pcd_negative_phase_uses_only_the_chains():
+    """The negative statistics come from the chains (any number of them), not from the batch."""
+    rng = np.random.default_rng(4)
+    v0, chains = (rng.random((6, 8)) < 0.5).astype(float), (rng.random((3, 8)) < 0.5).astype(float)
+    W, b, c = rng.normal(size=(8, 4)), rng.normal(size=8), rng.normal(size=4)
+    uh, uv = rng.random((3, 4)), rng.random((3, 8))
+    dW, db, dc, new = pcd_gradients(v0, W, b, c, chains, uh, uv)
+    h1 = sigmoid(new @ W + c)
+    np.testing.assert_allclose(dW, v0.T @ sigmoid(v0 @ W + c) / 6 - new.T @ h1 / 3, atol=1e-12)
+    np.testing.assert_allclose(db, v0.mean(0) - new.mean(0), atol=1e-12)
+    assert new.shape == (3, 8) and set(np.unique(new)) <= {0.0, 1.0}
+
+
+def test_pcd_chains_persist_across_batches_and_epochs():
+    """train_epoch_persistent equals the loop written out, with one set of chains carried through."""
+    data = (np.random.default_rng(5).random((25, 6)) < 0.5).astype(float)
+    rbm = RBM(6, 3, seed=2)
+    for _ in range(2):
+        rbm.train_epoch_persistent(data, batch_size=10, learning_rate=0.3)
+    reference = RBM(6, 3, seed=2)
+    rng, W, b, c, chains = reference.rng, reference.W, reference.b, reference.c, None
+    for _ in range(2):
+        order = rng.permutation(25)
+        for start in range(0, 25, 10):
+            batch = data[order[start:start + 10]]
+            chains = batch.copy() if chains is None else chains
+            uh, uv = rng.random((10, 3)), rng.random((10, 6))
+            dW, db, dc, chains = pcd_gradients(batch, W, b, c, chains, uh, uv)
+            W, b, c = W + 0.3 * dW, b + 0.3 * db, c + 0.3 * dc
+    np.testing.assert_allclose(rbm.W, W, atol=1e-12)
+    np.testing.assert_array_equal(rbm.chains, chains)
+
+
+def test_pcd_learns_a_simple_distribution():
+    rng = np.random.default_rng(0)
+    patterns = np.array([[1, 1, 1, 0, 0, 0], [0, 0, 0, 1, 1, 1]], dtype=float)
+    data = patterns[rng.integers(0, 2, size=500)]
+    rbm = RBM(6, 2, seed=0)
+    for _ in range(60):
+        rbm.train_epoch_persistent(data, batch_size=20, learning_rate=0.1)
+    noise = (rng.random((200, 6)) < 0.5).astype(float)
+    samples = rbm.gibbs_chain(noise, record_at=[50])[50] > 0.5
+    assert np.mean([any(np.array_equal(s, p) for p in patterns.astype(bool)) for s in samples]) > 0.8

@@ -16,7 +16,7 @@ def lab_run(tmp_path_factory):
 
 def test_every_lab_is_proven_in_the_notebook(lab_run):
     assert lab_run.problems() == []
-    assert set(lab_run.labs) == {"gradient_descent", "sgd_epoch", "output_error", "network_backward", "l2_gradients"}
+    assert set(lab_run.labs) == {"gradient_descent", "sgd_epoch", "posted_step", "output_error", "network_backward", "l2_gradients"}
 
 
 def test_the_learners_backward_pass_reproduces_mazur_and_passes_their_own_gradient_check(lab_run):
@@ -42,3 +42,10 @@ def test_the_learners_regularised_gradients_are_weight_decay(lab_run):
     assert difference < 1e-12
     overfit = lab_run.output_of("small_backward")
     assert "λ = 0.5, last epoch" in overfit
+
+
+def test_the_learners_slip_reproduces_mazurs_posted_figures(lab_run):
+    printed = lab_run.output_of('posted_step = yours_or_reference("posted_step"')
+    assert "Using your my_posted_step" in printed
+    assert "error after the first update 0.291027924" in printed
+    assert "outputs after 10,000 updates 0.015912196, 0.984065734" in printed

@@ -25,14 +25,15 @@ def test_every_lab_is_proven_in_the_notebook(lab_run):
     assert {name for name in LABS | WARM_UPS if EXERCISES[name].kind == "lab"} == LABS
 
 
-def test_the_learners_convolutions_agree_and_im2col_is_faster(lab_run):
+def test_the_learners_convolutions_agree(lab_run):
     bar = lab_run.output_of('for stride, padding in ((1, "valid"), (1, "same"), (2, "same")):')
     assert "Using your my_conv_forward_loops" in bar
     assert "stride 1, valid: (1, 7, 7, 1) -> (1, 5, 5, 1), middle row [  0. -27. -27.  27.  27.]" in bar
     assert "stride 2, same : (1, 7, 7, 1) -> (1, 4, 4, 1)" in bar
     fast = lab_run.output_of('convolve = yours_or_reference("im2col_conv"')
     assert "Using your my_im2col_conv" in fast
-    assert "loops and im2col agree: True" in fast and "im2col is more than 10 times faster: True" in fast
+    assert "loops and im2col agree: True" in fast
+    assert "the same 884,736 multiplications: the loops in 32,768 window-by-kernel products, im2col in one matrix product" in fast
     assert "all below 1e-5: True" in lab_run.output_of("all below 1e-5")
 
 

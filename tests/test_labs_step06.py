@@ -166,3 +166,49 @@ def test_the_learners_sampler_writes_the_stored_texts(lab_run):
     assert "Using your my_sample_with_temperature" in printed
     marker = "for temperature in (0.5, 1.0, 1.5)"
     assert lab_run.output_of(marker) == stored_output(marker)
+
+
+# --- The prose's claims, held by the stored outputs (no notebook run) ---------------------------
+
+def test_the_fair_comparison_supports_what_the_prose_concludes():
+    """Section 2: SimpleRNN and GRU indistinguishable over the seeds, the LSTM behind with every seed,
+    every run still improving at its last epoch; the layers' weights in the ratio the prose states."""
+    printed = stored_output('print(f"{width} units, Adam (3e-3)')
+    rows = {}
+    for name in ("SimpleRNN", "LSTM", "GRU"):
+        match = re.search(name + r" +([\d,]+) +([\d.]+) ± ([\d.]+) \(([\d.]+)-([\d.]+)\) +[\d.]+ ± [\d.]+ +([\d, ]+?) +\(perplexity",
+                          printed)
+        assert match, (name, printed)
+        parameters, mean, std, low, high = (float(g.replace(",", "")) for g in match.groups()[:5])
+        rows[name] = dict(parameters=parameters, mean=mean, std=std, low=low, high=high,
+                          best=[int(e) for e in match.group(6).split(",")])
+    epochs = int(re.search(r"(\d+) epochs over the same", printed).group(1))
+    seeds = int(re.search(r"over (\d+) seeds", printed).group(1))
+    assert seeds >= 3
+    simple, lstm, gru = rows["SimpleRNN"], rows["LSTM"], rows["GRU"]
+    assert simple["low"] <= gru["high"] and gru["low"] <= simple["high"]                # the seeds' ranges overlap
+    assert abs(simple["mean"] - gru["mean"]) < 2 * max(simple["std"], gru["std"])       # about one standard deviation
+    assert lstm["low"] > max(simple["high"], gru["high"])                                # its best seed behind every other
+    assert lstm["mean"] - min(simple["mean"], gru["mean"]) > 7 * lstm["std"]            # "about ten standard deviations"
+    assert all(row["best"] == [epochs] * seeds for row in rows.values())                # still improving at the last epoch
+    embedding_and_output = simple["parameters"] - (lambda u: 2 * u * u + u)(64) if "64 units" in printed else None
+    if embedding_and_output is not None:                                                 # 4x and about 3x the layer's weights
+        layer = {name: row["parameters"] - embedding_and_output for name, row in rows.items()}
+        assert layer["LSTM"] == 4 * layer["SimpleRNN"] and 2.9 < layer["GRU"] / layer["SimpleRNN"] < 3.1
+
+
+def test_the_embeddings_first_component_is_sentiment_as_the_prose_says():
+    """Section 4: PCA of the frequent words (none chosen), then the chosen words placed on it."""
+    printed = stored_output("frequent = np.arange(2, 2002)")
+    shares = [float(s) for s in re.findall(r"component \d: ([\d.]+)% of the variance", printed)]
+    correlations = [float(c) for c in re.findall(r"correlation with the word's score alone ([\d.]+)", printed)]
+    assert len(shares) == len(correlations) == 3
+    assert shares[0] > 10 * shares[1] and correlations[0] > 0.9 and max(correlations[1:]) < 0.2
+    placed = stored_output('chosen = {"positive"')
+    assert "every chosen word is among the 2,000: True" in placed
+    ranges = {group: (float(low), float(high)) for group, low, high in
+              re.findall(r"(positive|negative|neutral) +from (-?[\d.]+) to (-?[\d.]+)", placed)}
+    assert ranges["positive"][0] > 0 > ranges["negative"][1]                              # each on its own side
+    assert ranges["negative"][1] < ranges["neutral"][0] and ranges["neutral"][1] < ranges["positive"][1]  # in between
+    assert ranges["positive"][0] <= ranges["neutral"][1]                                  # "good" among the neutral ones
+    assert float(re.search(r"words' mean: ([\d.]+)", placed).group(1)) > 0.9

@@ -4,11 +4,12 @@ small PNG figures, the shared set-up cell, a working Colab badge, and the same s
 import inspect
 import json
 import re
+import shutil
 
 import pytest
 
 from utils import REPOSITORY_URL, ROOT, tf_network
-from utils.notebooks import SETUP_CELL, colab_url, notebook_paths, problems
+from utils.notebooks import colab_url, notebook_paths, problems, setup_cell
 
 NOTEBOOKS = notebook_paths()
 EXPECTED = ["01_introducing_deep_learning.ipynb", "02_getting_technical.ipynb", "03_backprop_and_gradient_descent.ipynb",
@@ -55,7 +56,9 @@ def test_mirrored_code_matches_utils(name):
 
 
 def test_setup_cell_uses_the_one_repository_address():
-    assert f'COURSE_REPO = "{REPOSITORY_URL}"' in SETUP_CELL
+    for step in range(1, 8):
+        assert f'COURSE_REPO = os.environ.get("DL7_REPO_URL", "{REPOSITORY_URL}")' in setup_cell(step)
+        assert setup_cell(step).endswith(f"course = utils.setup(seed=0, step={step})")
     assert colab_url(ROOT / "notebooks" / "x.ipynb").startswith("https://colab.research.google.com/github/")
 
 
@@ -129,3 +132,24 @@ def test_run_times_come_from_the_measured_table():
         assert f"| {said} |" in row, f"the course map gives another run time for {path.name} than the measured {said}"
         header = json.loads(path.read_text(encoding="utf-8"))["cells"][0]
         assert f"**Run time:** {said} in the quick profile" in "".join(header["source"]), path.name
+
+
+def test_retarget_points_badges_and_set_up_cells_at_a_fork(tmp_path, monkeypatch):
+    import nbformat
+
+    from utils import notebooks
+
+    readme, notebook = tmp_path / "README.md", tmp_path / "03_backprop_and_gradient_descent.ipynb"
+    shutil.copy(ROOT / "README.md", readme)
+    shutil.copy(ROOT / "notebooks" / notebook.name, notebook)
+    assert notebooks.retarget(readme, [notebook]) == []  # already pointing at utils.REPOSITORY
+    monkeypatch.setattr(notebooks, "REPOSITORY", "someone/fork")
+    monkeypatch.setattr(notebooks, "REPOSITORY_URL", "https://github.com/someone/fork")
+    assert notebooks.retarget(readme, [notebook]) == ["README.md", notebook.name]
+    text = readme.read_text(encoding="utf-8")
+    assert "git clone https://github.com/someone/fork.git" in text and "colab.research.google.com/github/dl7-course" not in text
+    assert text.count("colab.research.google.com/github/someone/fork/blob/main/notebooks/") == 7
+    nb = nbformat.read(notebook, as_version=4)
+    assert "colab.research.google.com/github/someone/fork/blob/main/notebooks/03_" in nb.cells[0].source
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert first_code.source == notebooks.setup_cell(3) and '"https://github.com/someone/fork"' in first_code.source

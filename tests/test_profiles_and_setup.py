@@ -53,7 +53,8 @@ def test_setup_prints_one_line_seeds_and_is_quiet():
     first = run_setup({"DL7_PROFILE": "quick"})
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
-    assert lines[0].startswith("profile=quick · TensorFlow ") and " · Keras " in lines[0] and lines[0].endswith("· CPU")
+    assert lines[0].startswith("profile=quick · Python 3.") and " · TensorFlow " in lines[0] and " · Keras " in lines[0]
+    assert " · NumPy " in lines[0] and " · CPU · " in lines[0]  # the tests keep TensorFlow on the CPU
     assert lines[1] == "quick 3 CPU False"
     assert lines[3] == "True"
     assert first.stderr == ""  # TensorFlow's start-up logging is silenced
@@ -72,3 +73,38 @@ def test_tested_versions_come_from_requirements():
 
     pins = tested_versions()
     assert {"tensorflow", "keras", "numpy", "matplotlib", "jupyterlab", "ipywidgets", "nbval", "pytest", "pooch"} <= set(pins)
+
+
+def test_native_start_up_noise_is_held_back_unless_the_import_fails(capfd, monkeypatch):
+    """TensorFlow 2.19 writes C++ start-up lines to fd 2 on import; the set-up holds them back."""
+    from utils import environment
+
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)  # as before the first import
+    with environment._native_stderr_held_back():
+        os.write(2, b"E0000 cuda_dnn.cc: Unable to register cuDNN factory\n")
+    assert "cuDNN" not in capfd.readouterr().err
+    with pytest.raises(ImportError), environment._native_stderr_held_back():
+        os.write(2, b"the reason the import failed\n")
+        raise ImportError("no TensorFlow")
+    assert "the reason the import failed" in capfd.readouterr().err
+    os.write(2, b"after\n")
+    assert capfd.readouterr().err == "after\n"  # fd 2 is itself again
+
+
+def test_version_report_says_where_the_learner_stands():
+    from utils.environment import tested_versions, version_report
+    from utils.environments import ENVIRONMENTS
+
+    pins = tested_versions()
+    pinned = {"python": "3.11", **{k: pins[k] for k in ("tensorflow", "keras", "numpy")}}
+    assert version_report(pinned, "CPU") == [
+        f"profile=quick · Python 3.11 · TensorFlow {pins['tensorflow']} · Keras {pins['keras']} · NumPy {pins['numpy']} · CPU · the tested versions"]
+    colab = ENVIRONMENTS["colab"]
+    in_colab = {"python": colab.python, **{k: colab.packages[k] for k in ("tensorflow", "keras", "numpy")}}
+    gpu, cpu = version_report(in_colab, "GPU", colab=True), version_report(in_colab, "CPU", colab=True)
+    assert len(gpu) == 1 and "· GPU attached ·" in gpu[0] and "tested in the 'colab' environment" in gpu[0]
+    assert "no GPU attached: Runtime > Change runtime type adds one" in cpu[0]
+    future = version_report({**pinned, "python": "3.14", "tensorflow": "9.0.0"}, "CPU")
+    assert len(future) == 2 and "not a tested combination" in future[0]
+    assert "Python 3.14 is newer than every tested one" in future[1] and "TensorFlow 9.0.0 is newer" in future[1]
+    assert "Keras" not in future[1]  # a tested version is not flagged

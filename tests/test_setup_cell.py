@@ -8,14 +8,14 @@ import sys
 import pytest
 
 from utils import ROOT
-from utils.notebooks import SETUP_CELL
+from utils.notebooks import setup_cell
 
 
 def run_cell(cwd, env_extra=None, pretend_colab=False):
     prelude = "import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n" if pretend_colab else ""
     env = {k: v for k, v in os.environ.items() if k not in ("DL7_ROOT", "PYTHONPATH")}
     env.update(env_extra or {})
-    code = prelude + SETUP_CELL + "\nprint('ROOT', root)\nprint('UTILS', utils.__file__)\n"
+    code = prelude + setup_cell(1) + "\nprint('ROOT', root)\nprint('UTILS', utils.__file__)\n"
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=180)
 
 
@@ -50,3 +50,14 @@ def test_colab_path_clones_the_course_and_imports_it(tmp_path):
     assert (clone / "notebooks" / "01_introducing_deep_learning.ipynb").is_file()
     again = run_cell(tmp_path, {**colab, "DL7_REPO_URL": "file:///nonexistent"}, pretend_colab=True)
     assert again.returncode == 0, "a second run reuses the clone instead of fetching again"
+
+
+def test_colab_clone_failure_says_what_was_tried_why_and_what_to_do(tmp_path):
+    result = run_cell(tmp_path, {"DL7_REPO_URL": "file:///nonexistent/seven-steps"}, pretend_colab=True)
+    assert result.returncode != 0
+    assert "CalledProcessError" not in result.stderr
+    message = result.stderr.strip().splitlines()
+    assert any("Could not download the course: 'git clone file:///nonexistent/seven-steps' said: fatal:" in line for line in message)
+    assert "does not appear to be a git repository" in result.stderr  # git's own reason
+    assert "set DL7_REPO_URL" in result.stderr and "upload the course folder here as 'seven-steps'" in result.stderr
+    assert not (tmp_path / "seven-steps").exists()

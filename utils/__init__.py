@@ -32,11 +32,11 @@ REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup(seed: int = 0):
+def setup(seed: int = 0, step: int | None = None):
     """Run the notebook set-up; see :func:`utils.environment.setup`."""
     from utils.environment import setup as _setup
 
-    return _setup(seed=seed)
+    return _setup(seed=seed, step=step)
 
 
 __all__ = ["REPOSITORY", "REPOSITORY_URL", "ROOT", "setup"]

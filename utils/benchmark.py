@@ -1,6 +1,6 @@
 """The course's benchmarks: the measured figures behind the claims in the notebooks and the README.
 
-    python -m utils.benchmark backprop     # step 3: the per-example loop against the vectorized network
+    python -m utils.benchmark backprop     # step 3: Nielsen's per-example algorithm against the vectorized network
     python -m utils.benchmark three-ways   # step 4: the same network in NumPy, a TensorFlow loop and Keras
     python -m utils.benchmark conv         # step 5: convolution by im2col in NumPy against tf.nn.conv2d
     python -m utils.benchmark course       # every notebook in a fresh kernel: time, memory, headline figures
@@ -21,54 +21,88 @@ import tracemalloc
 import numpy as np
 
 
-def _measure(train, network, X, Y, repeats: int):
-    """Best wall time of ``repeats`` epochs, each from a copy of ``network``; then one more traced run
-    for the memory peak (tracing slows allocation-heavy code, so it is kept out of the timing)."""
-    best, trained = float("inf"), None
+def _measure(prepare, train, finish, repeats: int):
+    """Best CPU time (``time.process_time``: less disturbed than wall time on a shared machine) of
+    ``repeats`` epochs, each from a fresh ``prepare()`` (untimed: the network and
+    the data in the layout the code wants); then one more traced run for the memory peak (tracing slows
+    allocation-heavy code, so it is kept out of the timing). ``finish`` turns the result into a Network."""
+    best, result = float("inf"), None
     for _ in range(repeats):
-        trained = copy.deepcopy(network)
-        start = time.perf_counter()
-        train(trained, X, Y, 10, 3.0, np.random.default_rng(0))
-        best = min(best, time.perf_counter() - start)
-    traced = copy.deepcopy(network)
+        state = prepare()
+        start = time.process_time()
+        result = train(state, np.random.default_rng(0))
+        best = min(best, time.process_time() - start)
+    state = prepare()
     tracemalloc.start()
-    train(traced, X, Y, 10, 3.0, np.random.default_rng(0))
+    train(state, np.random.default_rng(0))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return best, peak, trained
+    return best, peak, finish(result)
 
 
 def backprop(repeats: int = 2, n_images: int = 50_000) -> dict:
     """One epoch of the 784-30-10 sigmoid network (quadratic cost, mini-batches of 10, η = 3.0) over
-    Nielsen's 50,000 training images (or the first ``n_images``), per-example loop against vectorized mini-batches."""
+    Nielsen's 50,000 training images (or the first ``n_images``): the classic per-example algorithm of
+    Nielsen's ``network.py`` (``utils.network.nielsen_sgd_epoch``, his layout and data format, prepared
+    before the clock starts) against ``Network.train_epoch`` on whole mini-batches, in float64 and in float32
+(network and data converted before the clock starts)."""
     from utils.data import load_mnist
-    from utils.network import Network, QuadraticCost, one_hot, train_epoch_per_example
+    from utils.network import Network, QuadraticCost, nielsen_sgd_epoch, one_hot, to_nielsen
 
     (images, labels), (test_images, test_labels) = load_mnist(n_train=60_000, n_test=10_000)
     X, Y = images[:n_images].reshape(-1, 784) / 255.0, one_hot(labels[:n_images])
     X_test = test_images.reshape(-1, 784) / 255.0
     start_network = Network([784, 30, 10], cost=QuadraticCost, init="scaled", seed=0)
+    _, _, nielsen_data = to_nielsen(start_network, X, Y)
 
-    def vectorized(network, X, Y, batch_size, learning_rate, rng):
-        network.train_epoch(X, Y, batch_size, learning_rate, rng)
+    def as_network(weights, biases, dtype=np.float64):
+        network = copy.deepcopy(start_network)
+        network.weights, network.biases = [np.array(W, dtype) for W in weights], [np.array(b, dtype) for b in biases]  # copies
+        return network
 
+    def nielsen_prepare():
+        weights, biases, _ = to_nielsen(start_network)
+        return weights, biases
+
+    def nielsen_train(state, rng):
+        return nielsen_sgd_epoch(*state, nielsen_data, 10, 3.0, rng)
+
+    def nielsen_finish(result):
+        return as_network([w.T for w in result[0]], [b.ravel() for b in result[1]])
+
+    data = {np.float64: (X, Y), np.float32: (X.astype(np.float32), Y.astype(np.float32))}  # converted before the clock
+
+    def vectorized(dtype):
+        def train(network, rng):
+            network.train_epoch(*data[dtype], 10, 3.0, rng)
+            return network
+        return (lambda: as_network(start_network.weights, start_network.biases, dtype)), train, (lambda network: network)
+
+    ways = {"Nielsen's per-example": (nielsen_prepare, nielsen_train, nielsen_finish),
+            "vectorized, float64": vectorized(np.float64), "vectorized, float32": vectorized(np.float32)}
     results = {}
     print(f"One epoch, 784-30-10 sigmoid network, {n_images:,} MNIST images, mini-batches of 10, η = 3.0 "
           f"(best of {repeats}; same start, same shuffle)")
-    print(f"{'implementation':24} {'seconds':>8} {'images/s':>10} {'test accuracy':>14} {'traced peak':>12}")
-    for name, train in (("per-example loop", train_epoch_per_example), ("vectorized mini-batch", vectorized)):
-        seconds, peak, trained = _measure(train, start_network, X, Y, repeats)
+    print(f"{'implementation':24} {'CPU s':>8} {'images/s':>10} {'test accuracy':>14} {'traced peak':>12}")
+    for name, (prepare, train, finish) in ways.items():
+        seconds, peak, trained = _measure(prepare, train, finish, repeats)
         accuracy = trained.accuracy(X_test, test_labels)
         results[name] = {"seconds": seconds, "peak_bytes": peak, "accuracy": accuracy, "network": trained}
         print(f"{name:24} {seconds:8.2f} {n_images / seconds:10,.0f} {accuracy:14.2%} {peak / 2**20:9.1f} MiB")
-    loop, vector = results["per-example loop"], results["vectorized mini-batch"]
-    difference = max(np.abs(a - b).max() for a, b in zip(loop["network"].weights, vector["network"].weights))
-    ratio = loop["seconds"] / vector["seconds"]
-    print(f"speed-up of the vectorized code: {ratio:.1f}x (largest weight difference after the epoch: {difference:.1e})")
+    loop = results["Nielsen's per-example"]
+    ratios, differences = {}, {}
+    for name in ("vectorized, float64", "vectorized, float32"):
+        vector = results[name]
+        difference = max(float(np.abs(a - b).max()) for a, b in zip(loop["network"].weights, vector["network"].weights))
+        speed_up = loop["seconds"] / vector["seconds"]
+        ratios[name], differences[name] = speed_up, difference
+        print(f"speed-up of {name}: {speed_up:.1f}x (largest weight difference from Nielsen's after the epoch: {difference:.1e})")
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     print(f"peak memory of the whole process (max RSS): {max_rss:,.0f} MiB; the training data alone take "
           f"{X.nbytes / 2**20:,.0f} MiB as float64")
-    return {"ratio": ratio, "difference": difference, **{k: {kk: vv for kk, vv in v.items() if kk != "network"} for k, v in results.items()}}
+    return {"ratio": ratios["vectorized, float64"], "ratio_float32": ratios["vectorized, float32"],
+            "difference": differences["vectorized, float64"], "difference_float32": differences["vectorized, float32"],
+            **{k: {kk: vv for kk, vv in v.items() if kk != "network"} for k, v in results.items()}}
 
 
 def three_ways() -> dict:
@@ -155,11 +189,16 @@ HEADLINES = {
         ("NumPy convolution and pooling equal TensorFlow's (below 1e-5): {}", r"all below 1e-5: (\w+)"),
         ("LeNet on MNIST: test accuracy {}", r"LeNet test accuracy: ([\d.]+%)"),
         ("CIFAR-10 CNN, {} epochs on {} images: test accuracy {}", r"CIFAR-10 test accuracy after (\d+) epochs on ([\d,]+) images: ([\d.]+%)"),
+        # mean ± standard deviation over the seeds of section 6 (the table's "final test accuracy" rows)
         ("AlexNet's ideas, final test accuracy: ReLU {}, sigmoid {}, dropout {}, augmentation {}",
-         r"ReLU \(the baseline\) +\S+ +([\d.]+%)[\s\S]*?sigmoid +\S+ +([\d.]+%)[\s\S]*?"
-         r"ReLU \+ dropout [\d.]+ +\S+ +([\d.]+%)[\s\S]*?ReLU \+ augmentation +\S+ +([\d.]+%)")],
+         r"ReLU \(the baseline\)\n[\s\S]*?final test accuracy \(epoch \d+\) +([\d.]+ ± [\d.]+)[\s\S]*?"
+         r"sigmoid\n[\s\S]*?final test accuracy \(epoch \d+\) +([\d.]+ ± [\d.]+)[\s\S]*?"
+         r"ReLU \+ dropout [\d.]+\n[\s\S]*?final test accuracy \(epoch \d+\) +([\d.]+ ± [\d.]+)[\s\S]*?"
+         r"ReLU \+ augmentation\n[\s\S]*?final test accuracy \(epoch \d+\) +([\d.]+ ± [\d.]+)")],
     "06_rnns_and_language": [
         ("validation perplexity: Keras GRU {}, NumPy RNN {}", r"validation perplexity: TensorFlow GRU ([\d.]+), NumPy RNN ([\d.]+)"),
+        ("SimpleRNN, LSTM, GRU of one width, validation loss over seeds: {}, {}, {}",
+         r"SimpleRNN +[\d,]+ +([\d.]+ ± [\d.]+)[\s\S]*?LSTM +[\d,]+ +([\d.]+ ± [\d.]+)[\s\S]*?GRU +[\d,]+ +([\d.]+ ± [\d.]+)"),
         ("Kim's text CNN: test accuracy {}", r"(?:held-out test accuracy: |cross-validation: )([\d.]+%(?: ± [\d.]+%)?)")],
     "07_further_topics": [
         ("LSTM and GRU vs Keras: largest difference {} and {}",
@@ -217,7 +256,9 @@ def course(output=None) -> list[dict]:
             rows.append({"notebook": path.name, "seconds": seconds, "memory_mib": memory.group(1) if memory else "?", "figures": figures})
             print(f"{path.name}: {seconds:.0f} s, kernel peak {rows[-1]['memory_mib']} MiB", flush=True)
     print("\nSpeed ratios, hand-written against framework (steps 3-5):")
-    ratios = {"step 3: vectorized mini-batches vs per-example loop (speed-up)": backprop()["ratio"]}
+    step3 = backprop()
+    ratios = {"step 3: vectorized mini-batches vs Nielsen's per-example network.py (speed-up, CPU time, float64)": step3["ratio"],
+              "step 3: the same in float32 (speed-up, CPU time)": step3["ratio_float32"]}
     three = three_ways()
     ratios["step 4: Keras fit vs NumPy by hand (time per epoch, Keras / NumPy)"] = (
         three["Keras compile/fit"]["seconds_per_epoch"] / three["NumPy by hand (step 3)"]["seconds_per_epoch"])
@@ -239,7 +280,7 @@ def course(output=None) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.benchmark", description="Measure the course's headline figures.")
     parser.add_argument("name", choices=["backprop", "three-ways", "conv", "course"],
-                        help="backprop: step 3's per-example loop against the vectorized network; "
+                        help="backprop: step 3's Nielsen per-example algorithm against the vectorized network; "
                              "three-ways: step 4's NumPy, TensorFlow and Keras (sizes from DL7_PROFILE); "
                              "conv: step 5's NumPy convolution and pooling against TensorFlow's; "
                              "course: every notebook, timed, with its headline figures")

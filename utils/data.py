@@ -20,8 +20,11 @@ unpickled from an archive whose checksum has just been verified.
 
 Command line (run from the repository root)::
 
-    python -m utils.data fetch mnist        # or cifar10, tinyshakespeare, rt-polarity, all
+    python -m utils.data fetch mnist        # or cifar10, tinyshakespeare, rt-polarity, several, all
     python -m utils.data verify             # check every cached file against the registry
+    python -m utils.data list               # what each profile downloads, its size, what is cached
+
+(``python course.py data ...`` runs the same from any Python: it uses the course's environment.)
 
 ``fetch`` gets what the active profile needs (DL7_PROFILE=full for the whole CIFAR-10 archive).
 """
@@ -207,7 +210,26 @@ REGISTRY: dict[str, Dataset] = {
 CIFAR10_SUBSET_FILE = "cifar10_subset.npz"
 CIFAR10_SUBSET_SIZES = (4_000, 1_000)
 CIFAR10_SUBSET_SHA256 = "5977aba2c0fef87d35288b944636b1a8b1ab606582c6fa9360430714d5690712"
+#: Size in bytes of the subset's .npz as ``np.savez`` writes it (for the download listing only).
+CIFAR10_SUBSET_BYTES = 14_171_268
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+
+
+#: The datasets each step's notebook reads; its set-up cell checks only these
+#: (``tests/test_data.py`` holds this table equal to the loaders each notebook calls).
+STEP_DATASETS: dict[int, tuple[str, ...]] = {
+    1: ("mnist",),
+    2: ("mnist",),
+    3: ("mnist",),
+    4: ("mnist",),
+    5: ("mnist", "cifar10"),
+    6: ("tinyshakespeare", "rt-polarity"),
+    7: ("mnist",),
+}
+
+#: The command that fetches data from wherever the user stands: ``course.py`` finds (or makes) the
+#: course's environment itself, whereas ``python -m utils.data`` works only inside it.
+FETCH_COMMAND = "python course.py data fetch"
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,8 +270,17 @@ def _dataset(name: str) -> Dataset:
         raise DataError(f"No dataset called {name!r}; the course has: {', '.join(REGISTRY)}.") from None
 
 
+def fetch_command(names=None, profile=None) -> str:
+    """The command to run from the repository root to fetch ``names`` (default: every dataset) for
+    ``profile``, e.g. ``python course.py data fetch mnist`` or ``DL7_PROFILE=full python course.py data fetch all``."""
+    profile = profile or active_profile()
+    names = list(REGISTRY) if names is None else list(dict.fromkeys(names))
+    what = "all" if set(names) == set(REGISTRY) else " ".join(names)
+    return f"{'DL7_PROFILE=full ' if profile.name == 'full' else ''}{FETCH_COMMAND} {what}"
+
+
 def _fetch_command(dataset: Dataset) -> str:
-    return f"python -m utils.data fetch {dataset.name}"
+    return fetch_command([dataset.name])
 
 
 def _unavailable(dataset: Dataset, data_file: DataFile, target: Path, reasons: list[str]) -> DatasetUnavailableError:
@@ -367,34 +398,47 @@ def ensure_file(dataset_name: str, file_name: str) -> Path:
     return target
 
 
-def missing_files(profile=None) -> list[str]:
-    """The cache files (``dataset/file``) the course needs in this profile but the cache lacks.
+def needed_files(profile=None, datasets=None) -> list[str]:
+    """The cache files (``dataset/file``) that ``datasets`` (default: all) need in ``profile``.
 
-    Every profile needs MNIST, Tiny Shakespeare and the movie reviews. CIFAR-10: the quick profile
-    needs the 4,000 + 1,000 image subset (or the archive to build it from); the full profile needs the
-    archive (step 5 also uses the subset, which the archive provides). Only presence is checked here;
-    checksums are checked when a file is read.
-    """
+    CIFAR-10: the quick profile needs the 4,000 + 1,000 image subset (which is cut from the archive
+    when it is not cached yet); the full profile needs the archive (step 5 also uses the subset,
+    which the archive provides)."""
     profile = profile or active_profile()
+    datasets = list(REGISTRY) if datasets is None else datasets
+    for name in datasets:
+        _dataset(name)  # an unknown name fails here with the list of known ones
+    needed = [f"{name}/{f.name}" for name in REGISTRY if name in datasets and name != "cifar10" for f in REGISTRY[name].files]
+    if "cifar10" in datasets:
+        needed.append("cifar10/cifar-10-python.tar.gz" if profile.cifar10 == "full" else f"cifar10/{CIFAR10_SUBSET_FILE}")
+    return needed
+
+
+def missing_files(profile=None, datasets=None) -> list[str]:
+    """The files of ``needed_files(profile, datasets)`` that the cache lacks. The quick profile's
+    CIFAR-10 subset counts as present when the archive it is cut from is cached. Only presence is
+    checked here; checksums are checked when a file is read."""
     root = cache_dir()
-    needed = [f"{name}/{f.name}" for name in ("mnist", "tinyshakespeare", "rt-polarity") for f in REGISTRY[name].files]
-    archive, subset = "cifar10/cifar-10-python.tar.gz", f"cifar10/{CIFAR10_SUBSET_FILE}"
-    if profile.cifar10 == "full":
-        needed.append(archive)
-    elif not (root / archive).is_file():
-        needed.append(subset)
-    return [name for name in needed if not (root / name).is_file()]
+    missing = []
+    for name in needed_files(profile, datasets):
+        if (root / name).is_file():
+            continue
+        if name == f"cifar10/{CIFAR10_SUBSET_FILE}" and (root / "cifar10" / "cifar-10-python.tar.gz").is_file():
+            continue
+        missing.append(name)
+    return missing
 
 
-def check_available(profile=None) -> None:
-    """Fail at once, before any training, if the profile needs files that are missing and cannot be
-    downloaded (``DL7_OFFLINE`` is set, or their hosts cannot be resolved); otherwise say what will be
-    downloaded on first use."""
+def check_available(profile=None, datasets=None) -> None:
+    """Fail at once, before any training, if ``datasets`` (default: every dataset; a notebook passes
+    the ones it reads, ``STEP_DATASETS``) need files in ``profile`` that are missing and cannot be
+    downloaded (``DL7_OFFLINE`` is set, or their hosts cannot be resolved). The message lists every
+    missing file and the command that fetches them. Otherwise say what will be downloaded on first use."""
     import socket
     from urllib.parse import urlparse
 
     profile = profile or active_profile()
-    missing = missing_files(profile)
+    missing = missing_files(profile, datasets)
     if not missing:
         return
     hosts = set()
@@ -415,14 +459,30 @@ def check_available(profile=None) -> None:
                 continue
         else:
             reason = "no network: none of their hosts can be found"
-    fetch = f"{'DL7_PROFILE=full ' if profile.name == 'full' else ''}python course.py data fetch all"
+    fetch = fetch_command(dict.fromkeys(name.split("/")[0] for name in missing), profile)
+    size = sum(_download_bytes(name) for name in missing)
     if reason:
+        listing = "\n".join(f"  - {name}" for name in missing)
         raise DatasetUnavailableError(
-            f"The {profile.name} profile needs {', '.join(missing)}, which the data cache ({cache_dir()}) lacks, "
-            f"and nothing can be downloaded ({reason}).\nFetch them when you are online with:\n    {fetch}"
+            f"The {profile.name} profile needs {len(missing)} file(s) that the data cache ({cache_dir()}) lacks, "
+            f"and nothing can be downloaded ({reason}):\n{listing}\n"
+            f"Fetch them when you are online ({_megabytes(size)} to download), from the course folder, with:\n    {fetch}"
             + ("\nor run the quick profile (unset DL7_PROFILE)." if profile.name != "quick" else "")
         )
-    print(f"Note: {', '.join(missing)} will be downloaded on first use (or now: {fetch}).")
+    print(f"Note: {', '.join(missing)} will be downloaded on first use ({_megabytes(size)}; or now: {fetch}).")
+
+
+def _download_bytes(name: str) -> int:
+    """How many bytes fetching the cache file ``dataset/file`` downloads (the subset: its archive)."""
+    dataset, file_name = name.split("/")
+    if file_name == CIFAR10_SUBSET_FILE:
+        file_name = "cifar-10-python.tar.gz"
+    return REGISTRY[dataset].file(file_name).size
+
+
+def _megabytes(size: int) -> str:
+    """A size for people: ``170.5 MB``, or ``28.9 kB`` below a tenth of a megabyte."""
+    return f"{size / 1e6:,.1f} MB" if size >= 100_000 or size == 0 else f"{size / 1e3:,.1f} kB"
 
 
 # --------------------------------------------------------------------------------------------
@@ -600,6 +660,36 @@ def fetch(name: str) -> None:
         print(f"ok       cifar10/{CIFAR10_SUBSET_FILE}")
 
 
+def _kept_bytes(name: str) -> int:
+    """How many bytes the cache file ``dataset/file`` occupies once fetched (the subset: with its archive)."""
+    size = _download_bytes(name)
+    return size + CIFAR10_SUBSET_BYTES if name.endswith(CIFAR10_SUBSET_FILE) else size
+
+
+def listing() -> str:
+    """What ``python course.py data list`` prints: every file a profile needs, its download size,
+    what it keeps on disk, whether it is cached and which steps read it; then each profile's totals."""
+    from utils.profiles import PROFILES
+
+    root = cache_dir()
+    needed = {profile.name: needed_files(profile) for profile in PROFILES.values()}
+    lines = [f"Data cache: {root}", "", f"{'file':44} {'download':>10} {'on disk':>10}  {'cached':6}  {'steps':12} profiles"]
+    for name in dict.fromkeys(n for names in needed.values() for n in names):
+        steps = ",".join(str(step) for step, names in STEP_DATASETS.items() if name.split("/")[0] in names)
+        profiles = ", ".join(p for p, names in needed.items() if name in names)
+        cached = "yes" if (root / name).is_file() else "no"
+        lines.append(f"{name:44} {_megabytes(_download_bytes(name)):>10} {_megabytes(_kept_bytes(name)):>10}  {cached:6}  {steps:12} {profiles}")
+    lines.append("")
+    for profile in PROFILES.values():
+        names = needed[profile.name]
+        still = sum(_download_bytes(n) for n in missing_files(profile))
+        lines.append(f"{profile.name} profile: a first run downloads {_megabytes(sum(map(_download_bytes, names)))} and keeps "
+                     f"{_megabytes(sum(map(_kept_bytes, names)))}; this cache still lacks {_megabytes(still)} of it.")
+    lines.append(f"The quick profile's {CIFAR10_SUBSET_FILE} (4,000 + 1,000 images) is cut from the whole CIFAR-10 archive, "
+                 "which is downloaded for it once and stays in the cache (delete it afterwards if you need the space).")
+    return "\n".join(lines)
+
+
 def verify() -> int:
     """Check every cached file against the registry; print one line each. Returns the number of bad files."""
     root = cache_dir()
@@ -633,12 +723,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.data", description="Fetch and verify the course datasets.")
     commands = parser.add_subparsers(dest="command", required=True)
     fetch_parser = commands.add_parser("fetch", help="download and verify a dataset into the cache")
-    fetch_parser.add_argument("name", choices=[*REGISTRY, "all"])
+    fetch_parser.add_argument("names", nargs="+", choices=[*REGISTRY, "all"], metavar="name",
+                              help=f"one or more of {', '.join(REGISTRY)}, or all")
     commands.add_parser("verify", help="check every cached file's checksum")
+    commands.add_parser("list", help="what each profile downloads and keeps, with sizes, and what is cached")
     args = parser.parse_args(argv)
     try:
+        if args.command == "list":
+            print(listing())
+            return 0
         if args.command == "fetch":
-            for name in REGISTRY if args.name == "all" else [args.name]:
+            names = list(REGISTRY) if "all" in args.names else list(dict.fromkeys(args.names))
+            check_available(datasets=names)  # offline: one message listing every missing file
+            for name in names:
                 fetch(name)
             return 0
         bad = verify()

@@ -21,8 +21,11 @@ The same pieces as plain functions of ``(weights, biases)`` lists, as the step-3
 any backward function) and ``l2_gradients`` (the gradients of the L2-regularised cost). ``Network``
 uses ``network_gradients``; its ``train_epoch`` is written separately and tested equal to ``sgd_epoch``.
 
-``train_epoch_per_example`` is the classic loop over single examples (column vectors, as in
-Nielsen's ``network.py``), written here independently as the speed baseline for the vectorized code.
+``nielsen_sgd_epoch`` (with ``nielsen_backprop``) is the classic algorithm of Michael Nielsen's
+``network.py`` (https://github.com/mnielsen/neural-networks-and-deep-learning, chapter 1 of his book):
+his column-vector layout, ``np.dot(w, a) + b``, every ``z`` kept, one example at a time, summed per
+mini-batch. It is written here independently, step for step, as the speed baseline of
+``python -m utils.benchmark backprop``; ``train_epoch_per_example`` runs it on a ``Network``.
 """
 
 from __future__ import annotations
@@ -140,9 +143,10 @@ class Network:
     ``sizes``: neurons per layer, inputs first, e.g. ``[784, 30, 10]``.
     ``init``: ``"scaled"`` draws weights from N(0, 1/n_in) (keeps neurons unsaturated), ``"standard"``
     from N(0, 1) as in Nielsen's chapter 1. Biases come from N(0, 1) either way.
+    ``dtype``: of the parameters (drawn in float64, then converted); ``train_epoch`` computes in it.
     """
 
-    def __init__(self, sizes, cost=CrossEntropyCost, init: str = "scaled", seed: int = 0):
+    def __init__(self, sizes, cost=CrossEntropyCost, init: str = "scaled", seed: int = 0, dtype=np.float64):
         if len(sizes) < 2 or any(int(n) != n or n < 1 for n in sizes):
             raise ValueError(f"sizes must list at least two positive layer widths, got {sizes!r}.")
         if init not in ("scaled", "standard"):
@@ -150,15 +154,18 @@ class Network:
         rng = np.random.default_rng(seed)
         self.sizes, self.cost = list(sizes), cost
         scale = (lambda n_in: 1 / np.sqrt(n_in)) if init == "scaled" else (lambda n_in: 1.0)
-        self.weights = [rng.normal(scale=scale(n_in), size=(n_in, n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-        self.biases = [rng.normal(size=n_out) for n_out in sizes[1:]]
+        self.weights = [rng.normal(scale=scale(n_in), size=(n_in, n_out)).astype(dtype) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        self.biases = [rng.normal(size=n_out).astype(dtype) for n_out in sizes[1:]]
 
     def _check(self, X, Y=None):
-        X = np.asarray(X, dtype=float)
+        """Shapes checked; float32 arrays kept as they are (no copy), anything else as float64."""
+        X = np.asarray(X)
+        X = X if X.dtype == np.float32 else X.astype(float, copy=False)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             raise ValueError(f"inputs must have shape (batch, {self.sizes[0]}), one example per row; got {X.shape}.")
         if Y is not None:
-            Y = np.asarray(Y, dtype=float)
+            Y = np.asarray(Y)
+            Y = Y if Y.dtype == np.float32 else Y.astype(float, copy=False)
             if Y.shape != (len(X), self.sizes[-1]):
                 raise ValueError(f"targets must have shape ({len(X)}, {self.sizes[-1]}) (one-hot rows); got {Y.shape}.")
         return X, Y
@@ -197,42 +204,117 @@ class Network:
     def train_epoch(self, X, Y, batch_size: int, learning_rate: float, rng, l2: float = 0.0) -> None:
         """One pass of mini-batch gradient descent over shuffled ``(X, Y)``, in place.
 
+        The same epoch as ``sgd_epoch`` with ``network_gradients`` (the same shuffle and batches, the
+        same updates up to rounding), written for speed: each batch is taken with ``np.take`` from one
+        permutation, η/m is folded into the output error once (backpropagation is linear in δ, so
+        every δ below it comes out scaled too), the sigmoid and the updates work in place, and the
+        weight gradients go straight into preallocated buffers. The arithmetic runs in the dtype of
+        the weights (float64 unless the network was made with ``dtype=np.float32``).
         With ``l2`` > 0 the weights also decay: W <- (1 - η λ / n) W - η ∂C/∂W, n = len(X).
         """
         X, Y = self._check(X, Y)
+        weights, biases, dtype = self.weights, self.biases, self.weights[0].dtype
         decay = 1 - learning_rate * l2 / len(X)
-        for batch in minibatches(len(X), batch_size, rng):
-            weight_grads, bias_grads = self._backpropagate(X[batch], Y[batch])  # (checked once, above)
-            for W, b, dW, db in zip(self.weights, self.biases, weight_grads, bias_grads):
-                if l2:
-                    W *= decay
-                W -= learning_rate * dW
-                b -= learning_rate * db
+        buffers = [np.empty_like(W) for W in weights]
+        if X.dtype != dtype or Y.dtype != dtype:
+            X, Y = X.astype(dtype), Y.astype(dtype)
+        order = rng.permutation(len(X))  # the shuffle of minibatches(): consecutive runs of it are the batches
+        with np.errstate(over="ignore"):  # exp(-z) -> inf gives σ = 0, the right limit (as utils.nn.sigmoid)
+            for start in range(0, len(X), batch_size):
+                batch = order[start:start + batch_size]
+                x, y = X.take(batch, axis=0), Y.take(batch, axis=0)
+                activations = [x]
+                for W, b in zip(weights, biases):
+                    z = activations[-1] @ W
+                    z += b
+                    np.negative(z, out=z)
+                    np.exp(z, out=z)
+                    z += 1.0
+                    activations.append(np.reciprocal(z, out=z))  # σ(z) = 1 / (1 + e^(-z)), in place
+                delta = self.cost.delta(activations[-1], y)
+                delta *= learning_rate / len(x)  # η/m δ_L
+                for layer in range(len(weights) - 1, -1, -1):
+                    W, below = weights[layer], activations[layer]
+                    if layer:
+                        next_delta = delta @ W.T  # with the weights before this step's update
+                        next_delta *= below
+                        next_delta *= 1.0 - below  # σ'(z) = a (1 - a)
+                    np.matmul(below.T, delta, out=buffers[layer])  # η ∂C/∂W
+                    if l2:
+                        W *= decay
+                    W -= buffers[layer]
+                    biases[layer] -= np.add.reduce(delta, axis=0)  # η ∂C/∂b
+                    if layer:
+                        delta = next_delta
+
+
+def _nielsen_sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _nielsen_sigmoid_prime(z):
+    return _nielsen_sigmoid(z) * (1 - _nielsen_sigmoid(z))
+
+
+def nielsen_backprop(weights, biases, x, y, cost=QuadraticCost):
+    """One example, as in Nielsen's ``network.py``: column vectors ``x`` (n_0, 1) and ``y`` (n_L, 1),
+    ``weights[l]`` (n_{l+1}, n_l) and ``biases[l]`` (n_{l+1}, 1). Returns ``(nabla_b, nabla_w)``, this
+    example's gradients, in that order (his). Every ``z`` is kept and σ'(z) recomputed from it, as he does."""
+    nabla_b = [np.zeros(b.shape) for b in biases]
+    nabla_w = [np.zeros(w.shape) for w in weights]
+    activation, activations, zs = x, [x], []
+    for b, w in zip(biases, weights):
+        z = np.dot(w, activation) + b
+        zs.append(z)
+        activation = _nielsen_sigmoid(z)
+        activations.append(activation)
+    if cost is QuadraticCost:
+        delta = (activations[-1] - y) * _nielsen_sigmoid_prime(zs[-1])  # his cost_derivative times σ'(z)
+    else:
+        delta = cost.delta(activations[-1], y)  # network2.py's CrossEntropyCost.delta: a - y
+    nabla_b[-1], nabla_w[-1] = delta, np.dot(delta, activations[-2].transpose())
+    for back in range(2, len(weights) + 1):
+        delta = np.dot(weights[-back + 1].transpose(), delta) * _nielsen_sigmoid_prime(zs[-back])
+        nabla_b[-back], nabla_w[-back] = delta, np.dot(delta, activations[-back - 1].transpose())
+    return nabla_b, nabla_w
+
+
+def nielsen_sgd_epoch(weights, biases, training_data, mini_batch_size: int, eta: float, rng, cost=QuadraticCost):
+    """One epoch of Nielsen's ``SGD``: shuffle the list of ``(x, y)`` column pairs, cut it into mini-batches,
+    and for each one (his ``update_mini_batch``) sum ``nielsen_backprop`` over its examples one at a time,
+    then step by η/m times the sums. Returns the new ``(weights, biases)`` lists, in his layout.
+    The shuffle is ``minibatches(len(training_data), mini_batch_size, rng)`` (his ``random.shuffle``
+    and slicing, made reproducible) so that it visits the same batches as ``Network.train_epoch``."""
+    for batch in minibatches(len(training_data), mini_batch_size, rng):
+        mini_batch = [training_data[index] for index in batch]
+        nabla_b = [np.zeros(b.shape) for b in biases]
+        nabla_w = [np.zeros(w.shape) for w in weights]
+        for x, y in mini_batch:
+            delta_nabla_b, delta_nabla_w = nielsen_backprop(weights, biases, x, y, cost)
+            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
+            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
+        weights = [w - (eta / len(mini_batch)) * nw for w, nw in zip(weights, nabla_w)]
+        biases = [b - (eta / len(mini_batch)) * nb for b, nb in zip(biases, nabla_b)]
+    return weights, biases
+
+
+def to_nielsen(network: Network, X=None, Y=None):
+    """``network``'s parameters in Nielsen's layout (weights (n_out, n_in), biases (n_out, 1)), and, given
+    ``X`` and ``Y``, his training data: a list of ``(x, y)`` column-vector pairs (his ``load_data_wrapper``)."""
+    weights = [W.T.copy() for W in network.weights]
+    biases = [b.reshape(-1, 1).copy() for b in network.biases]
+    data = None if X is None else [(x.reshape(-1, 1), y.reshape(-1, 1)) for x, y in zip(X, Y)]
+    return weights, biases, data
 
 
 def train_epoch_per_example(network: Network, X, Y, batch_size: int, learning_rate: float, rng) -> None:
-    """The classic baseline: the same epoch as ``Network.train_epoch`` (same shuffle, same updates),
-    but backpropagating one example at a time as a column vector and summing the gradients in a loop."""
+    """The classic baseline, in place: ``nielsen_sgd_epoch`` on ``network``'s parameters (converted to
+    Nielsen's layout and back), the same shuffle and the same updates as ``Network.train_epoch``."""
     X, Y = network._check(X, Y)
-    for batch in minibatches(len(X), batch_size, rng):
-        sum_w = [np.zeros_like(W) for W in network.weights]
-        sum_b = [np.zeros_like(b) for b in network.biases]
-        for index in batch:
-            activation = X[index].reshape(-1, 1)  # a column, (n_in, 1)
-            activations = [activation]
-            for W, b in zip(network.weights, network.biases):
-                activation = sigmoid(W.T @ activation + b.reshape(-1, 1))
-                activations.append(activation)
-            delta = network.cost.delta(activations[-1], Y[index].reshape(-1, 1))
-            for layer in reversed(range(len(network.weights))):
-                sum_w[layer] += activations[layer] @ delta.T
-                sum_b[layer] += delta.ravel()
-                if layer > 0:
-                    hidden = activations[layer]
-                    delta = (network.weights[layer] @ delta) * hidden * (1 - hidden)
-        for W, b, dW, db in zip(network.weights, network.biases, sum_w, sum_b):
-            W -= learning_rate * dW / len(batch)
-            b -= learning_rate * db / len(batch)
+    weights, biases, data = to_nielsen(network, X, Y)
+    weights, biases = nielsen_sgd_epoch(weights, biases, data, batch_size, learning_rate, rng, network.cost)
+    network.weights = [w.T.copy() for w in weights]
+    network.biases = [b.ravel().copy() for b in biases]
 
 
 def mazur_example():

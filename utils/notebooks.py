@@ -40,14 +40,20 @@ OBJECT_REPR = re.compile(r"<[^<>\n]+ at 0x[0-9a-fA-F]+>")
 MATHS = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
 DOUBLED_BACKSLASH = re.compile(r"\\\\[A-Za-z,{}]")
 
-#: The first code cell of every notebook, word for word.
-SETUP_CELL = f'''# Set-up, the same first cell in every notebook: find the course code (in Colab, download it
-# first), then seed everything and print the profile. DL7_PROFILE=full selects the full runs.
+#: The first code cell of every notebook, word for word but for its step number (``setup_cell``).
+#: In Colab it clones the course; a failed clone says what was tried, git's reason and what to do.
+_SETUP_TEMPLATE = '''# Set-up, the first cell of every notebook (only the step number differs): find the course code
+# (in Colab, download it first), then seed everything and print the profile and versions.
 import os, pathlib, subprocess, sys
 
-COURSE_REPO = "{REPOSITORY_URL}"
+# The course's address; for a fork, run %env DL7_REPO_URL=https://github.com/you/your-fork first.
+COURSE_REPO = os.environ.get("DL7_REPO_URL", "{url}")
 if "google.colab" in sys.modules and not pathlib.Path("seven-steps").is_dir():
-    subprocess.run(["git", "clone", "--quiet", "--depth=1", os.environ.get("DL7_REPO_URL", COURSE_REPO), "seven-steps"], check=True)
+    clone = subprocess.run(["git", "clone", "--quiet", "--depth=1", COURSE_REPO, "seven-steps"], capture_output=True, text=True)
+    if clone.returncode != 0:
+        raise RuntimeError(f"Could not download the course: 'git clone {{COURSE_REPO}}' said: {{clone.stderr.strip()}}\\n"
+                           "Check the address (a fork: set DL7_REPO_URL, as above), the network, "
+                           "or upload the course folder here as 'seven-steps'.")
 here = pathlib.Path.cwd()
 places = [pathlib.Path(os.environ.get("DL7_ROOT", here)), here, *here.parents, here / "seven-steps"]
 root = next((p for p in places if (p / "utils" / "environment.py").is_file()), None)
@@ -57,7 +63,17 @@ if str(root) not in sys.path:
     sys.path.insert(0, str(root))
 
 import utils
-course = utils.setup(seed=0)'''
+course = utils.setup(seed=0, step={step})'''
+
+
+def setup_cell(step: int) -> str:
+    """The set-up cell of step ``step``'s notebook: the repository address comes from ``utils.REPOSITORY_URL``."""
+    return _SETUP_TEMPLATE.format(url=REPOSITORY_URL, step=step)
+
+
+def step_of(path: Path) -> int:
+    """The step number of a notebook, from its file name (``03_backprop...ipynb`` -> 3)."""
+    return int(Path(path).name[:2])
 
 
 #: A lab's stub cell holds nbgrader's solution markers; the next code cell calls check("name", ...).
@@ -125,8 +141,9 @@ def problems(path: Path) -> list[str]:
         found.append("widget state is stored in the notebook metadata")
     if not cells or colab_url(path) not in _text(cells[0]["source"]):
         found.append(f"the first cell lacks the Colab badge linking to {colab_url(path)}")
-    if not code or _text(code[0]["source"]).strip() != SETUP_CELL:
-        found.append("the first code cell is not the course set-up cell (utils.notebooks.SETUP_CELL)")
+    if not code or _text(code[0]["source"]).strip() != setup_cell(step_of(path)):
+        found.append("the first code cell is not the course set-up cell (utils.notebooks.setup_cell; "
+                     "python -m utils.notebooks retarget rewrites it)")
     for number, cell in enumerate(cells):
         where = f"cell {number}"
         source = _text(cell["source"])
@@ -171,6 +188,7 @@ def execute(path: Path, timeout: int = 1800, output: Path | None = None) -> floa
     from nbclient import NotebookClient
 
     os.environ["DL7_PROFILE"] = "quick"
+    os.environ["CUDA_VISIBLE_DEVICES"] = ""  # the stored outputs are a CPU's, wherever they are made
     # A fresh progress record, so the stored outputs show every lab as a newcomer sees it (and the
     # maintainer's own record is left alone).
     progress_dir = tempfile.mkdtemp(prefix="dl7-progress-")
@@ -195,9 +213,38 @@ def execute(path: Path, timeout: int = 1800, output: Path | None = None) -> floa
     return seconds
 
 
+COLAB_BADGE_BASE = re.compile(r"https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/main/notebooks/")
+CLONE_ADDRESS = re.compile(r"git clone https://github\.com/[\w.-]+/[\w.-]+\.git")
+
+
+def retarget(readme: Path = ROOT / "README.md", paths: list[Path] | None = None) -> list[str]:
+    """Point the README's and the notebooks' Colab badges, the README's clone command and every
+    set-up cell at ``utils.REPOSITORY`` (after a fork: edit that one line, then run this). Outputs
+    are left as they are. Returns the files changed."""
+    import nbformat
+
+    badge = f"https://colab.research.google.com/github/{REPOSITORY}/blob/main/notebooks/"
+    changed = []
+    text = readme.read_text(encoding="utf-8")
+    new = CLONE_ADDRESS.sub(f"git clone {REPOSITORY_URL}.git", COLAB_BADGE_BASE.sub(badge, text))
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+        changed.append(readme.name)
+    for path in paths or notebook_paths():
+        nb = nbformat.read(path, as_version=4)
+        before = [cell.source for cell in nb.cells]
+        nb.cells[0].source = COLAB_BADGE_BASE.sub(badge, nb.cells[0].source)
+        first_code = next(cell for cell in nb.cells if cell.cell_type == "code")
+        first_code.source = setup_cell(step_of(path))
+        if [cell.source for cell in nb.cells] != before:
+            nbformat.write(nb, path)
+            changed.append(path.name)
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.notebooks", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["execute", "check", "solutions"])
+    parser.add_argument("command", choices=["execute", "check", "solutions", "retarget"])
     parser.add_argument("notebooks", nargs="*")
     parser.add_argument("--output-dir", type=Path, help="execute: write the executed copies here, leaving the originals untouched; "
                                                         "solutions: where the solved copies go (required)")
@@ -207,6 +254,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("solutions needs --output-dir: the solved copies never replace the course's notebooks")
     if args.output_dir:
         args.output_dir.mkdir(parents=True, exist_ok=True)
+    if args.command == "retarget":
+        changed = retarget()
+        print(f"Pointed at {REPOSITORY}: {', '.join(changed) if changed else 'nothing to change'}")
+        return 0
     if args.command == "solutions":
         for path in paths:
             print(f"{path.name}: {write_solved(path, args.output_dir / path.name)} labs solved -> {args.output_dir / path.name}")

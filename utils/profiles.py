@@ -53,12 +53,19 @@ class Profile:
     step04_train: int
     step04_epochs: int
     step04_keras_epochs: int
+    #: Step 4: the early-stopping demonstration: training images (the next as many validate) and
+    #: how many seeds it runs, to show the spread of the epoch it stops at.
+    step04_stop_train: int
+    step04_stop_seeds: int
     #: Step 5: LeNet's MNIST training images and epochs; epochs of the CIFAR-10 CNN on the profile's
-    #: CIFAR-10 data; epochs of each AlexNet-idea run (always on the 4,000-image subset).
+    #: CIFAR-10 data; for the AlexNet-idea ablation (section 6): training images (the first N of the
+    #: profile's CIFAR-10 training set; the test set is the profile's), epochs and seeds of each run.
     step05_lenet_train: int
     step05_lenet_epochs: int
     step05_cifar_epochs: int
+    step05_ideas_train: int
     step05_ideas_epochs: int
+    step05_ideas_seeds: int
     #: Step 6: training steps (windows of 25 characters) of the NumPy RNN; epochs of the TensorFlow
     #: language model; folds of the sentence-classifier evaluation (1 = one held-out split) and its
     #: most epochs per fold (early stopping usually ends sooner).
@@ -66,9 +73,16 @@ class Profile:
     step06_lm_epochs: int
     step06_cnn_folds: int
     step06_cnn_epochs: int
+    #: Step 6: the fair comparison of SimpleRNN, LSTM and GRU language models: units of each layer,
+    #: epochs of each run, and seeds per layer (every run on the same windows, optimizer and batches).
+    step06_compare_width: int
+    step06_compare_epochs: int
+    step06_compare_seeds: int
     #: Step 7: epochs of the adding-problem models and of the autoencoders (MNIST sizes come from
     #: mnist_train), training steps of the GAN, epochs of the RBM.
     step07_adding_epochs: int
+    #: Step 7: seeds (runs) of each adding-problem model, for the spread of the gated ablation (at least 3).
+    step07_adding_seeds: int
     step07_autoencoder_epochs: int
     step07_gan_steps: int
     step07_rbm_epochs: int
@@ -92,15 +106,23 @@ PROFILES = {
         step04_train=20_000,
         step04_epochs=3,
         step04_keras_epochs=10,
+        step04_stop_train=1_000,
+        step04_stop_seeds=3,
         step05_lenet_train=20_000,
         step05_lenet_epochs=3,
         step05_cifar_epochs=25,
-        step05_ideas_epochs=25,
+        step05_ideas_train=1_000,
+        step05_ideas_epochs=26,
+        step05_ideas_seeds=3,
         step06_rnn_steps=15_000,
         step06_lm_epochs=5,
         step06_cnn_folds=1,
         step06_cnn_epochs=6,
+        step06_compare_width=64,
+        step06_compare_epochs=3,
+        step06_compare_seeds=3,
         step07_adding_epochs=12,
+        step07_adding_seeds=3,
         step07_autoencoder_epochs=10,
         step07_gan_steps=2_000,
         step07_rbm_epochs=5,
@@ -119,15 +141,23 @@ PROFILES = {
         step04_train=50_000,
         step04_epochs=30,
         step04_keras_epochs=30,
+        step04_stop_train=1_000,
+        step04_stop_seeds=5,
         step05_lenet_train=60_000,
         step05_lenet_epochs=10,
         step05_cifar_epochs=10,
+        step05_ideas_train=50_000,
         step05_ideas_epochs=25,
+        step05_ideas_seeds=3,
         step06_rnn_steps=100_000,
         step06_lm_epochs=30,
         step06_cnn_folds=10,
         step06_cnn_epochs=10,
+        step06_compare_width=256,
+        step06_compare_epochs=10,
+        step06_compare_seeds=3,
         step07_adding_epochs=30,
+        step07_adding_seeds=5,
         step07_autoencoder_epochs=30,
         step07_gan_steps=6_000,
         step07_rbm_epochs=20,

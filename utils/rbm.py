@@ -1,4 +1,5 @@
-"""A restricted Boltzmann machine with binary units, trained by contrastive divergence (CD-1), in NumPy.
+"""A restricted Boltzmann machine with binary units, trained by contrastive divergence (CD-1) or
+persistent contrastive divergence (PCD, Tieleman 2008), in NumPy.
 
 Taught in step 7 (``notebooks/07_further_topics.ipynb``), section 6. One example per row: visible
 units v (batch, n_visible), hidden units h (batch, n_hidden), weights W (n_visible, n_hidden),
@@ -49,6 +50,26 @@ def cd1_update(v0, W, b, c, uniform_hidden, uniform_visible, learning_rate):
     return W + learning_rate * dW, b + learning_rate * db, c + learning_rate * dc
 
 
+def pcd_gradients(v0, W, b, c, chains, uniform_hidden, uniform_visible):
+    """The persistent-CD (Tieleman 2008) estimate of the log-likelihood gradient for a batch v0.
+
+    The positive phase is CD-1's: the hidden probabilities given the data. The negative phase does not
+    start from the data: it advances a set of *persistent* Gibbs chains ``chains`` (n_chains,
+    n_visible) of binary states, kept from one update to the next, by one Gibbs step (the random
+    numbers ``uniform_hidden`` (n_chains, n_hidden) and ``uniform_visible`` (n_chains, n_visible) come
+    in from outside, as in ``cd1_gradients``). Returns (dW, db, dc, new chains): averages over the
+    batch minus averages over the chains, to be *added*. With ``chains`` equal to ``v0`` it is CD-1.
+    """
+    h0 = hidden_probabilities(v0, W, c)                                        # p(h | data)
+    chain_h = (uniform_hidden < hidden_probabilities(chains, W, c)).astype(float)
+    new_chains = (uniform_visible < visible_probabilities(chain_h, W, b)).astype(float)  # one Gibbs step of each chain
+    h1 = hidden_probabilities(new_chains, W, c)                                # p(h | the chains' new states)
+    dW = v0.T @ h0 / len(v0) - new_chains.T @ h1 / len(new_chains)
+    db = v0.mean(axis=0) - new_chains.mean(axis=0)
+    dc = h0.mean(axis=0) - h1.mean(axis=0)
+    return dW, db, dc, new_chains
+
+
 class RBM:
     """A binary RBM: ``n_visible`` inputs, ``n_hidden`` feature detectors."""
 
@@ -56,6 +77,7 @@ class RBM:
         self.rng = np.random.default_rng(seed)
         self.W = self.rng.normal(scale=0.01, size=(n_visible, n_hidden))
         self.b, self.c = np.zeros(n_visible), np.zeros(n_hidden)
+        self.chains = None                                 # the persistent chains of train_epoch_persistent
 
     def train_epoch(self, data, batch_size: int = 100, learning_rate: float = 0.1, update=None) -> None:
         """One pass of CD-1 gradient ascent over shuffled binary data (n, n_visible).
@@ -71,6 +93,22 @@ class RBM:
             uniform_visible = self.rng.random(batch.shape)
             self.W, self.b, self.c = (np.asarray(p, dtype=float) for p in
                                       update(batch, self.W, self.b, self.c, uniform_hidden, uniform_visible, learning_rate))
+
+    def train_epoch_persistent(self, data, batch_size: int = 100, learning_rate: float = 0.1) -> None:
+        """One pass of persistent-CD gradient ascent (see ``pcd_gradients``) over shuffled binary data.
+
+        The persistent chains, one per example of a batch, start from the first batch of the first
+        epoch and are kept in ``self.chains`` from one batch (and one epoch) to the next.
+        """
+        order = self.rng.permutation(len(data))
+        for start in range(0, len(data), batch_size):
+            batch = data[order[start:start + batch_size]]
+            if getattr(self, "chains", None) is None:
+                self.chains = np.array(batch, dtype=float)
+            uniform_hidden = self.rng.random((len(self.chains), len(self.c)))
+            uniform_visible = self.rng.random(self.chains.shape)
+            dW, db, dc, self.chains = pcd_gradients(batch, self.W, self.b, self.c, self.chains, uniform_hidden, uniform_visible)
+            self.W, self.b, self.c = self.W + learning_rate * dW, self.b + learning_rate * db, self.c + learning_rate * dc
 
     def reconstruction_error(self, data) -> float:
         """Mean squared difference between data and its one-step reconstruction through the hidden

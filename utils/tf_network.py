@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from utils.network import CrossEntropyCost, Network, forward_pass, minibatches, network_gradients
+from utils.network import CrossEntropyCost, Network, minibatches
 
 
 def quadratic_cost(targets, outputs):
@@ -169,7 +169,7 @@ def compare_three_ways(network, X, Y, X_test, test_labels, epochs, batch_size=10
     for _ in range(epochs):
         numpy_network.train_epoch(X, Y, batch_size, learning_rate, rng)
     rows["NumPy by hand (step 3)"] = (numpy_network.accuracy(X_test, test_labels), time.perf_counter() - start,
-                                      lines_of_code(forward_pass, network_gradients, Network.train_epoch, QuadraticCost.delta))
+                                      lines_of_code(Network.train_epoch, QuadraticCost.delta))
     start = time.perf_counter()
     weights, biases = train_tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed, step=step)
     activation = tf.constant(X_test, dtype=tf.float32)

@@ -296,6 +296,124 @@ OUTPUT_ERROR = FunctionExercise(
 )
 
 
+# --- Warm-up: which slip reproduces Mazur's post? (section 2) ---------------------------------------
+# Mazur's network with the notebook's names (section 2 defines the same), so that the solution and the
+# mistakes below run unchanged when pasted into the notebook.
+
+i1, i2 = 0.05, 0.10
+target_o1, target_o2 = 0.01, 0.99
+b1, b2 = 0.35, 0.60
+learning_rate = 0.5
+MAZUR_START = {"w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30, "w5": 0.40, "w6": 0.45, "w7": 0.50, "w8": 0.55}
+
+
+def forward(w):
+    """Mazur's forward pass for the weights in the dict w (the notebook's ``forward``)."""
+    net_h1, net_h2 = w["w1"] * i1 + w["w2"] * i2 + b1, w["w3"] * i1 + w["w4"] * i2 + b1
+    out_h1, out_h2 = sigmoid(net_h1), sigmoid(net_h2)
+    net_o1, net_o2 = w["w5"] * out_h1 + w["w6"] * out_h2 + b2, w["w7"] * out_h1 + w["w8"] * out_h2 + b2
+    return dict(net_h1=net_h1, out_h1=out_h1, net_h2=net_h2, out_h2=out_h2,
+                net_o1=net_o1, out_o1=sigmoid(net_o1), net_o2=net_o2, out_o2=sigmoid(net_o2))
+
+
+def posted_step(w):
+    """Mazur's step, except that the hidden layer's error signals use w5...w8 after their update."""
+    values = forward(w)
+    error_o1 = (values["out_o1"] - target_o1) * values["out_o1"] * (1 - values["out_o1"])
+    error_o2 = (values["out_o2"] - target_o2) * values["out_o2"] * (1 - values["out_o2"])
+    new = dict(w)
+    new["w5"] = w["w5"] - learning_rate * error_o1 * values["out_h1"]
+    new["w6"] = w["w6"] - learning_rate * error_o1 * values["out_h2"]
+    new["w7"] = w["w7"] - learning_rate * error_o2 * values["out_h1"]
+    new["w8"] = w["w8"] - learning_rate * error_o2 * values["out_h2"]
+    error_h1 = (error_o1 * new["w5"] + error_o2 * new["w7"]) * values["out_h1"] * (1 - values["out_h1"])
+    error_h2 = (error_o1 * new["w6"] + error_o2 * new["w8"]) * values["out_h2"] * (1 - values["out_h2"])
+    new["w1"] = w["w1"] - learning_rate * error_h1 * i1
+    new["w2"] = w["w2"] - learning_rate * error_h1 * i2
+    new["w3"] = w["w3"] - learning_rate * error_h2 * i1
+    new["w4"] = w["w4"] - learning_rate * error_h2 * i2
+    return new
+
+
+def posted_step_by_matrices(w):
+    """The independent reference: the same slip in the course's matrix layout (``utils.network.mazur_example``),
+    with the second layer updated first and its new weights used to send the error back."""
+    from utils.network import mazur_example
+
+    network, X, Y = mazur_example()
+    W1 = np.array([[w["w1"], w["w3"]], [w["w2"], w["w4"]]])
+    W2 = np.array([[w["w5"], w["w7"]], [w["w6"], w["w8"]]])
+    hidden = sigmoid(X @ W1 + network.biases[0])
+    output = sigmoid(hidden @ W2 + network.biases[1])
+    delta_output = (output - Y) * output * (1 - output)
+    W2 = W2 - 0.5 * hidden.T @ delta_output
+    delta_hidden = (delta_output @ W2.T) * hidden * (1 - hidden)  # the new W2: the slip
+    W1 = W1 - 0.5 * X.T @ delta_hidden
+    return {"w1": W1[0, 0], "w2": W1[1, 0], "w3": W1[0, 1], "w4": W1[1, 1],
+            "w5": W2[0, 0], "w6": W2[1, 0], "w7": W2[0, 1], "w8": W2[1, 1]}
+
+
+def correct_step(w):
+    values = forward(w)
+    error_o1 = (values["out_o1"] - target_o1) * values["out_o1"] * (1 - values["out_o1"])
+    error_o2 = (values["out_o2"] - target_o2) * values["out_o2"] * (1 - values["out_o2"])
+    error_h1 = (error_o1 * w["w5"] + error_o2 * w["w7"]) * values["out_h1"] * (1 - values["out_h1"])
+    error_h2 = (error_o1 * w["w6"] + error_o2 * w["w8"]) * values["out_h2"] * (1 - values["out_h2"])
+    new = dict(w)
+    for name, error, out in (("w5", error_o1, values["out_h1"]), ("w6", error_o1, values["out_h2"]),
+                             ("w7", error_o2, values["out_h1"]), ("w8", error_o2, values["out_h2"]),
+                             ("w1", error_h1, i1), ("w2", error_h1, i2), ("w3", error_h2, i1), ("w4", error_h2, i2)):
+        new[name] = w[name] - learning_rate * error * out
+    return new
+
+
+def posted_step_output_weights_kept(w):
+    values = forward(w)
+    error_o1 = (values["out_o1"] - target_o1) * values["out_o1"] * (1 - values["out_o1"])
+    error_o2 = (values["out_o2"] - target_o2) * values["out_o2"] * (1 - values["out_o2"])
+    updated_w5 = w["w5"] - learning_rate * error_o1 * values["out_h1"]
+    updated_w6 = w["w6"] - learning_rate * error_o1 * values["out_h2"]
+    updated_w7 = w["w7"] - learning_rate * error_o2 * values["out_h1"]
+    updated_w8 = w["w8"] - learning_rate * error_o2 * values["out_h2"]
+    error_h1 = (error_o1 * updated_w5 + error_o2 * updated_w7) * values["out_h1"] * (1 - values["out_h1"])
+    error_h2 = (error_o1 * updated_w6 + error_o2 * updated_w8) * values["out_h2"] * (1 - values["out_h2"])
+    new = dict(w)
+    for name, error, x in (("w1", error_h1, i1), ("w2", error_h1, i2), ("w3", error_h2, i1), ("w4", error_h2, i2)):
+        new[name] = w[name] - learning_rate * error * x
+    return new
+
+
+def _posted_cases():
+    rng = np.random.default_rng(13)
+    others = [dict(zip(MAZUR_START, rng.uniform(-1, 1, size=8))) for _ in range(2)]
+    return [Case((dict(MAZUR_START),), "Mazur's starting weights"),
+            Case((others[0],), "random weights in [-1, 1]"), Case((others[1],), "other random weights in [-1, 1]")]
+
+
+POSTED_STEP = FunctionExercise(
+    name="posted_step",
+    title="Which slip reproduces Mazur's post?",
+    kind="warm-up",
+    idea="Do the output layer first and update w5...w8 at once; then, when you send the error back to the hidden "
+         "layer, use the output weights you have just updated instead of the ones the forward pass used.",
+    structure="values = forward(w); the two output error signals as in mazur_gradients; new = dict(w); new w5...w8 = "
+              "old minus learning_rate times their gradients; the hidden error signals with new['w5'] ... new['w8'] "
+              "in place of w['w5'] ... w['w8']; new w1...w4 from those; return new (a dict with all eight weights).",
+    solution=posted_step,
+    reference=posted_step_by_matrices,
+    stub="my_posted_step",
+    reference_name="the course's version in matrix form (utils.exercises.step03.posted_step_by_matrices)",
+    cases=_posted_cases,
+    mistakes=[
+        Mistake(correct_step, "That is the correct step (the one above, which the post's text describes): the hidden "
+                              "error signals use w5...w8 from before the update. The slip uses them after it."),
+        Mistake(posted_step_output_weights_kept, "Your w1...w4 are right, but w5...w8 come back unchanged: update them too "
+                                                  "(the whole step changes all eight weights)."),
+    ],
+    shape_hint="Return a dict with the same eight keys as w, 'w1' to 'w8', each a number.",
+)
+
+
 # --- Lab: the backward pass of a whole network (section 3) ------------------------------------------
 
 def network_backward(weights, biases, X, Y):
@@ -553,4 +671,4 @@ L2_GRADIENTS = FunctionExercise(
     shape_hint="Return two lists shaped like weights and biases: one gradient array per layer, in the same order.",
 )
 
-EXERCISES = [GRADIENT_DESCENT, SGD_EPOCH, OUTPUT_ERROR, NETWORK_BACKWARD, L2_GRADIENTS]
+EXERCISES = [GRADIENT_DESCENT, SGD_EPOCH, POSTED_STEP, OUTPUT_ERROR, NETWORK_BACKWARD, L2_GRADIENTS]
