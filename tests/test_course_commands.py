@@ -142,3 +142,41 @@ def test_lab_adds_allow_root_for_root_only(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(course.os, "geteuid", lambda: 1000, raising=False)
     assert "--allow-root" not in course.lab_arguments([])
     assert capsys.readouterr().out == ""
+
+
+def test_matrix_command_finds_each_python_and_names_the_sessions(tmp_path, monkeypatch):
+    """`python course.py matrix [ENV ...] [-- NOTEBOOK ...]` becomes a nox call with every needed
+    interpreter's folder on PATH; pyenv's shims (which fail for an unselected version) are skipped."""
+    spec = importlib.util.spec_from_file_location("course_for_matrix", ROOT / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    from utils.environments import ENVIRONMENTS
+
+    pyenv = tmp_path / "pyenv"
+    for version in {e.python for e in ENVIRONMENTS.values()}:
+        folder = pyenv / "versions" / f"{version}.9" / "bin"
+        folder.mkdir(parents=True)
+        (folder / f"python{version}").write_text("")
+    monkeypatch.setenv("PYENV_ROOT", str(pyenv))
+    monkeypatch.setattr("shutil.which", lambda name: str(pyenv / "shims" / name))  # only shims on PATH
+    args, env = course.matrix_command(["oldest", "--", "05_cnns_and_computer_vision.ipynb"])
+    assert args[:2] == ["-m", "nox"] and args[args.index("--sessions") + 1:] == ["oldest", "--", "05_cnns_and_computer_vision.ipynb"]
+    oldest = ENVIRONMENTS["oldest"].python
+    assert env["PATH"].split(os.pathsep)[0] == str(pyenv / "versions" / f"{oldest}.9" / "bin")
+    every, _ = course.matrix_command([])
+    assert every[every.index("--sessions") + 1:every.index("--")] == list(ENVIRONMENTS)
+    with pytest.raises(SystemExit, match="Unknown environment nightly"):
+        course.matrix_command(["nightly"])
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "nowhere"))
+    with pytest.raises(SystemExit, match="needs Python"):
+        course.matrix_command(["oldest"])
+
+
+def test_matrix_refuses_an_environment_that_is_not_what_the_table_says():
+    """Run in the pinned environment as if it were `newest`: the run stops before any notebook."""
+    from tools import matrix
+    from utils.environments import ENVIRONMENTS
+
+    wrong = matrix.version_mismatches(ENVIRONMENTS["newest"])
+    assert any(line.startswith("tensorflow ") and "(expected 2.21.0)" in line for line in wrong)
+    assert matrix.run("newest", jobs=1) == 1

@@ -25,6 +25,8 @@ from utils import ROOT
 from utils.environments import ENVIRONMENTS, KEY_PACKAGES
 
 ARTIFACTS = ROOT / "artifacts" / "matrix"
+#: Seconds a single cell may take (the longest takes about 3 minutes on a loaded 2-core machine).
+CELL_TIMEOUT = 900
 
 
 def installed_versions(names=KEY_PACKAGES) -> dict[str, str]:
@@ -54,11 +56,22 @@ def _execute(path_text: str, scratch_text: str) -> dict:
 
     from utils.notebooks import execute
 
+    from nbclient.exceptions import CellTimeoutError
+
     path, output = Path(path_text), Path(scratch_text) / Path(path_text).name
-    result = {"notebook": path.name, "error": None, "stderr": [], "headlines": [], "seconds": None}
+    result = {"notebook": path.name, "error": None, "stderr": [], "headlines": [], "seconds": None, "stalled": 0}
     start = time.perf_counter()
     try:
-        execute(path, output=output)
+        for attempt in range(2):
+            try:
+                execute(path, timeout=CELL_TIMEOUT, output=output)
+                break
+            except CellTimeoutError:
+                # Seen now and then, in every environment: the kernel sits idle and the client waits
+                # for a reply that never comes. One fresh kernel, then it counts as a failure.
+                result["stalled"] += 1
+                if attempt:
+                    raise
     except CellExecutionError as exc:
         # nbclient's message ends with the exception line; the first lines show the failing cell.
         lines = str(exc).strip().splitlines()
@@ -106,6 +119,8 @@ def run(name: str, notebooks: list[str] | None = None, jobs: int = 2) -> int:
     for path in paths:
         r = results[path.name]
         verdict = f"**error** {r['error']}" if r["error"] else (f"**stderr** {'; '.join(r['stderr'])}" if r["stderr"] else "ok")
+        if r["stalled"]:
+            verdict += f" (a cell stalled for {CELL_TIMEOUT} s with the kernel idle; run again in a fresh kernel)"
         lines.append(f"| {path.stem} | {r['seconds']} s | {verdict} | {'<br>'.join(r['headlines'])} |")
     report = "\n".join(lines) + "\n"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
