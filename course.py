@@ -138,7 +138,8 @@ def matrix_command(rest: list[str]) -> tuple[list[str], dict]:
     sys.path.insert(0, str(ROOT))
     from utils.environments import ENVIRONMENTS
 
-    names, _, notebooks = (rest[: rest.index("--")], None, rest[rest.index("--") + 1:]) if "--" in rest else (rest, None, [])
+    split = rest.index("--") if "--" in rest else len(rest)
+    names, notebooks = rest[:split], rest[split + 1:]
     unknown = [n for n in names if n not in ENVIRONMENTS]
     if unknown:
         sys.exit(f"Unknown environment {', '.join(unknown)}; the matrix has {', '.join(ENVIRONMENTS)}.")

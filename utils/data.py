@@ -419,14 +419,7 @@ def missing_files(profile=None, datasets=None) -> list[str]:
     CIFAR-10 subset counts as present when the archive it is cut from is cached. Only presence is
     checked here; checksums are checked when a file is read."""
     root = cache_dir()
-    missing = []
-    for name in needed_files(profile, datasets):
-        if (root / name).is_file():
-            continue
-        if name == f"cifar10/{CIFAR10_SUBSET_FILE}" and (root / "cifar10" / "cifar-10-python.tar.gz").is_file():
-            continue
-        missing.append(name)
-    return missing
+    return [name for name in needed_files(profile, datasets) if not _is_cached(root, name)]
 
 
 def check_available(profile=None, datasets=None) -> None:
@@ -443,10 +436,7 @@ def check_available(profile=None, datasets=None) -> None:
         return
     hosts = set()
     for name in missing:
-        dataset, file_name = name.split("/")
-        if file_name == CIFAR10_SUBSET_FILE:
-            file_name = "cifar-10-python.tar.gz"  # the subset is cut from the archive
-        hosts.update(urlparse(source.url).hostname for source in REGISTRY[dataset].file(file_name).sources)
+        hosts.update(urlparse(source.url).hostname for source in _downloaded_file(name).sources)
     if os.environ.get(OFFLINE_VARIABLE, "").strip() not in ("", "0"):
         reason = f"{OFFLINE_VARIABLE} is set"
     else:
@@ -472,12 +462,25 @@ def check_available(profile=None, datasets=None) -> None:
     print(f"Note: {', '.join(missing)} will be downloaded on first use ({_megabytes(size)}; or now: {fetch}).")
 
 
-def _download_bytes(name: str) -> int:
-    """How many bytes fetching the cache file ``dataset/file`` downloads (the subset: its archive)."""
+def _downloaded_file(name: str) -> DataFile:
+    """The registry file that fetching the cache file ``dataset/file`` downloads: itself, or for the
+    quick profile's CIFAR-10 subset the archive it is cut from."""
     dataset, file_name = name.split("/")
     if file_name == CIFAR10_SUBSET_FILE:
         file_name = "cifar-10-python.tar.gz"
-    return REGISTRY[dataset].file(file_name).size
+    return REGISTRY[dataset].file(file_name)
+
+
+def _is_cached(root: Path, name: str) -> bool:
+    """Whether the cache file ``dataset/file`` is there; the subset also counts when its archive is."""
+    if (root / name).is_file():
+        return True
+    return name.endswith(CIFAR10_SUBSET_FILE) and (root / "cifar10" / _downloaded_file(name).name).is_file()
+
+
+def _download_bytes(name: str) -> int:
+    """How many bytes fetching the cache file ``dataset/file`` downloads (the subset: its archive)."""
+    return _downloaded_file(name).size
 
 
 def _megabytes(size: int) -> str:
@@ -677,7 +680,7 @@ def listing() -> str:
     for name in dict.fromkeys(n for names in needed.values() for n in names):
         steps = ",".join(str(step) for step, names in STEP_DATASETS.items() if name.split("/")[0] in names)
         profiles = ", ".join(p for p, names in needed.items() if name in names)
-        cached = "yes" if (root / name).is_file() else "no"
+        cached = "yes" if _is_cached(root, name) else "no"
         lines.append(f"{name:44} {_megabytes(_download_bytes(name)):>10} {_megabytes(_kept_bytes(name)):>10}  {cached:6}  {steps:12} {profiles}")
     lines.append("")
     for profile in PROFILES.values():
