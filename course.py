@@ -14,7 +14,10 @@
     python course.py benchmark course     every notebook in a fresh kernel: time, memory, headline figures
     python course.py execute [NOTEBOOK]   (maintainers) re-run notebooks in a fresh kernel, store outputs
     python course.py matrix [ENV ...]     (maintainers) every notebook in Colab's runtime versions, the newest
-                                          releases and the oldest supported ones (utils/environments.py)
+                                          releases and the oldest supported ones (utils/environments.py),
+                                          each headline figure checked against its expected range
+    python course.py ranges               (maintainers) re-measure those ranges over seeds and environments
+                                          and write utils/expected_ranges.json and the README's table
 
 The first run creates a virtual environment in .venv/ inside this folder and installs
 requirements.txt into it (a few minutes: TensorFlow is large). Later runs reuse it and reinstall
@@ -140,6 +143,9 @@ def matrix_command(rest: list[str]) -> tuple[list[str], dict]:
 
     split = rest.index("--") if "--" in rest else len(rest)
     names, notebooks = rest[:split], rest[split + 1:]
+    # nox's own options: --install-only makes the environments and stops; --no-install reuses them as they are.
+    nox_options = [n for n in names if n in ("--install-only", "--no-install")]
+    names = [n for n in names if n not in nox_options]
     unknown = [n for n in names if n not in ENVIRONMENTS]
     if unknown:
         sys.exit(f"Unknown environment {', '.join(unknown)}; the matrix has {', '.join(ENVIRONMENTS)}.")
@@ -152,7 +158,8 @@ def matrix_command(rest: list[str]) -> tuple[list[str], dict]:
         sys.exit(f"The matrix needs Python {', '.join(missing)}, which is not installed (python3.X on PATH, or pyenv).")
     env = dict(os.environ, PATH=os.pathsep.join([*folders, os.environ.get("PATH", "")]))
     # An existing environment is reused (pip then only checks it); a clean clone makes each afresh.
-    return ["-m", "nox", "--noxfile", str(ROOT / "noxfile.py"), "--reuse-existing-virtualenvs", "--sessions", *chosen, "--", *notebooks], env
+    return ["-m", "nox", "--noxfile", str(ROOT / "noxfile.py"), "--reuse-existing-virtualenvs", *nox_options,
+            "--sessions", *chosen, "--", *notebooks], env
 
 
 def run(args: list[str], env: dict | None = None) -> int:
@@ -173,7 +180,10 @@ def main(argv: list[str]) -> int:
         # The stored outputs come from the quick profile, so the tests always use it. The data it
         # needs are fetched (or, when cached, verified) first: the tests themselves never download.
         # On a machine with a GPU, TensorFlow is kept on the CPU: the stored outputs are a CPU's.
-        env = dict(os.environ, DL7_PROFILE="quick", CUDA_VISIBLE_DEVICES="")
+        # A seed of your own (DL7_SEED) or a figures file (DL7_RECORD) would change or add to what the
+        # notebooks print, so they are not passed on.
+        env = {k: v for k, v in os.environ.items() if k not in ("DL7_SEED", "DL7_RECORD")}
+        env.update(DL7_PROFILE="quick", CUDA_VISIBLE_DEVICES="")
         fetched = run(["-m", "utils.data", "fetch", "all"], env=env)
         if fetched != 0:
             return fetched
@@ -190,6 +200,11 @@ def main(argv: list[str]) -> int:
         return run(["-m", "utils.notebooks", "execute", *rest])
     if command == "matrix":
         return run(*matrix_command(rest))
+    if command == "ranges":
+        # Measure (every notebook over seeds, in every environment: about an hour), then write the table.
+        if rest:
+            return run(["-m", "tools.ranges", *rest])
+        return run(["-m", "tools.ranges", "measure"]) or run(["-m", "tools.ranges", "write"])
     print(f"Unknown command {command!r}.\n{__doc__}")
     return 2
 

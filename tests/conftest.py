@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import tempfile
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -25,6 +26,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # tests start) is kept on the CPU, so that nbval reproduces them there too.
 os.environ["CUDA_VISIBLE_DEVICES"] = ""
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+# The notebooks' own seeds, and no figures file: the stored outputs were made so.
+os.environ.pop("DL7_SEED", None)
+os.environ.pop("DL7_RECORD", None)
 matplotlib.use("Agg")  # this process only; notebook kernels keep their inline backend
 
 
@@ -64,3 +68,22 @@ def stop_process_group(process: subprocess.Popen, timeout: float = 30) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+def register_dataset(monkeypatch, name: str, files: tuple) -> "utils.data.Dataset":
+    """Add a dataset of ``files`` (``utils.data.DataFile``) to the registry for one test."""
+    from utils import data
+
+    dataset = data.Dataset(name=name, title=f"Test set {name}", citation="-", homepage="-", files=files)
+    monkeypatch.setitem(data.REGISTRY, name, dataset)
+    return dataset
+
+
+def files_under(folder: Path) -> list[str]:
+    """The names of every file in a folder tree (a cache that must stay empty is checked with it)."""
+    return sorted(p.name for p in Path(folder).rglob("*") if p.is_file())
+
+
+def unfinished_files(folder: Path) -> list[str]:
+    """Files in a folder tree that are temporary or partial downloads (a hidden name, .part, .tmp)."""
+    return [name for name in files_under(folder) if name.startswith(".") or name.endswith((".part", ".tmp"))]

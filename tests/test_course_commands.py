@@ -165,6 +165,12 @@ def test_matrix_command_finds_each_python_and_names_the_sessions(tmp_path, monke
     assert env["PATH"].split(os.pathsep)[0] == str(pyenv / "versions" / f"{oldest}.9" / "bin")
     every, _ = course.matrix_command([])
     assert every[every.index("--sessions") + 1:every.index("--")] == list(ENVIRONMENTS)
+    # .ci/run installs the environments while the suite runs, then runs them as installed
+    installing, _ = course.matrix_command(["--install-only"])
+    assert "--install-only" in installing[:installing.index("--sessions")]
+    assert installing[installing.index("--sessions") + 1:installing.index("--")] == list(ENVIRONMENTS)
+    reusing, _ = course.matrix_command(["colab", "--no-install", "--", "--seed", "1"])
+    assert "--no-install" in reusing[:reusing.index("--sessions")] and reusing[reusing.index("--sessions") + 1:] == ["colab", "--", "--seed", "1"]
     with pytest.raises(SystemExit, match="Unknown environment nightly"):
         course.matrix_command(["nightly"])
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "nowhere"))
@@ -180,3 +186,4 @@ def test_matrix_refuses_an_environment_that_is_not_what_the_table_says():
     wrong = matrix.version_mismatches(ENVIRONMENTS["newest"])
     assert any(line.startswith("tensorflow ") and "(expected 2.21.0)" in line for line in wrong)
     assert matrix.run("newest", jobs=1) == 1
+    assert matrix.version_mismatches(matrix.pinned_environment()) == []  # the tests run in the pinned one

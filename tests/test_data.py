@@ -27,6 +27,8 @@ import pytest
 from utils import data
 from utils.profiles import PROFILES
 
+from conftest import register_dataset as register, unfinished_files as leftovers
+
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
@@ -61,17 +63,6 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def register(monkeypatch, name: str, files: tuple[data.DataFile, ...]) -> data.Dataset:
-    dataset = data.Dataset(name=name, title=f"Test set {name}", citation="-", homepage="-", files=files)
-    monkeypatch.setitem(data.REGISTRY, name, dataset)
-    return dataset
-
-
-def leftovers(folder: Path) -> list[str]:
-    """Files in a folder tree other than the finished ones (temporary or partial downloads)."""
-    return [p.name for p in folder.rglob("*") if p.is_file() and (p.name.startswith(".") or p.suffix in (".part", ".tmp"))]
-
-
 # ---------------------------------------------------------------------------------------------
 # Registry and loaders on the real files
 # ---------------------------------------------------------------------------------------------
@@ -88,11 +79,17 @@ def test_registry_entries_are_complete():
 
 
 def test_cached_files_match_registry_sizes():
+    """The cache the tests run on (course.py test fetches it first) holds the quick profile's files,
+    each of its registered size; an empty cache fails here instead of passing unchecked."""
+    assert data.missing_files(PROFILES["quick"]) == []
+    checked = 0
     for dataset in data.REGISTRY.values():
         for data_file in dataset.files:
             path = data.cache_dir() / dataset.name / data_file.name
             if path.is_file():
                 assert path.stat().st_size == data_file.size, data_file.name
+                checked += 1
+    assert checked >= 6  # MNIST's four files, Shakespeare, the reviews (and CIFAR-10's archive where cached)
 
 
 def test_mnist_quick_profile(monkeypatch):

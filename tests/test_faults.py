@@ -1,6 +1,6 @@
 """Faults a learner will meet, each ending in a clear message with nothing lost or half-written:
 a read-only or full cache, an interrupted download, a notebook run from elsewhere, the full profile
-offline with only the quick data, and an unknown profile."""
+offline with only the quick data (an unknown profile: tests/test_profiles_and_setup.py)."""
 
 from __future__ import annotations
 
@@ -22,14 +22,12 @@ from utils import ROOT, data
 from utils.notebooks import setup_cell
 from utils.profiles import PROFILES
 
+from conftest import files_under, register_dataset
+
 
 def register_demo(monkeypatch, url: str, payload: bytes):
     files = (data.DataFile("file.bin", hashlib.sha256(payload).hexdigest(), len(payload), (data.Source(url),)),)
-    monkeypatch.setitem(data.REGISTRY, "demo", data.Dataset("demo", "Demo set", "-", "-", files))
-
-
-def leftovers(folder):
-    return [p.name for p in folder.rglob("*") if p.is_file()]
+    register_dataset(monkeypatch, "demo", files)
 
 
 class TruncatingHandler(http.server.BaseHTTPRequestHandler):
@@ -52,12 +50,12 @@ def test_interrupted_download_leaves_nothing_behind(empty_cache, monkeypatch):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         register_demo(monkeypatch, f"http://127.0.0.1:{server.server_address[1]}/file.bin", b"y" * 100_000)
-        with pytest.raises(data.DatasetUnavailableError, match="Demo set: the file 'file.bin' is not in the data cache"):
+        with pytest.raises(data.DatasetUnavailableError, match="Test set demo: the file 'file.bin' is not in the data cache"):
             data.ensure_file("demo", "file.bin")
     finally:
         server.shutdown()
         server.server_close()
-    assert leftovers(empty_cache) == []
+    assert files_under(empty_cache) == []
 
 
 def test_file_truncated_in_the_cache_is_refused(tmp_path, monkeypatch, capsys):
@@ -99,7 +97,7 @@ def test_full_disk_is_explained_and_leaves_nothing(empty_cache, monkeypatch):
     register_demo(monkeypatch, "http://127.0.0.1:9/file.bin", b"abc" * 10)
     with pytest.raises(data.DataError, match="Cannot write into the data cache .*No space left on device"):
         data.ensure_file("demo", "file.bin")
-    assert leftovers(empty_cache) == []
+    assert files_under(empty_cache) == []
 
 
 def run_notebook(path, cwd, env_extra):
@@ -136,9 +134,7 @@ def test_notebook_run_from_another_folder(small_notebook):
     found = run_notebook(small_notebook, small_notebook.parent, {"DL7_ROOT": str(ROOT)})
     assert found.returncode == 0, found.stdout + found.stderr
     assert "profile=quick" in found.stdout and "loaded (10, 28, 28)" in found.stdout
-    lost = run_notebook(small_notebook, small_notebook.parent, {})
-    assert lost.returncode == 3
-    assert "Course code not found: open this notebook from the course folder, or set DL7_ROOT to it." in lost.stdout
+    # Without DL7_ROOT from elsewhere: tests/test_setup_cell.py (test_a_clear_message_when_the_code_is_nowhere).
 
 
 def quick_only_cache(tmp_path):
@@ -200,9 +196,3 @@ def test_one_reachable_mirror_is_enough_to_go_on(tmp_path, monkeypatch, capsys):
     assert "will be downloaded on first use" in capsys.readouterr().out
     assert mnist_hosts[-1] in asked and len(asked) > 1
 
-
-def test_unknown_profile_stops_the_setup():
-    env = {**os.environ, "DL7_PROFILE": "medium"}
-    result = subprocess.run([sys.executable, "-c", "import utils; utils.setup()"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=180)
-    assert result.returncode != 0 and "DL7_PROFILE='medium' is not a profile of this course; use 'quick' or 'full'" in result.stderr

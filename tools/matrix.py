@@ -1,12 +1,16 @@
 """Run every notebook top to bottom in the current environment and judge it as the matrix does.
 
-    python -m tools.matrix run ENV [NOTEBOOK ...]    (nox runs this inside ENV's virtual environment)
+    python -m tools.matrix run ENV [NOTEBOOK ...] [--seed S] [--no-range-check]
+        (nox runs this inside ENV's virtual environment; ENV "pinned" is requirements.txt's .venv)
 
-The environment's key packages must be the versions ``utils/environments.py`` names (else the run
-would prove nothing about them). Each notebook runs in a fresh kernel in the quick profile, two at a
-time (one per core), on copies: the stored notebooks are never touched and no output is compared.
-A notebook fails on a cell error or on any stderr output. The report, with each notebook's time and
-headline figures, goes to ``artifacts/matrix/ENV.md``; the exit status is 1 if anything failed.
+The environment's key packages must be the versions ``utils/environments.py`` (or, for ``pinned``,
+``requirements.txt``) names, else the run would prove nothing about them. Each notebook runs in a
+fresh kernel in the quick profile, two at a time (one per core), on copies: the stored notebooks are
+never touched and no output is compared. A notebook fails on a cell error, on any stderr output, or
+when a headline figure it records (``utils.expected.judge``) is outside its expected range or was
+not recorded at all. The figures go to ``artifacts/ranges/ENV/seed-S.jsonl`` (``python course.py
+ranges`` builds the table of ranges from them); the report, with each notebook's time and headline
+figures, to ``artifacts/matrix/ENV.md``. The exit status is 1 if anything failed.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
+import os
 import platform
 import sys
 import tempfile
@@ -22,9 +27,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from utils import ROOT
-from utils.environments import ENVIRONMENTS, KEY_PACKAGES
+from utils.environments import ENVIRONMENTS, KEY_PACKAGES, Environment
 
 ARTIFACTS = ROOT / "artifacts" / "matrix"
+#: Where each run's recorded headline figures go, one folder per environment, one file per seed.
+RECORDS = ROOT / "artifacts" / "ranges"
 #: Seconds a single cell may take (the longest takes about 3 minutes on a loaded 2-core machine).
 CELL_TIMEOUT = 900
 
@@ -40,30 +47,52 @@ def installed_versions(names=KEY_PACKAGES) -> dict[str, str]:
     return found
 
 
+def pinned_environment() -> Environment:
+    """requirements.txt's environment as an :class:`Environment` (its key packages; any Python)."""
+    from utils.environment import tested_versions
+
+    pins = tested_versions()
+    return Environment(name="pinned", python="", packages={name: pins[name] for name in KEY_PACKAGES if name in pins},
+                       source="the pinned versions of requirements.txt (the stored outputs come from them)")
+
+
+def environment_named(name: str) -> Environment:
+    return pinned_environment() if name == "pinned" else ENVIRONMENTS[name]
+
+
 def version_mismatches(environment) -> list[str]:
     """What differs between this interpreter and packages and what ``environment`` names."""
     found = installed_versions(environment.packages)
     wrong = [f"{name} {found[name]} (expected {wanted})" for name, wanted in environment.packages.items() if found.get(name) != wanted]
     python = ".".join(platform.python_version_tuple()[:2])
-    if python != environment.python:
+    if environment.python and python != environment.python:
         wrong.insert(0, f"Python {python} (expected {environment.python})")
     return wrong
 
 
-def _execute(path_text: str, scratch_text: str) -> dict:
-    """Execute one notebook into ``scratch``: its time, cell error, stderr outputs and headline figures."""
-    from nbclient.exceptions import CellExecutionError
+def _execute(path_text: str, scratch_text: str, seed: int | None = None) -> dict:
+    """Execute one notebook into ``scratch``: its time, cell error, stderr outputs, headline figures
+    (as printed) and the figures it recorded with ``utils.expected.judge``."""
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
+    from utils.expected import RECORD_VARIABLE, read_records
+    from utils.environment import SEED_VARIABLE
     from utils.notebooks import execute
 
-    from nbclient.exceptions import CellTimeoutError
-
     path, output = Path(path_text), Path(scratch_text) / Path(path_text).name
-    result = {"notebook": path.name, "error": None, "stderr": [], "headlines": [], "seconds": None, "stalled": 0}
+    record = output.with_suffix(".jsonl")
+    result = {"notebook": path.name, "error": None, "stderr": [], "headlines": [], "records": [], "seconds": None, "stalled": 0}
+    # The kernel inherits this worker's environment: where to record the figures, and the seed.
+    os.environ[RECORD_VARIABLE] = str(record)
+    if seed is None:
+        os.environ.pop(SEED_VARIABLE, None)
+    else:
+        os.environ[SEED_VARIABLE] = str(seed)
     start = time.perf_counter()
     try:
         for attempt in range(2):
             try:
+                record.unlink(missing_ok=True)  # a stalled attempt's figures do not count
                 execute(path, timeout=CELL_TIMEOUT, output=output)
                 break
             except CellTimeoutError:
@@ -90,14 +119,36 @@ def _execute(path_text: str, scratch_text: str) -> dict:
         from utils.benchmark import headlines, printed_text
 
         result["headlines"] = headlines(path.stem, printed_text(output))
+    result["records"] = read_records(record)
     return result
 
 
-def run(name: str, notebooks: list[str] | None = None, jobs: int = 2) -> int:
-    """Run the notebooks in environment ``name``; write and print the report; 0 if all went well."""
+def range_problems(notebook_stem: str, records: list[dict], ranges: dict) -> list[str]:
+    """What is wrong with the figures one notebook recorded: each figure of its step that is missing,
+    has no measured range, or lies outside it (empty when all is well)."""
+    from utils.expected import FIGURES, verdict
+
+    step = f"step{notebook_stem[:2]}."
+    recorded = {r["key"]: r for r in records}
+    problems = [f"{key} was not recorded" for key in FIGURES if key.startswith(step) and key not in recorded]
+    for key, entry in recorded.items():
+        inside, line = verdict(key, entry["value"], entry["profile"], ranges)
+        if inside is None:
+            problems.append(f"{key}: no expected range for the {entry['profile']} profile")
+        elif not inside:
+            problems.append(line.splitlines()[0])
+    return problems
+
+
+def run(name: str, notebooks: list[str] | None = None, jobs: int = 2, seed: int | None = None, check_ranges: bool = True) -> int:
+    """Run the notebooks in environment ``name``; write and print the report; 0 if all went well.
+
+    ``seed`` overrides the notebooks' own (``DL7_SEED``); ``check_ranges=False`` records the figures
+    without judging them (``python course.py ranges`` measures the ranges that way)."""
+    from utils.expected import load_ranges
     from utils.notebooks import notebook_paths
 
-    environment = ENVIRONMENTS[name]
+    environment = environment_named(name)
     mismatches = version_mismatches(environment)
     versions = ", ".join(f"{k} {v}" for k, v in installed_versions().items())
     print(f"{name}: Python {platform.python_version()}, {versions}", flush=True)
@@ -110,15 +161,31 @@ def run(name: str, notebooks: list[str] | None = None, jobs: int = 2) -> int:
     with tempfile.TemporaryDirectory(prefix=f"dl7-matrix-{name}-") as scratch, ProcessPoolExecutor(jobs) as pool:
         # The longest notebooks first, so that two workers finish at about the same time.
         order = sorted(paths, key=lambda p: -p.stat().st_size)
-        results = {r["notebook"]: r for r in pool.map(_execute, [str(p) for p in order], [scratch] * len(order))}
+        results = {r["notebook"]: r for r in pool.map(_execute, [str(p) for p in order], [scratch] * len(order), [seed] * len(order))}
     wall = time.perf_counter() - start
-    failed = [r for r in results.values() if r["error"] or r["stderr"]]
+    ranges = load_ranges()
+    for path in paths:
+        r = results[path.name]
+        r["range_problems"] = range_problems(path.stem, r["records"], ranges) if check_ranges and not r["error"] else []
+    recorded_seeds = {r["seed"] for path in paths for r in results[path.name]["records"]}
+    seed_name = str(seed) if seed is not None else (str(recorded_seeds.pop()) if len(recorded_seeds) == 1 else "own")
+    records = RECORDS / name / f"seed-{seed_name}.jsonl"
+    records.parent.mkdir(parents=True, exist_ok=True)
+    records.write_text("".join(json.dumps({**r, "environment": name}) + "\n" for path in paths for r in results[path.name]["records"]),
+                       encoding="utf-8")
+    failed = [r for r in results.values() if r["error"] or r["stderr"] or r["range_problems"]]
+    seed_text = "the notebooks' own seeds" if seed is None else f"seed {seed} (DL7_SEED)"
     lines = [f"# Compatibility matrix: `{name}`", "", f"{environment.source}.", "",
-             f"Python {platform.python_version()}, {versions}. Wall time {wall:.0f} s for {len(paths)} notebooks, {jobs} at a time.", "",
+             f"Python {platform.python_version()}, {versions}. Wall time {wall:.0f} s for {len(paths)} notebooks, {jobs} at a time, "
+             f"{seed_text}; expected ranges {'checked' if check_ranges else 'not checked (measuring them)'}.", "",
              "| notebook | time | result | headline figures |", "|---|---:|---|---|"]
     for path in paths:
         r = results[path.name]
         verdict = f"**error** {r['error']}" if r["error"] else (f"**stderr** {'; '.join(r['stderr'])}" if r["stderr"] else "ok")
+        if r["range_problems"]:
+            verdict = ("" if verdict == "ok" else verdict + "; ") + f"**out of range** {'; '.join(r['range_problems'])}"
+        elif check_ranges and not r["error"]:
+            verdict += f", {len(r['records'])} figures in range"
         if r["stalled"]:
             verdict += f" (a cell stalled for {CELL_TIMEOUT} s with the kernel idle; run again in a fresh kernel)"
         lines.append(f"| {path.stem} | {r['seconds']} s | {verdict} | {'<br>'.join(r['headlines'])} |")
@@ -134,11 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.matrix", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="run the notebooks here and judge them as the environment ENV")
-    run_parser.add_argument("environment", choices=list(ENVIRONMENTS))
+    run_parser.add_argument("environment", choices=["pinned", *ENVIRONMENTS])
     run_parser.add_argument("notebooks", nargs="*")
     run_parser.add_argument("--jobs", type=int, default=2)
+    run_parser.add_argument("--seed", type=int, default=None, help="run with this seed instead of the notebooks' own (DL7_SEED)")
+    run_parser.add_argument("--no-range-check", dest="check_ranges", action="store_false",
+                            help="record the headline figures without judging them (to measure the ranges)")
     args = parser.parse_args(argv)
-    return run(args.environment, args.notebooks or None, args.jobs)
+    return run(args.environment, args.notebooks or None, args.jobs, args.seed, args.check_ranges)
 
 
 if __name__ == "__main__":

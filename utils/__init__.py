@@ -14,6 +14,8 @@ Everything a notebook needs but should not show at length lives here, one module
   ``utils.training``: a one-line-per-epoch Keras logger.
 - ``utils.plots`` and ``utils.widgets``: figures with the course style, and the interactive explorers.
 - ``utils.exercises``: the self-checking exercises (``check``, ``show_solution``).
+- ``utils.expected``: "is my result normal?": each headline figure with its expected range
+  (``utils/expected_ranges.json``, measured by ``python course.py ranges``).
 - ``utils.notebooks`` and ``utils.benchmark``: maintainer tools (execute notebooks in a fresh kernel,
   hygiene checks; the measured figures of the README).
 

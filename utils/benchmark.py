@@ -207,7 +207,7 @@ HEADLINES = {
         ("adding problem, test error (baseline {}): SimpleRNN {}, LSTM {}, GRU {}",
          r"baseline \(always predict [\d.]+\): test error ([\d.]+)[\s\S]*?SimpleRNN +([\d.]+)[\s\S]*?LSTM +([\d.]+)[\s\S]*?GRU +([\d.]+)"),
         ("GAN: {}% of samples within 0.15 of the ring", r"(\d+)% within 0.15 of the ring"),
-        ("RBM reconstruction error: {} before, {} after", r"before training: reconstruction error ([\d.]+)[\s\S]*?epoch +\d+: reconstruction error ([\d.]+)(?![\s\S]*reconstruction error)")],
+        ("RBM reconstruction error: {} before, {} after", r"before training: reconstruction error ([\d.]+)[\s\S]*?epoch +\d+: reconstruction error ([\d.]+)(?![\s\S]*epoch +\d+: reconstruction error)")],
 }
 
 

@@ -20,6 +20,26 @@ from utils.profiles import Profile, active_profile
 
 #: Packages the course needs that Colab does not always ship; the set-up installs them there.
 COLAB_EXTRAS = ("pooch", "platformdirs")
+#: Set to a whole number to run a notebook with another seed than its own (``python course.py ranges``
+#: does, to see how much the headline figures move; so can you). The stored outputs use the notebooks' own.
+SEED_VARIABLE = "DL7_SEED"
+_active_seed: int | None = None
+
+
+def chosen_seed(seed: int) -> int:
+    """``seed``, unless ``DL7_SEED`` names another one."""
+    text = os.environ.get(SEED_VARIABLE, "").strip()
+    if not text:
+        return seed
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{SEED_VARIABLE}={text!r} is not a whole number; unset it to use the notebook's own seed.") from None
+
+
+def active_seed() -> int | None:
+    """The seed the last ``setup()`` in this process used (None before any)."""
+    return _active_seed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,7 +189,12 @@ def setup(seed: int = 0, step: int | None = None) -> Course:
     Colab, where the preinstalled ones are used rather than reinstalled, which would force a
     restart); the device (in Colab, whether a GPU is attached). Versions outside every tested
     environment get a note on a second line.
+
+    ``DL7_SEED`` (a whole number) replaces ``seed``; the line then says so. The notebooks take
+    their seeds from ``course.seed``, so one variable re-runs a whole notebook with another seed.
     """
+    global _active_seed
+    own_seed, seed = seed, chosen_seed(seed)
     # Both must be set before TensorFlow is first imported; a value you set yourself wins.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -198,6 +223,10 @@ def setup(seed: int = 0, step: int | None = None) -> Course:
     device = "GPU" if tf.config.list_physical_devices("GPU") else "CPU"
     installed = {"python": f"{sys.version_info.major}.{sys.version_info.minor}", "tensorflow": tf.__version__,
                  "keras": keras.__version__, "numpy": np.__version__}
-    for line in version_report(installed, device, colab, profile.name):
+    lines = version_report(installed, device, colab, profile.name)
+    if seed != own_seed:
+        lines[0] += f" · seed {seed} (from {SEED_VARIABLE}; the stored outputs use {own_seed})"
+    for line in lines:
         print(line)
+    _active_seed = seed
     return Course(profile=profile, seed=seed, device=device, in_colab=colab)

@@ -1,0 +1,141 @@
+"""Measure the expected range of every headline figure, and write the table the notebooks read.
+
+    python -m tools.ranges measure [--seeds 0 1 2] [--environments pinned colab newest oldest]
+    python -m tools.ranges write
+
+``measure`` runs every notebook once per seed in each environment (``pinned`` here, in this
+interpreter; the others through ``python course.py matrix``), recording the figures that
+``utils.expected.judge`` is given into ``artifacts/ranges/ENV/seed-S.jsonl``. ``write`` reads every
+recorded figure there and writes ``utils/expected_ranges.json`` and the README's table of ranges.
+``python course.py ranges`` does both.
+
+The rule, for each figure: the lowest and highest value seen, widened on each side by half their
+spread and at least by the figure's floor (``utils.expected.FIGURES``): a few runs under-state how far
+a figure can move on another machine, and a range as tight as the runs seen would call normal
+results abnormal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from utils import ROOT
+from utils.environments import ENVIRONMENTS
+from utils.expected import FIGURES, RANGES_FILE
+
+RECORDS = ROOT / "artifacts" / "ranges"
+README = ROOT / "README.md"
+TABLE_START, TABLE_END = "<!-- expected ranges: start (python course.py ranges writes this table) -->", "<!-- expected ranges: end -->"
+DEFAULT_SEEDS = (0, 1, 2)
+ALL_ENVIRONMENTS = ("pinned", *ENVIRONMENTS)
+
+
+def measure(seeds=DEFAULT_SEEDS, environments=ALL_ENVIRONMENTS) -> int:
+    """Run the notebooks for every seed in every environment, recording their figures (not judging them)."""
+    failures = 0
+    for environment in environments:
+        for seed in seeds:
+            options = ["--seed", str(seed), "--no-range-check"]
+            if environment == "pinned":
+                command = [sys.executable, "-m", "tools.matrix", "run", "pinned", *options]
+            else:
+                command = [sys.executable, str(ROOT / "course.py"), "matrix", environment, "--", *options]
+            print(f"== {environment}, seed {seed}: {' '.join(command[1:])}", flush=True)
+            failures += subprocess.run(command, cwd=ROOT).returncode != 0
+    return 1 if failures else 0
+
+
+def collect(folder: Path = RECORDS) -> list[dict]:
+    """Every figure recorded under ``folder`` (one JSON object per line, with its environment)."""
+    found = []
+    for path in sorted(Path(folder).glob("*/seed-*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                found.append(json.loads(line))
+    return found
+
+
+def table(records: list[dict]) -> dict:
+    """The ranges, by profile and figure, from the recorded figures (see the module's rule)."""
+    profiles: dict[str, dict] = {}
+    for record in records:
+        if record["key"] in FIGURES:
+            profiles.setdefault(record["profile"], {}).setdefault(record["key"], []).append(record)
+    result = {"rule": "lowest and highest value seen, each widened by half their spread, and at least by the figure's floor",
+              "profiles": {}}
+    for profile, by_key in sorted(profiles.items()):
+        entries = {}
+        for key in FIGURES:  # the course's order
+            if key not in by_key:
+                continue
+            values = [r["value"] for r in by_key[key]]
+            seen_low, seen_high = min(values), max(values)
+            margin = max((seen_high - seen_low) / 2, FIGURES[key].floor)
+            entries[key] = {"low": round(seen_low - margin, 6), "high": round(seen_high + margin, 6),
+                            "seen_low": seen_low, "seen_high": seen_high, "runs": len(values),
+                            "environments": sorted({r["environment"] for r in by_key[key]}),
+                            "seeds": sorted({r["seed"] for r in by_key[key] if r.get("seed") is not None})}
+        result["profiles"][profile] = entries
+    return result
+
+
+def markdown(ranges: dict, profile: str = "quick") -> str:
+    """The README's table: each figure, the values seen and the expected range."""
+    lines = ["| headline figure (quick profile) | seen | runs | expected range |", "|---|---|---:|---|"]
+    for key, entry in ranges.get("profiles", {}).get(profile, {}).items():
+        figure = FIGURES[key]
+        lines.append(f"| {figure.label} | {figure.format(entry['seen_low'])} to {figure.format(entry['seen_high'])} | {entry['runs']} "
+                     f"| {figure.format(entry['low'])} to {figure.format(entry['high'])} |")
+    entries = list(ranges.get("profiles", {}).get(profile, {}).values())
+    if entries:
+        environments = sorted({e for entry in entries for e in entry["environments"]})
+        seeds = sorted({s for entry in entries for s in entry["seeds"]})
+        lines += ["", f"Measured over seeds {', '.join(map(str, seeds))} in the environments {', '.join(environments)} "
+                      f"(`python course.py ranges`); {ranges['rule']}."]
+    return "\n".join(lines)
+
+
+def write(records: list[dict] | None = None) -> dict:
+    """Write ``utils/expected_ranges.json`` and the README's table from the recorded figures."""
+    records = collect() if records is None else records
+    if not records:
+        raise SystemExit(f"No recorded figures under {RECORDS.relative_to(ROOT)}: run `python -m tools.ranges measure` first.")
+    ranges = table(records)
+    missing = [key for key in FIGURES if key not in ranges["profiles"].get("quick", {})]
+    if missing:
+        print(f"warning: no figure recorded for {', '.join(missing)}; they will say 'no expected range'")
+    temporary = RANGES_FILE.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(ranges, indent=1) + "\n", encoding="utf-8")
+    temporary.replace(RANGES_FILE)
+    text = README.read_text(encoding="utf-8")
+    if TABLE_START in text and TABLE_END in text:
+        before, rest = text.split(TABLE_START, 1)
+        after = rest.split(TABLE_END, 1)[1]
+        README.write_text(f"{before}{TABLE_START}\n{markdown(ranges)}\n{TABLE_END}{after}", encoding="utf-8")
+    else:
+        print(f"warning: README.md has no {TABLE_START!r} marker; its table was not written")
+    print(markdown(ranges))
+    print(f"\nwritten: {RANGES_FILE.relative_to(ROOT)} ({len(records)} figures recorded)")
+    return ranges
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.ranges", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    measure_parser = commands.add_parser("measure", help="run the notebooks over seeds and environments, recording their figures")
+    measure_parser.add_argument("--seeds", type=int, nargs="+", default=list(DEFAULT_SEEDS))
+    measure_parser.add_argument("--environments", nargs="+", default=list(ALL_ENVIRONMENTS), choices=list(ALL_ENVIRONMENTS))
+    commands.add_parser("write", help="write utils/expected_ranges.json and the README's table from what was recorded")
+    args = parser.parse_args(argv)
+    if args.command == "measure":
+        return measure(args.seeds, args.environments)
+    write()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

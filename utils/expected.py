@@ -1,0 +1,146 @@
+"""Is my result normal? The expected range of every headline figure the notebooks print.
+
+A notebook that prints a figure which depends on the seed, the machine or the library versions
+(an accuracy after training, a perplexity, the GAN's coverage) then calls :func:`judge`, which prints
+one line: the figure, the range it is expected in, and a verdict, with what to check when it falls
+outside. Figures that must come out the same everywhere (Mazur's numbers, gradient checks, the
+agreement of hand-written and framework code) are checked exactly where they are printed instead.
+
+The ranges live in ``utils/expected_ranges.json``, written by ``python course.py ranges``
+(``tools/ranges.py``), which runs the notebooks over several seeds (the ``DL7_SEED`` override of
+``utils.setup``) in the pinned environment and in each environment of the compatibility matrix,
+then takes, for each figure, the lowest and highest value seen and widens them by half their spread
+(at least by the figure's ``floor``), because a handful of runs under-states the spread.
+
+When ``DL7_RECORD`` names a file, :func:`judge` also appends the figure to it as one JSON line:
+that is how the matrix and the range measurement read the figures (nothing scrapes the printout).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from pathlib import Path
+
+from utils.profiles import active_profile
+
+#: The table written by ``python course.py ranges``.
+RANGES_FILE = Path(__file__).with_name("expected_ranges.json")
+#: Names a file to which every judged figure is appended as a JSON line (set by the maintainer tools).
+RECORD_VARIABLE = "DL7_RECORD"
+
+
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    """A headline figure: what it is, how it is printed, and the least its range is widened by."""
+
+    label: str
+    spec: str  # a format spec, e.g. ".1%" or ".3f"
+    floor: float  # the expected range reaches at least this far beyond the lowest and highest value seen
+
+    def format(self, value: float) -> str:
+        return format(value, self.spec)
+
+
+_ACCURACY = 0.005  # half a percentage point
+
+
+#: Every figure :func:`judge` knows, by key ("stepNN.name"), in the order the course prints them.
+FIGURES = {
+    "step01.network_accuracy": Figure("MNIST test accuracy of the trained network", ".1%", _ACCURACY),
+    "step02.logistic_accuracy": Figure("logistic regression, 4 vs 9, test accuracy", ".1%", _ACCURACY),
+    "step03.network_accuracy": Figure("784-30-10 network from scratch, test accuracy", ".2%", _ACCURACY),
+    "step04.numpy_accuracy": Figure("NumPy by hand, test accuracy", ".2%", _ACCURACY),
+    "step04.tf_loop_accuracy": Figure("TensorFlow loop, test accuracy", ".2%", _ACCURACY),
+    "step04.keras_accuracy": Figure("Keras compile/fit, test accuracy", ".2%", _ACCURACY),
+    "step05.lenet_accuracy": Figure("LeNet on MNIST, test accuracy", ".2%", _ACCURACY),
+    "step05.cifar_accuracy": Figure("CIFAR-10 CNN, test accuracy", ".1%", _ACCURACY),
+    "step05.ideas_relu": Figure("ReLU (the baseline), mean final test accuracy", ".3f", _ACCURACY),
+    "step05.ideas_sigmoid": Figure("sigmoid, mean final test accuracy", ".3f", _ACCURACY),
+    "step05.ideas_dropout": Figure("ReLU + dropout 0.5, mean final test accuracy", ".3f", _ACCURACY),
+    "step05.ideas_augmentation": Figure("ReLU + augmentation, mean final test accuracy", ".3f", _ACCURACY),
+    "step06.gru_perplexity": Figure("TensorFlow GRU language model, validation perplexity", ".2f", 0.1),
+    "step06.numpy_rnn_perplexity": Figure("NumPy RNN, validation perplexity", ".2f", 0.1),
+    "step06.simplernn_loss": Figure("SimpleRNN, mean final validation loss", ".3f", 0.01),
+    "step06.lstm_loss": Figure("LSTM, mean final validation loss", ".3f", 0.01),
+    "step06.gru_loss": Figure("GRU, mean final validation loss", ".3f", 0.01),
+    "step06.text_cnn_accuracy": Figure("Kim's text CNN, test accuracy", ".1%", _ACCURACY),
+    "step07.adding_simplernn": Figure("adding problem, SimpleRNN mean final test error", ".4f", 0.005),
+    "step07.adding_lstm": Figure("adding problem, LSTM mean final test error", ".4f", 0.0005),
+    "step07.adding_gru": Figure("adding problem, GRU mean final test error", ".4f", 0.0005),
+    "step07.gan_within": Figure("GAN samples within 0.15 of the ring", ".0%", 0.02),
+    "step07.rbm_error_before": Figure("RBM reconstruction error before training", ".4f", 0.001),
+    "step07.rbm_error_after": Figure("RBM reconstruction error after training", ".4f", 0.001),
+}
+
+#: Where a figure outside its range usually comes from, most likely first.
+WHAT_TO_CHECK = (
+    "that the notebook ran top to bottom after a kernel restart (a cell run twice trains on);",
+    "that the set-up line says the quick profile and versions the course was tested with;",
+    "if your own lab function is in use, that its check passed.",
+)
+
+
+def load_ranges(path: Path | None = None) -> dict:
+    """The table of expected ranges (``{}`` before the first ``python course.py ranges``)."""
+    path = Path(path) if path else RANGES_FILE
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path.name} is not valid JSON ({error}); run `python course.py ranges` to write it again.") from None
+
+
+def expected_range(key: str, profile: str, ranges: dict | None = None) -> tuple[float, float] | None:
+    """The range ``key`` is expected in under ``profile``, or None when none was measured."""
+    entry = (load_ranges() if ranges is None else ranges).get("profiles", {}).get(profile, {}).get(key)
+    return (entry["low"], entry["high"]) if entry else None
+
+
+def verdict(key: str, value: float, profile: str, ranges: dict | None = None) -> tuple[bool | None, str]:
+    """(whether ``value`` is in range, or None when no range is known; the line :func:`judge` prints)."""
+    if key not in FIGURES:
+        raise KeyError(f"{key!r} is not a headline figure; the known ones are listed in utils.expected.FIGURES.")
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{key}: the figure must be a number, got {type(value).__name__}.") from None
+    figure = FIGURES[key]
+    shown = figure.format(value) if math.isfinite(value) else str(value)
+    bounds = expected_range(key, profile, ranges)
+    if bounds is None:
+        return None, f"{figure.label}: {shown} (no expected range was measured for the {profile} profile)"
+    low, high = bounds
+    span = f"{figure.format(low)} to {figure.format(high)}"
+    if math.isfinite(value) and low <= value <= high:
+        return True, f"{figure.label}: {shown}, within the range expected on other seeds, machines and versions: {span}"
+    checks = "\n".join(f"  - {line}" for line in WHAT_TO_CHECK)
+    return False, (f"{figure.label}: {shown}, OUTSIDE the range expected on other seeds, machines and versions: {span}.\n"
+                   f"Check:\n{checks}")
+
+
+def judge(key: str, value: float) -> bool | None:
+    """Print ``value`` with its expected range and a verdict; True if in range (None if none is known).
+
+    Also appends ``{"key", "value", "profile", "seed"}`` to the file ``DL7_RECORD`` names, if set."""
+    profile = active_profile().name
+    inside, line = verdict(key, value, profile)
+    print(line)
+    record = os.environ.get(RECORD_VARIABLE)
+    if record:
+        from utils.environment import active_seed
+
+        with open(record, "a", encoding="utf-8") as file:
+            file.write(json.dumps({"key": key, "value": float(value), "profile": profile, "seed": active_seed()}) + "\n")
+    return inside
+
+
+def read_records(path: Path) -> list[dict]:
+    """The figures a run appended to a ``DL7_RECORD`` file (empty if the file does not exist)."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
