@@ -64,3 +64,18 @@ def stop_process_group(process: subprocess.Popen, timeout: float = 30) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """The book (``python course.py book``) built once per test session into a temporary folder:
+    (the folder, the seconds the build took). Skipped where Sphinx is not installed (Python 3.10)."""
+    import time
+
+    pytest.importorskip("sphinx", reason="the book needs Sphinx (requirements.txt installs it on Python 3.11 or later)")
+    from tools.book.build import build
+
+    folder = tmp_path_factory.mktemp("book") / "site"
+    started = time.perf_counter()
+    build(folder)
+    return folder, time.perf_counter() - started
