@@ -8,8 +8,9 @@ The pages are gathered into a temporary folder first, so that the repository is 
   links (no image is loaded from another site) and links to files that are not pages of the book
   pointed at the repository on GitHub;
 - ``notebooks/NN_*.ipynb``: copies of the notebooks, each with a "Run this chapter" note after its
-  title, and each live widget's output replaced by a note and the static figure the notebook draws
-  for it (a widget cannot run without a kernel);
+  title, each live widget's output replaced by a note and the static figure the notebook draws for
+  it (a widget cannot run without a kernel), and a console's coloured output (Keras' model summary)
+  shown as plain text without its terminal colours;
 - ``data/README.md`` and ``credits.md``.
 
 Sphinx then renders them with MyST-NB (``nb_execution_mode = "off"``) and sphinx-book-theme, as set
@@ -36,6 +37,8 @@ from utils.notebooks import colab_url, notebook_paths
 HERE = Path(__file__).resolve().parent
 OUTPUT = ROOT / "_build" / "book"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+#: A terminal's colour code (Keras' summary and rich colour their plain text too).
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 #: Repository files that are pages of the book, and the page each becomes (paths from the root).
 PAGES = {"README.md": "index.md", "data/README.md": "data/README.md",
          **{f"notebooks/{p.name}": f"notebooks/{p.name}" for p in notebook_paths()}}
@@ -109,6 +112,14 @@ def static_figure_for(cells: list, index: int) -> tuple[dict, dict] | None:
     return None
 
 
+def _is_console_html(html) -> bool:
+    """Whether an HTML output is a console's coloured text (Keras' model summary, drawn by rich): the
+    book shows its plain text instead, the same table in the theme's own colours, which have enough
+    contrast in the light and the dark theme (rich's bright greens and blues have not)."""
+    text = "".join(html) if isinstance(html, list) else html
+    return text.lstrip().startswith("<pre") and "white-space:pre" in text.replace(" ", "")
+
+
 def prepare_notebook(path: Path) -> dict:
     """A copy of the notebook at ``path`` as the book shows it (see the module docstring)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -116,6 +127,15 @@ def prepare_notebook(path: Path) -> dict:
     for cell in cells:
         if cell["cell_type"] == "markdown":
             cell["source"] = retarget_links(plain_badges(_source(cell)), f"notebooks/{path.name}")
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data and "text/plain" in data and _is_console_html(data["text/html"]):
+                del data["text/html"]
+            for key in ("text", "text/plain"):  # terminal colours: the theme's own have enough contrast
+                holder = output if key == "text" else data
+                if key in holder:
+                    holder[key] = ANSI_COLOUR.sub("", "".join(holder[key]) if isinstance(holder[key], list) else holder[key])
     for index, cell in enumerate(cells):
         if cell["cell_type"] != "code" or not any(WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", [])):
             continue

@@ -33,6 +33,9 @@ html_title = "Seven steps to deep learning"
 html_copy_source = False
 html_show_sourcelink = False
 html_static_path = [str(Path(__file__).parent / "static")]
+templates_path = [str(Path(__file__).parent / "templates")]
+# The theme's sidebar, with its site title inside a landmark (templates/course-title.html).
+html_sidebars = {"**": ["course-title.html", "icon-links.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
 html_css_files = ["book.css"]
 html_theme_options = {
     "repository_url": REPOSITORY_URL,
