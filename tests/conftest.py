@@ -79,3 +79,17 @@ def built_book(tmp_path_factory):
     started = time.perf_counter()
     build(folder)
     return folder, time.perf_counter() - started
+
+
+_SESSION_STARTED = __import__("time").time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The book's accessibility audit, when this session ran it (test_book_browser.py writes it; with
+    pytest-xdist a worker does, so the figures are printed here, where every log shows them)."""
+    from utils import ROOT
+
+    report = ROOT / "artifacts" / "book" / "accessibility.md"
+    if report.is_file() and report.stat().st_mtime >= _SESSION_STARTED:
+        terminalreporter.section("the book's accessibility audit (axe-core)")
+        terminalreporter.write(report.read_text())

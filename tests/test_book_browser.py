@@ -4,8 +4,8 @@ The book is built once (``built_book`` in conftest.py) and served on a loopback 
 in the light and in the dark theme: nothing is requested from another site (every such request is
 blocked and reported), MathJax typesets every formula without an error and leaves no maths untypeset,
 and axe-core (bundled by the axe-playwright-python package; nothing is downloaded) reports no serious
-or critical accessibility violation. The audit's figures (pages, violations by impact and rule) are
-printed and written to ``artifacts/book/accessibility.md``.
+or critical accessibility violation. The audit's figures (pages, violations by impact and rule) go to
+``artifacts/book/accessibility.md`` and are printed at the end of the test session.
 
 Chromium is the system's, as in test_browser.py: without it the tests are skipped, except in CI.
 """
@@ -139,8 +139,7 @@ def audit_log():
              "| rule | impact | elements |", "|---|---|---|",
              *(f"| {rule} | {impact} | {n} |" for (rule, impact), n in by_rule.most_common())]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "accessibility.md").write_text("\n".join(lines) + "\n")
-    print("\n" + "\n".join(lines))
+    (ARTIFACTS / "accessibility.md").write_text("\n".join(lines) + "\n")  # conftest.py prints it at the end
 
 
 @pytest.mark.parametrize("theme", THEMES)

@@ -142,7 +142,7 @@ def prepare_notebook(path: Path) -> dict:
         static = static_figure_for(cells, index)
         if static:
             note = ("**A live widget is here when you run the notebook** (in JupyterLab or Colab): sliders that "
-                    "redraw the figure. It needs a running kernel, so the book shows the figure the cell above draws:")
+                    "redraw the figure. It needs a running kernel, so the book shows here the figure an earlier cell draws with the same function:")
             figure, described = static
             cell["outputs"] = [{"output_type": "display_data", "metadata": {}, "data": {"text/markdown": note}},
                                {"output_type": "display_data", "metadata": {}, "data": copy.deepcopy(figure["data"])}]
