@@ -91,6 +91,8 @@ def open_page(browser, base, name, theme="light"):
     if page.evaluate("() => document.querySelector('script[src*=\"mathjax\"]') !== null"):
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60_000)
         page.evaluate("() => MathJax.startup.promise.then(() => true)")
+    # The theme fades its colours in (0.15 s transitions as the dark theme applies): audit the settled page.
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')", timeout=30_000)
     return page, remote
 
 
