@@ -211,8 +211,9 @@ def main(argv: list[str]) -> int:
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1
-    pages = len(list(options.out.resolve().glob("**/*.html")))
+    site = options.out.resolve()
+    pages = len([p for p in site.glob("**/*.html") if p.relative_to(site).parts[0] != "_static"])
     index = options.out.resolve() / "index.html"
-    print(f"Built the book in {seconds:.0f} s: {pages} HTML files in {options.out}.\n"
+    print(f"Built the book in {seconds:.0f} s: {pages} pages in {options.out}.\n"
           f"Open {index} in a browser, or serve it: python -m http.server -d {options.out} (then http://localhost:8000).")
     return 0
