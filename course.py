@@ -12,6 +12,8 @@
     python course.py benchmark three-ways step 4's table: the same network in NumPy, TensorFlow and Keras
     python course.py benchmark conv       step 5's NumPy convolution and pooling against TensorFlow's
     python course.py benchmark course     every notebook in a fresh kernel: time, memory, headline figures
+    python course.py book                 the course as a website (README, notebooks with their stored outputs,
+                                          data, credits) in _build/book/; open _build/book/index.html
     python course.py execute [NOTEBOOK]   (maintainers) re-run notebooks in a fresh kernel, store outputs
     python course.py matrix [ENV ...]     (maintainers) every notebook in Colab's runtime versions, the newest
                                           releases and the oldest supported ones (utils/environments.py),
@@ -196,6 +198,8 @@ def main(argv: list[str]) -> int:
         return run(["-m", "utils.progress", *rest])
     if command == "benchmark":
         return run(["-m", "utils.benchmark", *rest])
+    if command == "book":
+        return run(["-m", "tools.book", *rest])
     if command == "execute":
         return run(["-m", "utils.notebooks", "execute", *rest])
     if command == "matrix":

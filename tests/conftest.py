@@ -87,3 +87,32 @@ def files_under(folder: Path) -> list[str]:
 def unfinished_files(folder: Path) -> list[str]:
     """Files in a folder tree that are temporary or partial downloads (a hidden name, .part, .tmp)."""
     return [name for name in files_under(folder) if name.startswith(".") or name.endswith((".part", ".tmp"))]
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """The book (``python course.py book``) built once per test session into a temporary folder:
+    (the folder, the seconds the build took). Skipped where Sphinx is not installed (Python 3.10)."""
+    import time
+
+    pytest.importorskip("sphinx", reason="the book needs Sphinx (requirements.txt installs it on Python 3.11 or later)")
+    from tools.book.build import build
+
+    folder = tmp_path_factory.mktemp("book") / "site"
+    started = time.perf_counter()
+    build(folder)
+    return folder, time.perf_counter() - started
+
+
+_SESSION_STARTED = __import__("time").time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The book's accessibility audit, when this session ran it (test_book_browser.py writes it; with
+    pytest-xdist a worker does, so the figures are printed here, where every log shows them)."""
+    from utils import ROOT
+
+    report = ROOT / "artifacts" / "book" / "accessibility.md"
+    if report.is_file() and report.stat().st_mtime >= _SESSION_STARTED:
+        terminalreporter.section("the book's accessibility audit (axe-core)")
+        terminalreporter.write(report.read_text())
