@@ -73,6 +73,14 @@ def test_the_range_is_what_was_seen_widened_by_half_its_spread_or_the_floor():
     assert list(table) == [KEY, "step07.rbm_error_after"]  # the course's order
 
 
+def test_a_range_never_reaches_past_what_the_figure_can_be():
+    seen = [record("step07.gan_within", 1.0, "pinned", 0), record("step07.gan_within", 0.98, "colab", 0),
+            record("step07.adding_gru", 0.0002, "pinned", 0)]
+    table = ranges.table(seen)["profiles"]["quick"]
+    assert table["step07.gan_within"]["high"] == 1.0 and table["step07.gan_within"]["low"] == pytest.approx(0.96)
+    assert table["step07.adding_gru"]["low"] == 0.0  # an error is never negative
+
+
 def test_the_matrix_fails_a_missing_an_unmeasured_or_an_outlying_figure():
     step = "03_backprop_and_gradient_descent"
     assert matrix.range_problems(step, [record(KEY, 0.945, "colab", 0)], TABLE) == []
@@ -110,3 +118,9 @@ def test_each_stored_figure_is_printed_with_its_range_and_inside_it(stem):
         lines = re.findall(rf"^{label}: .*$", text, flags=re.MULTILINE)
         assert len(lines) == 1, f"{key}: printed {len(lines)} times"
         assert "within the range expected on other seeds, machines and versions" in lines[0], lines[0]
+
+
+def test_the_readme_example_is_a_line_the_course_printed():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### Is my result normal? Expected ranges")[1].split("\n    ", 1)[1].split("\n", 1)[0]
+    assert example in printed_text(ROOT / "notebooks" / "03_backprop_and_gradient_descent.ipynb").splitlines()

@@ -10,7 +10,8 @@ recorded figure there and writes ``utils/expected_ranges.json`` and the README's
 ``python course.py ranges`` does both.
 
 The rule, for each figure: the lowest and highest value seen, widened on each side by half their
-spread and at least by the figure's floor (``utils.expected.FIGURES``): a few runs under-state how far
+spread and at least by the figure's floor (``utils.expected.FIGURES``), but never past what the figure
+can be (an accuracy above 100%, an error below 0): a few runs under-state how far
 a figure can move on another machine, and a range as tight as the runs seen would call normal
 results abnormal.
 """
@@ -65,7 +66,8 @@ def table(records: list[dict]) -> dict:
     for record in records:
         if record["key"] in FIGURES:
             profiles.setdefault(record["profile"], {}).setdefault(record["key"], []).append(record)
-    result = {"rule": "lowest and highest value seen, each widened by half their spread, and at least by the figure's floor",
+    result = {"rule": "lowest and highest value seen, each widened by half their spread, and at least by the figure's floor "
+                      "(never past 0, or 100% for a share)",
               "profiles": {}}
     for profile, by_key in sorted(profiles.items()):
         entries = {}
@@ -74,8 +76,10 @@ def table(records: list[dict]) -> dict:
                 continue
             values = [r["value"] for r in by_key[key]]
             seen_low, seen_high = min(values), max(values)
-            margin = max((seen_high - seen_low) / 2, FIGURES[key].floor)
-            entries[key] = {"low": round(seen_low - margin, 6), "high": round(seen_high + margin, 6),
+            figure = FIGURES[key]
+            margin = max((seen_high - seen_low) / 2, figure.floor)
+            low, high = max(seen_low - margin, figure.lowest), min(seen_high + margin, figure.highest)
+            entries[key] = {"low": round(low, 6), "high": round(high, 6),
                             "seen_low": seen_low, "seen_high": seen_high, "runs": len(values),
                             "environments": sorted({r["environment"] for r in by_key[key]}),
                             "seeds": sorted({r["seed"] for r in by_key[key] if r.get("seed") is not None})}

@@ -39,6 +39,8 @@ class Figure:
     label: str
     spec: str  # a format spec, e.g. ".1%" or ".3f"
     floor: float  # the expected range reaches at least this far beyond the lowest and highest value seen
+    lowest: float = 0.0  # what the figure can be at all: the range never reaches past these
+    highest: float = math.inf
 
     def format(self, value: float) -> str:
         return format(value, self.spec)
@@ -49,28 +51,28 @@ _ACCURACY = 0.005  # half a percentage point
 
 #: Every figure :func:`judge` knows, by key ("stepNN.name"), in the order the course prints them.
 FIGURES = {
-    "step01.network_accuracy": Figure("MNIST test accuracy of the trained network", ".1%", _ACCURACY),
-    "step02.logistic_accuracy": Figure("logistic regression, 4 vs 9, test accuracy", ".1%", _ACCURACY),
-    "step03.network_accuracy": Figure("784-30-10 network from scratch, test accuracy", ".2%", _ACCURACY),
-    "step04.numpy_accuracy": Figure("NumPy by hand, test accuracy", ".2%", _ACCURACY),
-    "step04.tf_loop_accuracy": Figure("TensorFlow loop, test accuracy", ".2%", _ACCURACY),
-    "step04.keras_accuracy": Figure("Keras compile/fit, test accuracy", ".2%", _ACCURACY),
-    "step05.lenet_accuracy": Figure("LeNet on MNIST, test accuracy", ".2%", _ACCURACY),
-    "step05.cifar_accuracy": Figure("CIFAR-10 CNN, test accuracy", ".1%", _ACCURACY),
-    "step05.ideas_relu": Figure("ReLU (the baseline), mean final test accuracy", ".3f", _ACCURACY),
-    "step05.ideas_sigmoid": Figure("sigmoid, mean final test accuracy", ".3f", _ACCURACY),
-    "step05.ideas_dropout": Figure("ReLU + dropout 0.5, mean final test accuracy", ".3f", _ACCURACY),
-    "step05.ideas_augmentation": Figure("ReLU + augmentation, mean final test accuracy", ".3f", _ACCURACY),
+    "step01.network_accuracy": Figure("MNIST test accuracy of the trained network", ".1%", _ACCURACY, highest=1.0),
+    "step02.logistic_accuracy": Figure("logistic regression, 4 vs 9, test accuracy", ".1%", _ACCURACY, highest=1.0),
+    "step03.network_accuracy": Figure("784-30-10 network from scratch, test accuracy", ".2%", _ACCURACY, highest=1.0),
+    "step04.numpy_accuracy": Figure("NumPy by hand, test accuracy", ".2%", _ACCURACY, highest=1.0),
+    "step04.tf_loop_accuracy": Figure("TensorFlow loop, test accuracy", ".2%", _ACCURACY, highest=1.0),
+    "step04.keras_accuracy": Figure("Keras compile/fit, test accuracy", ".2%", _ACCURACY, highest=1.0),
+    "step05.lenet_accuracy": Figure("LeNet on MNIST, test accuracy", ".2%", _ACCURACY, highest=1.0),
+    "step05.cifar_accuracy": Figure("CIFAR-10 CNN, test accuracy", ".1%", _ACCURACY, highest=1.0),
+    "step05.ideas_relu": Figure("ReLU (the baseline), mean final test accuracy", ".3f", _ACCURACY, highest=1.0),
+    "step05.ideas_sigmoid": Figure("sigmoid, mean final test accuracy", ".3f", _ACCURACY, highest=1.0),
+    "step05.ideas_dropout": Figure("ReLU + dropout 0.5, mean final test accuracy", ".3f", _ACCURACY, highest=1.0),
+    "step05.ideas_augmentation": Figure("ReLU + augmentation, mean final test accuracy", ".3f", _ACCURACY, highest=1.0),
     "step06.gru_perplexity": Figure("TensorFlow GRU language model, validation perplexity", ".2f", 0.1),
     "step06.numpy_rnn_perplexity": Figure("NumPy RNN, validation perplexity", ".2f", 0.1),
     "step06.simplernn_loss": Figure("SimpleRNN, mean final validation loss", ".3f", 0.01),
     "step06.lstm_loss": Figure("LSTM, mean final validation loss", ".3f", 0.01),
     "step06.gru_loss": Figure("GRU, mean final validation loss", ".3f", 0.01),
-    "step06.text_cnn_accuracy": Figure("Kim's text CNN, test accuracy", ".1%", _ACCURACY),
+    "step06.text_cnn_accuracy": Figure("Kim's text CNN, test accuracy", ".1%", _ACCURACY, highest=1.0),
     "step07.adding_simplernn": Figure("adding problem, SimpleRNN mean final test error", ".4f", 0.005),
     "step07.adding_lstm": Figure("adding problem, LSTM mean final test error", ".4f", 0.0005),
     "step07.adding_gru": Figure("adding problem, GRU mean final test error", ".4f", 0.0005),
-    "step07.gan_within": Figure("GAN samples within 0.15 of the ring", ".0%", 0.02),
+    "step07.gan_within": Figure("GAN samples within 0.15 of the ring", ".0%", 0.02, highest=1.0),
     "step07.rbm_error_before": Figure("RBM reconstruction error before training", ".4f", 0.001),
     "step07.rbm_error_after": Figure("RBM reconstruction error after training", ".4f", 0.001),
 }
