@@ -178,12 +178,26 @@ def test_matrix_command_finds_each_python_and_names_the_sessions(tmp_path, monke
         course.matrix_command(["oldest"])
 
 
-def test_matrix_refuses_an_environment_that_is_not_what_the_table_says():
-    """Run in the pinned environment as if it were `newest`: the run stops before any notebook."""
+def test_matrix_refuses_an_environment_that_is_not_what_the_table_says(monkeypatch):
+    """An environment whose TensorFlow is not the one installed here: the run stops before any notebook."""
+    import dataclasses
+
     from tools import matrix
     from utils.environments import ENVIRONMENTS
 
-    wrong = matrix.version_mismatches(ENVIRONMENTS["newest"])
-    assert any(line.startswith("tensorflow ") and "(expected 2.21.0)" in line for line in wrong)
+    other = dataclasses.replace(ENVIRONMENTS["newest"], packages={**ENVIRONMENTS["newest"].packages, "tensorflow": "2.0.1"})
+    monkeypatch.setitem(ENVIRONMENTS, "newest", other)
+    wrong = matrix.version_mismatches(other)
+    assert any(line.startswith("tensorflow ") and "(expected 2.0.1)" in line for line in wrong)
     assert matrix.run("newest", jobs=1) == 1
-    assert matrix.version_mismatches(matrix.pinned_environment()) == []  # the tests run in the pinned one
+
+
+def test_the_pinned_environment_is_what_requirements_txt_pins():
+    from tools import matrix
+    from utils.environment import tested_versions
+
+    pinned = matrix.pinned_environment()
+    assert pinned.packages["tensorflow"] == tested_versions()["tensorflow"] and "numpy" in pinned.packages
+    installed = matrix.installed_versions(["tensorflow"])["tensorflow"]
+    if installed == pinned.packages["tensorflow"]:  # the suite's own environment (not a matrix one)
+        assert matrix.version_mismatches(pinned) == []

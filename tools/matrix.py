@@ -185,7 +185,8 @@ def run(name: str, notebooks: list[str] | None = None, jobs: int = 2, seed: int 
         if r["range_problems"]:
             verdict = ("" if verdict == "ok" else verdict + "; ") + f"**out of range** {'; '.join(r['range_problems'])}"
         elif check_ranges and not r["error"]:
-            verdict += f", {len(r['records'])} figures in range"
+            count = len(r["records"])
+            verdict += f", {count} figure{'' if count == 1 else 's'} in range"
         if r["stalled"]:
             verdict += f" (a cell stalled for {CELL_TIMEOUT} s with the kernel idle; run again in a fresh kernel)"
         lines.append(f"| {path.stem} | {r['seconds']} s | {verdict} | {'<br>'.join(r['headlines'])} |")
