@@ -11,7 +11,8 @@ Where each piece is taught:
   classifier" (each is also the reference solution of that section's lab).
 - ``sigmoid_prime``, ``tanh_prime``, ``relu``, ``relu_prime``: step 2, "The sigmoid and its friends".
 - ``binary_cross_entropy``, ``logistic_gradient``: step 2, "Logistic regression: one sigmoid neuron".
-- ``gradient_descent``: step 3, "Gradient descent you can see" (the network itself is ``utils.network``).
+- ``gradient_descent``, and the elongated ``bowl`` with its ``bowl_gradient`` it runs on: step 3,
+  "Gradient descent you can see" (the network itself is ``utils.network``).
 """
 
 from __future__ import annotations
@@ -125,6 +126,16 @@ def logistic_gradient(X, y, w, b):
     """
     error = sigmoid(X @ w + b) - y
     return X.T @ error / len(y), float(np.mean(error))
+
+
+def bowl(point):
+    """The elongated bowl f(x, y) = x² + 10 y² of step 3: (2,) -> a number."""
+    return point[0] ** 2 + 10 * point[1] ** 2
+
+
+def bowl_gradient(point):
+    """∇f = (2x, 20y): (2,) -> (2,). Gradient descent on it is stable only for η < 2/20 = 0.1."""
+    return np.array([2 * point[0], 20 * point[1]])
 
 
 def gradient_descent(gradient, start, learning_rate: float, steps: int) -> np.ndarray:

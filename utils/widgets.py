@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from utils import nn
+from utils.nn import bowl, bowl_gradient
 
 #: The four inputs of a two-input gate, in truth-table order, and the gates a neuron can compute.
 GATE_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -106,16 +107,6 @@ def plot_saturation(w: float = 1.0, b: float = 0.0, threshold: float = 0.01):
     top.set_title(f"w={w:+.1f}, b={b:+.1f}: saturated (slope < {threshold:g}) on {saturated.mean():.0%} of the inputs")
     fig.tight_layout()
     return fig
-
-
-def bowl(point):
-    """The elongated bowl f(x, y) = x² + 10 y² of step 3: (2,) -> a number."""
-    return point[0] ** 2 + 10 * point[1] ** 2
-
-
-def bowl_gradient(point):
-    """∇f = (2x, 20y): (2,) -> (2,). Gradient descent on it is stable only for η < 2/20 = 0.1."""
-    return np.array([2 * point[0], 20 * point[1]])
 
 
 def plot_gradient_descent(learning_rate: float = 0.05, steps: int = 25, ax=None):

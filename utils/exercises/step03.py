@@ -14,8 +14,7 @@ import numpy as np
 from utils import gradcheck, nn
 from utils.exercises.core import Case, FunctionExercise, Mistake
 from utils.network import Network, QuadraticCost, network_gradients, one_hot
-from utils.nn import sigmoid
-from utils.widgets import bowl_gradient
+from utils.nn import bowl_gradient, sigmoid
 
 
 def _network(rng, sizes, scale=1.0):
