@@ -123,3 +123,24 @@ def test_instructor_copies_have_every_lab_solved(step, tmp_path):
         assert EXERCISES[cell.name].paste_source() in nb.cells[cell.stub_index].source
         assert "raise NotImplementedError(\"Your turn" not in nb.cells[cell.stub_index].source
     assert all(not c.outputs for c in nb.cells if c.cell_type == "code")
+
+
+def test_a_stalled_lab_run_is_run_once_more_and_a_second_stall_fails(monkeypatch, tmp_path):
+    import labs_harness
+    from nbclient.exceptions import CellTimeoutError
+
+    calls = []
+
+    def stalls_first(step, progress_file, timeout):
+        calls.append(step)
+        if len(calls) == 1:
+            raise CellTimeoutError("Cell execution timed out")
+        return "finished"
+
+    monkeypatch.setattr(labs_harness, "_run_labs_once", stalls_first)
+    assert labs_harness.run_labs(3, tmp_path / "progress.json") == "finished" and calls == [3, 3]
+    monkeypatch.setattr(labs_harness, "_run_labs_once", lambda *args: (_ for _ in ()).throw(CellTimeoutError("again")))
+    with pytest.raises(CellTimeoutError):
+        labs_harness.run_labs(3, tmp_path / "progress.json")
+    assert labs_harness.WIDGET_CELL.search("gradient_descent_explorer()") and not labs_harness.WIDGET_CELL.search(
+        "from utils.widgets import gradient_descent_explorer")
