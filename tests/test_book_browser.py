@@ -18,7 +18,7 @@ import threading
 from collections import Counter
 
 import pytest
-from test_browser import CHROMIUM_FLAGS, chromium_path, unavailable
+from test_browser import CHROMIUM_FLAGS, chromium_or_skip
 
 from utils import ROOT
 
@@ -57,13 +57,8 @@ def served_book(built_book):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium_path()
-    if executable is None:
-        unavailable("Chromium was not found.")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("The playwright package is not installed.")
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         try:

@@ -54,16 +54,23 @@ def unavailable(reason: str):
                 "to a Chromium binary, to run the browser test.")
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab on a random loopback port, token auth on, serving a copy of the notebooks."""
+def chromium_or_skip() -> str:
+    """Chromium's path, once Chromium and Playwright are both there; else skip (in CI: fail) with why."""
     executable = chromium_path()
     if executable is None:
         unavailable("Chromium was not found.")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         unavailable("The playwright package is not installed.")
+    return executable
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab on a random loopback port, token auth on, serving a copy of the notebooks."""
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", work / "course" / "notebooks")
     for name, values in SETTINGS.items():
