@@ -23,15 +23,7 @@ Importing ``utils`` is cheap: it imports no NumPy or TensorFlow, so ``course.py`
 set-up cell can use it before anything heavy is loaded.
 """
 
-from pathlib import Path
-
-#: The course repository. The notebooks' set-up cells and "Open in Colab" badges use this address;
-#: ``tests/test_notebook_hygiene.py`` checks that they all agree with it.
-REPOSITORY = "dl7-course/seven-steps"
-REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
-
-#: The repository root (the folder holding ``utils/`` and ``notebooks/``).
-ROOT = Path(__file__).resolve().parent.parent
+from utils.paths import REPOSITORY, REPOSITORY_URL, ROOT
 
 
 def setup(seed: int = 0, step: int | None = None):

@@ -46,7 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
-from utils import ROOT
+from utils.paths import ROOT
 from utils.profiles import active_profile
 
 #: Environment variable naming the cache folder (default: ``<repository>/data``).

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 
-from utils import ROOT
+from utils.paths import ROOT
 from utils.profiles import Profile, active_profile
 
 #: Packages the course needs that Colab does not always ship; the set-up installs them there.

@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - Windows
     resource = None
 from pathlib import Path
 
-from utils import REPOSITORY, REPOSITORY_URL, ROOT
+from utils.paths import REPOSITORY, REPOSITORY_URL, ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
 MARKERS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "NBVAL_RAISES_EXCEPTION")
