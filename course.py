@@ -15,6 +15,8 @@
     python course.py book                 the course as a website (README, notebooks with their stored outputs,
                                           data, credits) in _build/book/; open _build/book/index.html
     python course.py execute [NOTEBOOK]   (maintainers) re-run notebooks in a fresh kernel, store outputs
+    python course.py export [--check]     (maintainers) copy the notebooks' "# @save" cells into utils/ (the
+                                          one source of code that a notebook shows and later steps reuse)
     python course.py matrix [ENV ...]     (maintainers) every notebook in Colab's runtime versions, the newest
                                           releases and the oldest supported ones (utils/environments.py),
                                           each headline figure checked against its expected range
@@ -35,6 +37,8 @@ import sys
 import venv
 from pathlib import Path
 
+from utils import settings  # standard library only: safe before the course's environment exists
+
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
@@ -50,10 +54,9 @@ def venv_python() -> Path:
 
 #: Written into .venv when course.py creates it: only then may course.py install into it unasked.
 OWNER_MARK = ".created-by-course-py"
-#: Set to 1 to forbid any installation (the tests do: a test must never change the environment it runs in).
-NO_INSTALL_VARIABLE = "DL7_NO_INSTALL"
-#: Set to yes to let course.py install into a .venv it did not create.
-INSTALL_VARIABLE = "DL7_INSTALL"
+#: DL7_NO_INSTALL=1 forbids any installation (the tests set it: a test must never change the environment it
+#: runs in); DL7_INSTALL=yes lets course.py install into a .venv it did not create.
+NO_INSTALL_VARIABLE, INSTALL_VARIABLE = settings.NO_INSTALL.name, settings.INSTALL.name
 
 
 def _ours() -> bool:
@@ -62,7 +65,7 @@ def _ours() -> bool:
 
 
 def _may_install_into_foreign_venv() -> bool:
-    if os.environ.get(INSTALL_VARIABLE, "").strip().lower() in ("1", "yes", "y"):
+    if settings.INSTALL.value().lower() in ("1", "yes", "y"):
         return True
     message = (f"{VENV.name}/ exists but was not created by course.py. Installing the course's pinned packages into it "
                "could replace what is there (TensorFlow, NumPy, ...).")
@@ -83,7 +86,7 @@ def ensure_environment() -> Path:
     python = venv_python()
     if python.exists() and stamp.is_file() and stamp.read_text().strip() == wanted:
         return python
-    if os.environ.get(NO_INSTALL_VARIABLE, "").strip() not in ("", "0"):
+    if settings.NO_INSTALL.is_on():
         if python.exists():
             return python  # as it is: nothing is installed or upgraded
         sys.exit(f"{VENV.name}/ is not set up, and {NO_INSTALL_VARIABLE} forbids installing. Unset it and run the command again.")
@@ -184,8 +187,8 @@ def main(argv: list[str]) -> int:
         # On a machine with a GPU, TensorFlow is kept on the CPU: the stored outputs are a CPU's.
         # A seed of your own (DL7_SEED) or a figures file (DL7_RECORD) would change or add to what the
         # notebooks print, so they are not passed on.
-        env = {k: v for k, v in os.environ.items() if k not in ("DL7_SEED", "DL7_RECORD")}
-        env.update(DL7_PROFILE="quick", CUDA_VISIBLE_DEVICES="")
+        env = settings.child_environment(PROFILE="quick", SEED=None, RECORD=None)
+        env["CUDA_VISIBLE_DEVICES"] = ""
         fetched = run(["-m", "utils.data", "fetch", "all"], env=env)
         if fetched != 0:
             return fetched
@@ -195,13 +198,15 @@ def main(argv: list[str]) -> int:
     if command == "data":
         return run(["-m", "utils.data", *rest])
     if command == "progress":
-        return run(["-m", "utils.progress", *rest])
+        return run(["-m", "utils.exercises", *rest])
     if command == "benchmark":
-        return run(["-m", "utils.benchmark", *rest])
+        return run(["-m", "tools.benchmark", *rest])
     if command == "book":
         return run(["-m", "tools.book", *rest])
     if command == "execute":
-        return run(["-m", "utils.notebooks", "execute", *rest])
+        return run(["-m", "tools.notebooks", "execute", *rest])
+    if command == "export":
+        return run(["-m", "tools.export", *rest])
     if command == "matrix":
         return run(*matrix_command(rest))
     if command == "ranges":

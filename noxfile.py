@@ -9,6 +9,7 @@ from pathlib import Path
 import nox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from utils import settings  # noqa: E402
 from utils.environments import ENVIRONMENTS  # noqa: E402
 
 nox.options.sessions = list(ENVIRONMENTS)
@@ -20,7 +21,7 @@ def _session(environment):
         session.install(*environment.requirements())
         session.run("python", "-m", "tools.matrix", "run", environment.name, *session.posargs,
                     # quiet start-up: TensorFlow in the runner itself, the debugger in old ipykernels on 3.13
-                    env={"DL7_PROFILE": "quick", "DL7_NO_INSTALL": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
+                    env={settings.PROFILE.name: "quick", settings.NO_INSTALL.name: "1", "TF_CPP_MIN_LOG_LEVEL": "3",
                          "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
 
     run_notebooks.__doc__ = f"Python {environment.python}, {', '.join(environment.requirements())}: {environment.source}"

@@ -17,18 +17,20 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-os.environ.setdefault("DL7_OFFLINE", "1")
+from utils import settings  # a leaf module: importing it starts nothing
+
+os.environ.setdefault(settings.OFFLINE.name, "1")
 # A progress record of the tests' own (inherited by the notebook kernels nbval starts), so that no
 # test reads or changes a learner's record, and the notebooks' progress cells print a fresh state.
-os.environ["DL7_PROGRESS"] = os.path.join(tempfile.mkdtemp(prefix="dl7-test-progress-"), "progress.json")
+os.environ[settings.PROGRESS.name] = os.path.join(tempfile.mkdtemp(prefix="dl7-test-progress-"), "progress.json")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # The stored outputs are a CPU's: on a machine with a GPU, TensorFlow (here and in every kernel the
 # tests start) is kept on the CPU, so that nbval reproduces them there too.
 os.environ["CUDA_VISIBLE_DEVICES"] = ""
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 # The notebooks' own seeds, and no figures file: the stored outputs were made so.
-os.environ.pop("DL7_SEED", None)
-os.environ.pop("DL7_RECORD", None)
+os.environ.pop(settings.SEED.name, None)
+os.environ.pop(settings.RECORD.name, None)
 matplotlib.use("Agg")  # this process only; notebook kernels keep their inline backend
 
 
@@ -39,7 +41,7 @@ def own_progress_record(tmp_path_factory, monkeypatch):
     kernels use the session's record above)."""
     from utils import exercises
 
-    monkeypatch.setenv("DL7_PROGRESS", str(tmp_path_factory.mktemp("progress") / "progress.json"))
+    monkeypatch.setenv(settings.PROGRESS.name, str(tmp_path_factory.mktemp("progress") / "progress.json"))
     monkeypatch.setattr(exercises, "_hints_seen", {})
     monkeypatch.setattr(exercises, "_last_checked", {})
 

@@ -22,11 +22,12 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
 
+from utils import settings
 from utils import ROOT
 from utils.exercises import EXERCISES
 from utils.exercises.core import Exercise
-from utils.notebooks import BEGIN_SOLUTION, END_SOLUTION
-from utils.notebooks import lab_cells as notebook_lab_cells
+from tools.solutions import BEGIN_SOLUTION, END_SOLUTION
+from tools.solutions import lab_cells as notebook_lab_cells
 
 NOTEBOOKS = ROOT / "notebooks"
 BEGIN, END = BEGIN_SOLUTION, END_SOLUTION
@@ -156,8 +157,8 @@ def _run_labs_once(step: int, progress_file: Path, timeout: int) -> LabRun:
     labs = {cell.stub_index: cell for cell in lab_cells(nb)}
     checks = {cell.check_index for cell in labs.values()}
     seed_progress(progress_file, step)
-    saved = {k: os.environ.get(k) for k in ("DL7_PROGRESS", "DL7_PROFILE")}
-    os.environ.update(DL7_PROGRESS=str(progress_file), DL7_PROFILE="quick")
+    saved = {k: os.environ.get(k) for k in (settings.PROGRESS.name, settings.PROFILE.name)}
+    os.environ.update({settings.PROGRESS.name: str(progress_file), settings.PROFILE.name: "quick"})
     client = NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
                             timeout_func=lambda cell: WIDGET_CELL_TIMEOUT if WIDGET_CELL.search(cell.source) else timeout)
     seen_labs, seen_cells = {}, []

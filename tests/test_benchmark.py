@@ -2,7 +2,7 @@
 
 import pytest
 
-from utils import benchmark
+from tools import benchmark
 
 
 def test_backprop_benchmark_on_a_small_slice(capsys):
@@ -22,10 +22,27 @@ def test_benchmark_command_line_rejects_unknown_names():
         benchmark.main(["everything"])
 
 
-def test_course_benchmark_finds_every_headline_in_the_stored_notebooks():
-    from utils.notebooks import notebook_paths
+def test_every_headline_figure_is_in_the_benchmark_table_and_recorded_by_its_notebook():
+    """Each figure of utils.expected (ranged or exact) is in the table of its notebook, and that
+    notebook's code records it (by its key, or by an f-string key such as step03.gradient_check_{...})."""
+    import json
 
+    from tools.notebook_files import notebook_paths
+    from utils.expected import EXACT, FIGURES
+
+    shown = {key for lines in benchmark.HEADLINES.values() for _, keys in lines for key in keys}
+    assert shown == set(FIGURES) | set(EXACT)
     for path in notebook_paths():
-        figures = benchmark.headlines(path.stem, benchmark.printed_text(path))
-        assert figures and not any(f.startswith("(not found") for f in figures), (path.name, figures)
-    assert benchmark.headlines("01_introducing_deep_learning", "nothing here")[0].startswith("(not found")
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        for _, keys in benchmark.HEADLINES[path.stem]:
+            for key in keys:
+                assert key.startswith(f"step{path.stem[:2]}."), key
+                written = f'"{key}"' in code or any(f'f"{key[:cut]}{{' in code for cut in range(len("stepNN."), len(key)))
+                assert written, f"{path.name} never records {key}"
+
+
+def test_headlines_are_made_from_the_records_and_name_what_is_missing():
+    records = [{"key": "step01.templates_accuracy", "value": 0.81}, {"key": "step01.network_accuracy", "value": 0.925}]
+    assert benchmark.headlines("01_introducing_deep_learning", records) == ["MNIST test accuracy: templates 81.0%, trained network 92.5%"]
+    assert benchmark.headlines("01_introducing_deep_learning", records[1:]) == ["(not recorded: step01.templates_accuracy)"]

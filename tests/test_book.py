@@ -21,7 +21,7 @@ import pytest
 
 from labs_harness import answer_lines
 from utils.exercises import EXERCISES
-from utils.notebooks import colab_url, notebook_paths, step_of
+from tools.notebook_files import colab_url, notebook_paths, step_of
 
 NOTEBOOKS = notebook_paths()
 PAGES = ["index.html", "credits.html", "data/README.html", "search.html", *(f"notebooks/{p.stem}.html" for p in NOTEBOOKS)]

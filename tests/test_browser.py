@@ -26,8 +26,9 @@ import warnings
 import pytest
 from conftest import stop_process_group
 
+from utils import settings
 from utils import ROOT
-from utils.notebooks import notebook_paths
+from tools.notebook_files import notebook_paths
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -43,12 +44,12 @@ SETTINGS = {
 
 
 def chromium_path() -> str | None:
-    candidates = [os.environ.get("DL7_CHROMIUM")] + [shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")]
+    candidates = [settings.CHROMIUM.value() or None] + [shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")]
     return next((c for c in candidates if c and os.path.exists(c)), None)
 
 
 def unavailable(reason: str):
-    if os.environ.get("DL7_CI"):
+    if settings.CI.is_on():
         pytest.fail(f"{reason} CI must run the browser test (.ci/run installs Chromium).")
     pytest.skip(f"{reason} Install Debian's chromium package (sudo apt install chromium), or set DL7_CHROMIUM "
                 "to a Chromium binary, to run the browser test.")
@@ -80,7 +81,7 @@ def lab(tmp_path_factory):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = dict(os.environ, DL7_ROOT=str(ROOT), JUPYTER_RUNTIME_DIR=str(work / "runtime"),
+    env = dict(os.environ, **{settings.ROOT_DIR.name: str(ROOT)}, JUPYTER_RUNTIME_DIR=str(work / "runtime"),
                JUPYTERLAB_SETTINGS_DIR=str(work / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"))
     args = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work / 'course'}"]

@@ -5,8 +5,9 @@ import re
 import pytest
 
 from tools import matrix, ranges
+from utils import settings
 from utils import ROOT, expected
-from utils.benchmark import printed_text
+from tools.notebook_files import printed_text
 from utils.environments import ENVIRONMENTS
 
 KEY = "step03.network_accuracy"
@@ -42,13 +43,25 @@ def test_bad_keys_and_values_get_clear_messages():
 
 def test_judge_prints_and_records_the_figure(tmp_path, monkeypatch, capsys):
     record = tmp_path / "figures.jsonl"
-    monkeypatch.setenv(expected.RECORD_VARIABLE, str(record))
-    monkeypatch.setenv("DL7_PROFILE", "quick")
+    monkeypatch.setenv(settings.RECORD.name, str(record))
+    monkeypatch.setenv(settings.PROFILE.name, "quick")
     expected.judge(KEY, 0.9473)
     expected.judge("step01.network_accuracy", 0.925)
     assert capsys.readouterr().out.count("\n") >= 2
     assert [(r["key"], r["value"], r["profile"]) for r in expected.read_records(record)] == [
         (KEY, 0.9473, "quick"), ("step01.network_accuracy", 0.925, "quick")]
+
+
+def test_record_keeps_an_exact_figure_quietly_and_refuses_an_unknown_one(tmp_path, monkeypatch, capsys):
+    destination = tmp_path / "figures.jsonl"
+    expected.record("step03.mazur_error", 3.51e-5)  # no DL7_RECORD: nothing is written anywhere
+    monkeypatch.setenv(settings.RECORD.name, str(destination))
+    expected.record("step03.mazur_error", 3.51e-5)
+    assert capsys.readouterr().out == ""
+    assert [(r["key"], r["value"]) for r in expected.read_records(destination)] == [("step03.mazur_error", 3.51e-5)]
+    with pytest.raises(KeyError, match="'step03.mazur' is not a headline figure"):
+        expected.record("step03.mazur", 1.0)
+    assert not set(expected.EXACT) & set(expected.FIGURES)
 
 
 def test_a_corrupt_table_says_how_to_mend_it(tmp_path):
@@ -83,11 +96,15 @@ def test_a_range_never_reaches_past_what_the_figure_can_be():
 
 def test_the_matrix_fails_a_missing_an_unmeasured_or_an_outlying_figure():
     step = "03_backprop_and_gradient_descent"
-    assert matrix.range_problems(step, [record(KEY, 0.945, "colab", 0)], TABLE) == []
-    assert matrix.range_problems(step, [], TABLE) == [f"{KEY} was not recorded"]
-    outside = matrix.range_problems(step, [record(KEY, 0.90, "colab", 0)], TABLE)
+    exact = [record(key, 1e-9, "colab", 0) for key in expected.EXACT if key.startswith("step03.")]
+    assert len(exact) == 3  # Mazur's error and the two gradient checks
+    assert matrix.range_problems(step, [record(KEY, 0.945, "colab", 0), *exact], TABLE) == []
+    assert matrix.range_problems(step, exact, TABLE) == [f"{KEY} was not recorded"]
+    assert matrix.range_problems(step, [record(KEY, 0.945, "colab", 0), *exact[1:]], TABLE) == [
+        f"{exact[0]['key']} was not recorded"]  # an exact figure counts too, though it has no range
+    outside = matrix.range_problems(step, [record(KEY, 0.90, "colab", 0), *exact], TABLE)
     assert len(outside) == 1 and "OUTSIDE" in outside[0] and "90.00%" in outside[0]
-    assert matrix.range_problems(step, [record(KEY, 0.945, "colab", 0, "full")], TABLE) == [
+    assert matrix.range_problems(step, [record(KEY, 0.945, "colab", 0, "full"), *exact], TABLE) == [
         f"{KEY}: no expected range for the full profile"]
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pytest
 
 from utils import ROOT, data
-from utils.notebooks import setup_cell
+from tools.notebook_files import setup_cell
 from utils.profiles import PROFILES
 
 from conftest import files_under, register_dataset

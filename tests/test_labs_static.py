@@ -112,7 +112,7 @@ def test_answer_lines_are_found_where_they_are():
 
 @pytest.mark.parametrize("step", STEPS)
 def test_instructor_copies_have_every_lab_solved(step, tmp_path):
-    from utils.notebooks import write_solved
+    from tools.solutions import write_solved
 
     solved = tmp_path / "solved.ipynb"
     count = write_solved(notebook_for_step(step), solved)

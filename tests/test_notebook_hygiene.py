@@ -8,8 +8,9 @@ import shutil
 
 import pytest
 
-from utils import REPOSITORY_URL, ROOT, tf_network
-from utils.notebooks import colab_url, notebook_paths, problems, setup_cell
+from utils import REPOSITORY_URL, ROOT
+from tools.hygiene import problems
+from tools.notebook_files import colab_url, notebook_paths, setup_cell
 
 NOTEBOOKS = notebook_paths()
 EXPECTED = ["01_introducing_deep_learning.ipynb", "02_getting_technical.ipynb", "03_backprop_and_gradient_descent.ipynb",
@@ -39,20 +40,27 @@ def test_notebook_follows_the_course_shape(path):
     assert "### BEGIN SOLUTION" in code and "### END SOLUTION" in code
 
 
-# Functions that a notebook shows in full, in a cell of its own, and that utils also provides for the
-# benchmarks and later steps: the two copies must stay word for word the same.
-MIRRORED = {
-    "04_getting_practical.ipynb": [tf_network.quadratic_cost, tf_network.cross_entropy_cost,
-                                   tf_network.train_tf_loop, tf_network.to_keras, tf_network.train_keras],
-}
+def test_code_saved_from_a_notebook_is_what_its_cells_say():
+    """utils/from_step04.py is generated from notebook 04's "# @save" cells (python course.py export)."""
+    from tools import export
+
+    assert export.stale() == [], "a generated module differs from its notebook: edit the notebook, then run python course.py export"
 
 
-@pytest.mark.parametrize("name", MIRRORED)
-def test_mirrored_code_matches_utils(name):
-    cells = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
-    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    for function in MIRRORED[name]:
-        assert inspect.getsource(function).rstrip() in code, f"{function.__name__} in {name} differs from utils"
+def test_an_edit_of_a_generated_module_is_caught(tmp_path):
+    from tools import export
+
+    for notebook, target in export.EXPORTS.items():
+        (tmp_path / notebook).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / notebook, tmp_path / notebook)
+        (tmp_path / target.module).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / target.module).write_text(export.generated(notebook, target), encoding="utf-8")
+    assert export.stale(tmp_path) == []
+    module = tmp_path / export.EXPORTS["notebooks/04_getting_practical.ipynb"].module
+    module.write_text(module.read_text(encoding="utf-8").replace("0.5 * tf.reduce_sum", "0.25 * tf.reduce_sum"), encoding="utf-8")
+    assert export.stale(tmp_path) == ["utils/from_step04.py"]
+    assert export.write(tmp_path) == ["utils/from_step04.py"] and export.stale(tmp_path) == []
+    assert "0.5 * tf.reduce_sum" in module.read_text(encoding="utf-8")
 
 
 def test_setup_cell_uses_the_one_repository_address():
@@ -101,7 +109,7 @@ def test_readme_badges_and_links_point_at_the_notebooks():
 
 
 def test_execute_into_another_folder_leaves_the_stored_notebook_alone(tmp_path):
-    from utils import notebooks
+    from tools import notebooks
 
     original = ROOT / "notebooks" / "02_getting_technical.ipynb"
     before = original.read_bytes()
@@ -137,19 +145,19 @@ def test_run_times_come_from_the_measured_table():
 def test_retarget_points_badges_and_set_up_cells_at_a_fork(tmp_path, monkeypatch):
     import nbformat
 
-    from utils import notebooks
+    from tools import notebook_files
 
     readme, notebook = tmp_path / "README.md", tmp_path / "03_backprop_and_gradient_descent.ipynb"
     shutil.copy(ROOT / "README.md", readme)
     shutil.copy(ROOT / "notebooks" / notebook.name, notebook)
-    assert notebooks.retarget(readme, [notebook]) == []  # already pointing at utils.REPOSITORY
-    monkeypatch.setattr(notebooks, "REPOSITORY", "someone/fork")
-    monkeypatch.setattr(notebooks, "REPOSITORY_URL", "https://github.com/someone/fork")
-    assert notebooks.retarget(readme, [notebook]) == ["README.md", notebook.name]
+    assert notebook_files.retarget(readme, [notebook]) == []  # already pointing at utils.REPOSITORY
+    monkeypatch.setattr(notebook_files, "REPOSITORY", "someone/fork")
+    monkeypatch.setattr(notebook_files, "REPOSITORY_URL", "https://github.com/someone/fork")
+    assert notebook_files.retarget(readme, [notebook]) == ["README.md", notebook.name]
     text = readme.read_text(encoding="utf-8")
     assert "git clone https://github.com/someone/fork.git" in text and "colab.research.google.com/github/dl7-course" not in text
     assert text.count("colab.research.google.com/github/someone/fork/blob/main/notebooks/") == 7
     nb = nbformat.read(notebook, as_version=4)
     assert "colab.research.google.com/github/someone/fork/blob/main/notebooks/03_" in nb.cells[0].source
     first_code = next(c for c in nb.cells if c.cell_type == "code")
-    assert first_code.source == notebooks.setup_cell(3) and '"https://github.com/someone/fork"' in first_code.source
+    assert first_code.source == notebook_files.setup_cell(3) and '"https://github.com/someone/fork"' in first_code.source

@@ -7,18 +7,19 @@ import sys
 
 import pytest
 
+from utils import settings
 from utils import ROOT, profiles
 
 
 def test_default_profile_is_quick(monkeypatch):
-    monkeypatch.delenv(profiles.PROFILE_VARIABLE, raising=False)
+    monkeypatch.delenv(settings.PROFILE.name, raising=False)
     assert profiles.active_profile().name == "quick"
-    monkeypatch.setenv(profiles.PROFILE_VARIABLE, " FULL ")
+    monkeypatch.setenv(settings.PROFILE.name, " FULL ")
     assert profiles.active_profile().name == "full"
 
 
 def test_unknown_profile_names_the_valid_ones(monkeypatch):
-    monkeypatch.setenv(profiles.PROFILE_VARIABLE, "fast")
+    monkeypatch.setenv(settings.PROFILE.name, "fast")
     with pytest.raises(profiles.UnknownProfileError, match="DL7_PROFILE='fast' is not a profile of this course; use 'quick' or 'full'"):
         profiles.active_profile()
 

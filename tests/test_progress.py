@@ -8,7 +8,9 @@ import sys
 
 import pytest
 
+from utils import settings
 from utils import ROOT, progress
+from utils.exercises import report
 from utils.exercises import EXERCISES, check, hint, show_solution, yours_or_reference
 from utils.nn import train_perceptron
 
@@ -20,7 +22,7 @@ def stub(*args):
 @pytest.fixture
 def record(tmp_path, monkeypatch):
     file = tmp_path / "nested" / "progress.json"
-    monkeypatch.setenv(progress.PROGRESS_VARIABLE, str(file))
+    monkeypatch.setenv(settings.PROGRESS.name, str(file))
     monkeypatch.setattr(progress, "_warned", set())
     return file
 
@@ -49,12 +51,12 @@ def test_hints_and_solutions_are_recorded(record, capsys):
     show_solution("layered_forward")
     entry = json.loads(record.read_text())["labs"]["layered_forward"]
     assert entry["hints"] == 2 and entry["solution_shown"] is True
-    table = progress.step_table(1)
+    table = report.step_table(1)
     assert "layered_forward" in table and "2 hints, solution shown" in table
 
 
 def _record_many(file, names):
-    os.environ[progress.PROGRESS_VARIABLE] = str(file)
+    os.environ[settings.PROGRESS.name] = str(file)
     exercise = EXERCISES["sigmoid"]
     for name in names:
         progress.update(name, lambda entry, e=exercise: entry.update(step=e.step, kind=e.kind, title=e.title, status="wrong", wrong_checks=1))
@@ -85,7 +87,7 @@ def test_a_corrupt_file_gives_one_warning_and_the_check_still_answers(record, ca
 
 
 def test_a_read_only_location_gives_one_warning_and_the_check_still_answers(monkeypatch, capsys):
-    monkeypatch.setenv(progress.PROGRESS_VARIABLE, "/sys/dl7-progress/progress.json")  # even root cannot write there
+    monkeypatch.setenv(settings.PROGRESS.name, "/sys/dl7-progress/progress.json")  # even root cannot write there
     monkeypatch.setattr(progress, "_warned", set())
     check("sigmoid", stub)
     check("sigmoid", train_perceptron)
@@ -98,7 +100,7 @@ def test_a_read_only_location_gives_one_warning_and_the_check_still_answers(monk
 def test_the_default_place_is_the_per_user_data_folder(monkeypatch):
     import platformdirs
 
-    monkeypatch.delenv(progress.PROGRESS_VARIABLE, raising=False)
+    monkeypatch.delenv(settings.PROGRESS.name, raising=False)
     assert progress.path() == platformdirs.user_data_path(progress.APP_NAME, appauthor=False) / "progress.json"
     assert ROOT not in progress.path().parents, "never inside the course folder"
 
@@ -106,7 +108,7 @@ def test_the_default_place_is_the_per_user_data_folder(monkeypatch):
 def test_the_course_table_counts_labs_and_warm_ups_per_step(record):
     check("perceptron_rule", train_perceptron)
     check("layered_forward", lambda *args: None)
-    lines = progress.course_table().splitlines()
+    lines = report.course_table().splitlines()
     assert lines[0].split()[:2] == ["step", "labs:"]
     step_one = next(line for line in lines if line.startswith("1 "))
     labs_of_step_one = sum(1 for e in EXERCISES.values() if e.step == 1 and e.kind == "lab")
@@ -117,10 +119,10 @@ def test_the_course_table_counts_labs_and_warm_ups_per_step(record):
 def test_course_py_progress_prints_the_table(record):
     check("perceptron_rule", train_perceptron)
     env = dict(os.environ)
-    result = subprocess.run([sys.executable, "-m", "utils.progress"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "utils.exercises"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Introducing deep learning" in result.stdout and str(record) in result.stdout
-    result = subprocess.run([sys.executable, "-m", "utils.progress", "--step", "1"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "utils.exercises", "--step", "1"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert "✅ perceptron_rule" in result.stdout
 
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from utils import ROOT
-from utils.notebooks import setup_cell
+from tools.notebook_files import setup_cell
 
 
 def run_cell(cwd, env_extra=None, pretend_colab=False):

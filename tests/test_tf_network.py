@@ -10,8 +10,8 @@ import pytest
 import tensorflow as tf
 
 from utils.network import CrossEntropyCost, Network, QuadraticCost, mazur_example, one_hot
-from utils.tf_network import (compare_three_ways, lines_of_code, max_gradient_difference, tf_gradients, to_keras,
-                              train_keras, train_tf_loop)
+from utils.from_step04 import to_keras, train_keras, train_tf_loop
+from utils.tf_network import compare_three_ways, lines_of_code, max_gradient_difference, tf_gradients, train_step
 
 
 @pytest.fixture
@@ -46,7 +46,8 @@ def test_tensorflow_loop_and_keras_retrace_numpy_training_in_float64(keras_float
     expected, epoch_rng = copy.deepcopy(network), np.random.default_rng(7)
     for _ in range(2):
         expected.train_epoch(X, Y, 10, 0.5, epoch_rng)
-    weights, biases = train_tf_loop(network, X, Y, epochs=2, batch_size=10, learning_rate=0.5, seed=7, dtype="float64")
+    weights, biases = train_tf_loop(network, X, Y, epochs=2, batch_size=10, learning_rate=0.5, seed=7, step=train_step,
+                                    dtype="float64")
     model = train_keras(network, X, Y, epochs=2, batch_size=10, learning_rate=0.5, seed=7, dtype="float64")
     for layer, W, b, tf_W, tf_b in zip(model.layers, expected.weights, expected.biases, weights, biases):
         np.testing.assert_allclose(tf_W.numpy(), W, rtol=0, atol=1e-12)
@@ -139,7 +140,7 @@ def test_train_tf_loop_runs_the_step_it_is_given():
     weights, biases = train_tf_loop(network, X, Y, epochs=1, batch_size=5, learning_rate=1.0, seed=0, step=frozen)
     for variable, value in zip(weights + biases, network.weights + network.biases):
         np.testing.assert_allclose(variable.numpy(), value, rtol=1e-6)
-    trained, _ = train_tf_loop(network, X, Y, epochs=1, batch_size=5, learning_rate=1.0, seed=0)
+    trained, _ = train_tf_loop(network, X, Y, epochs=1, batch_size=5, learning_rate=1.0, seed=0, step=train_step)
     assert not np.allclose(trained[0].numpy(), network.weights[0])
 
 

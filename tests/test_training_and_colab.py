@@ -5,7 +5,7 @@ import types
 
 import numpy as np
 
-from utils import environment
+from utils import environment, paths
 
 
 def test_epoch_logger_prints_one_rounded_line_per_epoch(capsys):
@@ -26,9 +26,9 @@ def test_epoch_logger_prints_one_rounded_line_per_epoch(capsys):
 
 
 def test_in_colab_follows_the_google_colab_module(monkeypatch):
-    assert not environment.in_colab()
+    assert not paths.in_colab()
     monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
-    assert environment.in_colab()
+    assert paths.in_colab()
 
 
 def test_colab_installs_only_what_is_missing_at_the_tested_version(monkeypatch, capsys):

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
-import os
 import platform
 import sys
 import tempfile
@@ -71,29 +70,25 @@ def version_mismatches(environment) -> list[str]:
 
 
 def _execute(path_text: str, scratch_text: str, seed: int | None = None) -> dict:
-    """Execute one notebook into ``scratch``: its time, cell error, stderr outputs, headline figures
-    (as printed) and the figures it recorded with ``utils.expected.judge``."""
+    """Execute one notebook into ``scratch``: its time, cell error, stderr outputs, the figures it
+    recorded (``utils.expected.judge`` and ``record``) and its headline lines made from them."""
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-    from utils.expected import RECORD_VARIABLE, read_records
-    from utils.environment import SEED_VARIABLE
-    from utils.notebooks import execute
+    from tools.benchmark import headlines
+    from tools.execute import execute
+    from utils.expected import read_records
 
     path, output = Path(path_text), Path(scratch_text) / Path(path_text).name
     record = output.with_suffix(".jsonl")
     result = {"notebook": path.name, "error": None, "stderr": [], "headlines": [], "records": [], "seconds": None, "stalled": 0}
-    # The kernel inherits this worker's environment: where to record the figures, and the seed.
-    os.environ[RECORD_VARIABLE] = str(record)
-    if seed is None:
-        os.environ.pop(SEED_VARIABLE, None)
-    else:
-        os.environ[SEED_VARIABLE] = str(seed)
+    # Where the kernel records the figures, and its seed (None: the notebook's own).
+    kernel_settings = {"RECORD": str(record), "SEED": None if seed is None else str(seed)}
     start = time.perf_counter()
     try:
         for attempt in range(2):
             try:
                 record.unlink(missing_ok=True)  # a stalled attempt's figures do not count
-                execute(path, timeout=CELL_TIMEOUT, output=output)
+                execute(path, timeout=CELL_TIMEOUT, output=output, **kernel_settings)
                 break
             except CellTimeoutError:
                 # Seen now and then, in every environment: the kernel sits idle and the client waits
@@ -116,22 +111,23 @@ def _execute(path_text: str, scratch_text: str, seed: int | None = None) -> dict
                     result["stderr"].append(f"cell {index}: {''.join(out['text']).strip()[:300]}")
                 if out.get("output_type") == "error" and result["error"] is None:
                     result["error"] = f"cell {index}: {out.get('ename')}: {out.get('evalue', '')[:300]}"
-        from utils.benchmark import headlines, printed_text
-
-        result["headlines"] = headlines(path.stem, printed_text(output))
     result["records"] = read_records(record)
+    result["headlines"] = headlines(path.stem, result["records"])
     return result
 
 
 def range_problems(notebook_stem: str, records: list[dict], ranges: dict) -> list[str]:
-    """What is wrong with the figures one notebook recorded: each figure of its step that is missing,
-    has no measured range, or lies outside it (empty when all is well)."""
-    from utils.expected import FIGURES, verdict
+    """What is wrong with the figures one notebook recorded: each figure of its step that is missing
+    (ranged or exact), and each ranged one that has no measured range or lies outside it (empty when
+    all is well)."""
+    from utils.expected import EXACT, FIGURES, verdict
 
     step = f"step{notebook_stem[:2]}."
     recorded = {r["key"]: r for r in records}
-    problems = [f"{key} was not recorded" for key in FIGURES if key.startswith(step) and key not in recorded]
+    problems = [f"{key} was not recorded" for key in (*FIGURES, *EXACT) if key.startswith(step) and key not in recorded]
     for key, entry in recorded.items():
+        if key in EXACT:
+            continue  # checked exactly where the notebook prints it
         inside, line = verdict(key, entry["value"], entry["profile"], ranges)
         if inside is None:
             problems.append(f"{key}: no expected range for the {entry['profile']} profile")
@@ -146,7 +142,7 @@ def run(name: str, notebooks: list[str] | None = None, jobs: int = 2, seed: int 
     ``seed`` overrides the notebooks' own (``DL7_SEED``); ``check_ranges=False`` records the figures
     without judging them (``python course.py ranges`` measures the ranges that way)."""
     from utils.expected import load_ranges
-    from utils.notebooks import notebook_paths
+    from tools.notebook_files import notebook_paths
 
     environment = environment_named(name)
     mismatches = version_mismatches(environment)

@@ -1,24 +1,24 @@
-"""Shared code for the course "Seven steps to deep learning".
+"""Shared code for the course "Seven steps to deep learning": what the notebooks import.
 
-Everything a notebook needs but should not show at length lives here, one module per job:
+One module per job, in rooms that import only downward (the README's "map of the house"; checked by
+``tests/test_architecture.py``):
 
-- ``utils.environment``: the set-up cell's ``setup()`` (seeds, TensorFlow quiet and deterministic,
-  profile line); ``utils.profiles``: the quick and full profiles.
-- ``utils.data``: the dataset registry, the verified download cache and the loaders.
-- From-scratch building blocks, each checked against an independent reference in ``tests/``:
-  ``utils.nn`` (activations, a neuron, gradient descent; steps 1-3), ``utils.gradcheck`` (numerical
-  derivatives), ``utils.network`` (the vectorized backpropagation network; step 3), ``utils.conv``
-  (convolution and pooling; step 5), ``utils.text`` and ``utils.char_rnn`` (text, a character RNN;
-  step 6), ``utils.gated`` and ``utils.rbm`` (LSTM and GRU cells, an RBM; step 7).
-- ``utils.tf_network``: the step-3 network in TensorFlow and Keras (step 4);
-  ``utils.training``: a one-line-per-epoch Keras logger.
-- ``utils.plots`` and ``utils.widgets``: figures with the course style, and the interactive explorers.
-- ``utils.exercises``: the self-checking exercises (``check``, ``show_solution``).
-- ``utils.expected``: "is my result normal?": each headline figure with its expected range
-  (``utils/expected_ranges.json``, measured by ``python course.py ranges``).
-- ``utils.notebooks`` and ``utils.benchmark``: maintainer tools (execute notebooks in a fresh kernel,
-  hygiene checks; the measured figures of the README).
+- leaves: ``utils.paths`` (the course folder, the repository, Colab or not) and ``utils.settings``
+  (every ``DL7_*`` environment variable, read in one place);
+- run parameters: ``utils.profiles`` (quick and full), ``utils.seeds`` (the seed of this run),
+  ``utils.environments`` (the tested environments);
+- ``utils.data``: the dataset registry, the verified download cache and the loaders;
+- from scratch, each checked against an independent reference in ``tests/``: ``utils.nn``,
+  ``utils.gradcheck``, ``utils.logistic``, ``utils.network``, ``utils.conv``, ``utils.text``,
+  ``utils.char_rnn``, ``utils.gated``, ``utils.rbm``;
+- framework: ``utils.from_step04`` (generated from step 4's ``# @save`` cells), ``utils.tf_network``,
+  ``utils.training``;
+- ``utils.plots`` and ``utils.widgets``: figures with the course style, and the interactive explorers;
+- records: ``utils.progress`` (your lab record) and ``utils.expected`` ("is my result normal?");
+- ``utils.exercises``: the self-checking labs;
+- set-up: ``utils.environment`` (``utils.setup()``, below).
 
+The maintainers' tools (executing notebooks, the benchmark, the matrix, the book) live in ``tools/``.
 Importing ``utils`` is cheap: it imports no NumPy or TensorFlow, so ``course.py`` and the
 set-up cell can use it before anything heavy is loaded.
 """

@@ -15,31 +15,12 @@ import subprocess
 import sys
 import tempfile
 
-from utils.paths import ROOT
+from utils import seeds, settings
+from utils.paths import ROOT, in_colab
 from utils.profiles import Profile, active_profile
 
 #: Packages the course needs that Colab does not always ship; the set-up installs them there.
 COLAB_EXTRAS = ("pooch", "platformdirs")
-#: Set to a whole number to run a notebook with another seed than its own (``python course.py ranges``
-#: does, to see how much the headline figures move; so can you). The stored outputs use the notebooks' own.
-SEED_VARIABLE = "DL7_SEED"
-_active_seed: int | None = None
-
-
-def chosen_seed(seed: int) -> int:
-    """``seed``, unless ``DL7_SEED`` names another one."""
-    text = os.environ.get(SEED_VARIABLE, "").strip()
-    if not text:
-        return seed
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"{SEED_VARIABLE}={text!r} is not a whole number; unset it to use the notebook's own seed.") from None
-
-
-def active_seed() -> int | None:
-    """The seed the last ``setup()`` in this process used (None before any)."""
-    return _active_seed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,11 +31,6 @@ class Course:
     seed: int
     device: str
     in_colab: bool
-
-
-def in_colab() -> bool:
-    """True inside Google Colab (its kernel imports ``google.colab`` at start-up)."""
-    return "google.colab" in sys.modules
 
 
 def tested_versions() -> dict[str, str]:
@@ -193,8 +169,7 @@ def setup(seed: int = 0, step: int | None = None) -> Course:
     ``DL7_SEED`` (a whole number) replaces ``seed``; the line then says so. The notebooks take
     their seeds from ``course.seed``, so one variable re-runs a whole notebook with another seed.
     """
-    global _active_seed
-    own_seed, seed = seed, chosen_seed(seed)
+    own_seed, seed = seed, seeds.chosen_seed(seed)
     # Both must be set before TensorFlow is first imported; a value you set yourself wins.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -225,8 +200,8 @@ def setup(seed: int = 0, step: int | None = None) -> Course:
                  "keras": keras.__version__, "numpy": np.__version__}
     lines = version_report(installed, device, colab, profile.name)
     if seed != own_seed:
-        lines[0] += f" · seed {seed} (from {SEED_VARIABLE}; the stored outputs use {own_seed})"
+        lines[0] += f" · seed {seed} (from {settings.SEED}; the stored outputs use {own_seed})"
     for line in lines:
         print(line)
-    _active_seed = seed
+    seeds.set_active_seed(seed)
     return Course(profile=profile, seed=seed, device=device, in_colab=colab)

@@ -12,8 +12,9 @@ The ranges live in ``utils/expected_ranges.json``, written by ``python course.py
 then takes, for each figure, the lowest and highest value seen and widens them by half their spread
 (at least by the figure's ``floor``), because a handful of runs under-states the spread.
 
-When ``DL7_RECORD`` names a file, :func:`judge` also appends the figure to it as one JSON line:
-that is how the matrix and the range measurement read the figures (nothing scrapes the printout).
+When ``DL7_RECORD`` names a file, :func:`judge` also appends the figure to it as one JSON line, and so
+does :func:`record` for the exact figures (:data:`EXACT`): that is how the matrix, the range measurement
+and the benchmark read the figures (nothing scrapes the printout).
 """
 
 from __future__ import annotations
@@ -21,15 +22,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 from pathlib import Path
 
+from utils import seeds, settings
 from utils.profiles import active_profile
 
 #: The table written by ``python course.py ranges``.
 RANGES_FILE = Path(__file__).with_name("expected_ranges.json")
-#: Names a file to which every judged figure is appended as a JSON line (set by the maintainer tools).
-RECORD_VARIABLE = "DL7_RECORD"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +84,25 @@ WHAT_TO_CHECK = (
 )
 
 
+#: Figures that must come out the same everywhere (Mazur's numbers, gradient checks, the agreement of
+#: hand-written and framework code): checked where they are printed, so they have no range; the notebooks
+#: :func:`record` them for the benchmark's table.
+EXACT = {
+    "step01.templates_accuracy": Figure("nearest-template test accuracy", ".1%", 0.0, highest=1.0),
+    "step02.gradient_check_error": Figure("gradient check on 784 weights, relative error", ".0e", 0.0),
+    "step03.mazur_error": Figure("Mazur's network, total error after 10,000 updates", ".10f", 0.0),
+    "step03.gradient_check_QuadraticCost": Figure("gradient check, quadratic cost, largest relative error", ".0e", 0.0),
+    "step03.gradient_check_CrossEntropyCost": Figure("gradient check, cross-entropy cost, largest relative error", ".0e", 0.0),
+    "step04.tape_difference_QuadraticCost": Figure("tape against hand-written gradients, quadratic cost, largest difference", ".0e", 0.0),
+    "step04.tape_difference_CrossEntropyCost": Figure("tape against hand-written gradients, cross-entropy cost, largest difference",
+                                                      ".0e", 0.0),
+    "step05.conv_pool_difference": Figure("NumPy convolution and pooling against TensorFlow's, largest difference", ".0e", 0.0),
+    "step07.lstm_keras_difference": Figure("LSTM step against keras.layers.LSTM, largest difference", ".0e", 0.0),
+    "step07.gru_keras_difference": Figure("GRU step against keras.layers.GRU, largest difference", ".0e", 0.0),
+    "step07.adding_baseline": Figure("adding problem, test error of always predicting 1.0", ".3f", 0.0),
+}
+
+
 def load_ranges(path: Path | None = None) -> dict:
     """The table of expected ranges (``{}`` before the first ``python course.py ranges``)."""
     path = Path(path) if path else RANGES_FILE
@@ -127,17 +145,23 @@ def verdict(key: str, value: float, profile: str, ranges: dict | None = None) ->
 def judge(key: str, value: float) -> bool | None:
     """Print ``value`` with its expected range and a verdict; True if in range (None if none is known).
 
-    Also appends ``{"key", "value", "profile", "seed"}`` to the file ``DL7_RECORD`` names, if set."""
-    profile = active_profile().name
-    inside, line = verdict(key, value, profile)
+    Also records it (:func:`record`)."""
+    inside, line = verdict(key, value, active_profile().name)
     print(line)
-    record = os.environ.get(RECORD_VARIABLE)
-    if record:
-        from utils.environment import active_seed
-
-        with open(record, "a", encoding="utf-8") as file:
-            file.write(json.dumps({"key": key, "value": float(value), "profile": profile, "seed": active_seed()}) + "\n")
+    record(key, value)
     return inside
+
+
+def record(key: str, value: float) -> None:
+    """Append ``{"key", "value", "profile", "seed"}`` as a JSON line to the file ``DL7_RECORD`` names,
+    if it names one; print nothing. ``key`` is one of :data:`FIGURES` or :data:`EXACT`."""
+    if key not in FIGURES and key not in EXACT:
+        raise KeyError(f"{key!r} is not a headline figure; the known ones are in utils.expected.FIGURES and EXACT.")
+    destination = settings.RECORD.value()
+    if destination:
+        line = {"key": key, "value": float(value), "profile": active_profile().name, "seed": seeds.active_seed()}
+        with open(destination, "a", encoding="utf-8") as file:
+            file.write(json.dumps(line) + "\n")
 
 
 def read_records(path: Path) -> list[dict]:

@@ -12,10 +12,8 @@ learner with time or a GPU (for example Colab).
 from __future__ import annotations
 
 import dataclasses
-import os
 
-#: The environment variable that selects the profile.
-PROFILE_VARIABLE = "DL7_PROFILE"
+from utils import settings
 
 
 class UnknownProfileError(ValueError):
@@ -170,12 +168,13 @@ def active_profile() -> Profile:
 
     Raises :class:`UnknownProfileError` with the valid names for anything else.
     """
-    name = os.environ.get(PROFILE_VARIABLE, "").strip().lower() or "quick"
+    chosen = settings.PROFILE.value()
+    name = chosen.lower() or "quick"
     try:
         return PROFILES[name]
     except KeyError:
         valid = " or ".join(repr(n) for n in PROFILES)
         raise UnknownProfileError(
-            f"{PROFILE_VARIABLE}={os.environ[PROFILE_VARIABLE]!r} is not a profile of this course; "
+            f"{settings.PROFILE}={chosen!r} is not a profile of this course; "
             f"use {valid} (or leave it unset for 'quick')."
         ) from None

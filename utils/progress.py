@@ -1,8 +1,5 @@
-"""Your progress through the labs: every check's verdict, kept in a small JSON file of your own.
-
-    python course.py progress            # the seven steps: labs done, attempted, not started
-    python course.py progress --step 3   # each lab of step 3
-    python course.py progress --where    # where the file is
+"""Your progress through the labs: every check's verdict, kept in a small JSON file of your own
+(``utils.exercises.report`` shows it: ``python course.py progress``).
 
 The file lives in your per-user data folder (``platformdirs.user_data_path``; on Linux
 ``~/.local/share/seven-steps-deep-learning/progress.json``), or wherever ``DL7_PROGRESS`` points;
@@ -19,30 +16,19 @@ check still answers.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-#: The environment variable that names the progress file instead of the per-user default.
-PROGRESS_VARIABLE = "DL7_PROGRESS"
+from utils import settings
+
 APP_NAME = "seven-steps-deep-learning"
 FORMAT = 1
 
-STEP_TITLES = {
-    1: "Introducing deep learning",
-    2: "Getting technical",
-    3: "Backpropagation and gradient descent",
-    4: "Getting practical",
-    5: "Convolutional nets and computer vision",
-    6: "Recurrent nets and language",
-    7: "Further topics",
-}
 
 _warned: set[str] = set()
 
@@ -56,7 +42,7 @@ def _warn_once(kind: str, message: str) -> None:
 
 def path() -> Path:
     """The progress file: ``DL7_PROGRESS``, else ``progress.json`` in the per-user data folder."""
-    chosen = os.environ.get(PROGRESS_VARIABLE, "").strip()
+    chosen = settings.PROGRESS.value()
     if chosen:
         return Path(chosen).expanduser()
     import platformdirs
@@ -155,7 +141,7 @@ def update(name: str, change) -> None:
     except (OSError, TimeoutError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         _warn_once("write", f"Your progress could not be saved ({reason}). The checks still work; to keep a record, "
-                            f"set {PROGRESS_VARIABLE} to a file in a folder you can write to.")
+                            f"set {settings.PROGRESS} to a file in a folder you can write to.")
 
 
 def record_check(exercise, status: str, source: str | None = None) -> None:
@@ -204,87 +190,3 @@ def saved_source(name: str) -> str | None:
     """The source of the answer that last passed lab ``name``, if the record has one."""
     entry = load()["labs"].get(name) or {}
     return entry.get("source") if entry.get("solved") else None
-
-
-def _exercises():
-    from utils.exercises import EXERCISES
-
-    return EXERCISES
-
-
-_MARKS = {"done": "✅", "attempted": "✗ ", "not started": "· "}
-
-
-def step_table(step: int) -> str:
-    """The lines that show one step's labs and warm-ups with their state."""
-    labs = load()["labs"]
-    exercises = [e for e in _exercises().values() if e.step == step]
-    counts = {kind: sum(1 for e in exercises if e.kind == kind) for kind in ("lab", "warm-up")}
-    done = {kind: sum(1 for e in exercises if e.kind == kind and state(labs.get(e.name)) == "done") for kind in counts}
-    parts = [f"{done[k]} of {counts[k]} {k}s done" for k in counts if counts[k]]
-    lines = [f"Step {step} · {STEP_TITLES.get(step, '')}: {', '.join(parts)}"]
-    width = max((len(e.name) for e in exercises), default=0)
-    for exercise in exercises:
-        entry = labs.get(exercise.name)
-        condition = state(entry)
-        extra = []
-        if entry and entry.get("hints"):
-            extra.append(f"{entry['hints']} hint{'s' if entry['hints'] > 1 else ''}")
-        if entry and entry.get("solution_shown"):
-            extra.append("solution shown")
-        notes = f" ({', '.join(extra)})" if extra else ""
-        lines.append(f"  {_MARKS[condition]} {exercise.name:<{width}}  {exercise.kind:7}  {condition:11}  {exercise.title}{notes}")
-    return "\n".join(lines)
-
-
-def show_progress(step: int) -> None:
-    """Print this step's labs with their state, and where the record is kept."""
-    from utils.environment import in_colab
-
-    print(step_table(step))
-    if in_colab():
-        print("Saved in this Colab session only: it is lost when the runtime is recycled. "
-              "Study locally (python course.py lab) to keep a record across sessions.")
-    else:
-        print("Your record is kept on this computer; `python course.py progress` shows all seven steps.")
-
-
-def course_table() -> str:
-    """All seven steps: labs done, attempted and not started (warm-ups counted apart)."""
-    labs = load()["labs"]
-    exercises = list(_exercises().values())
-    header = f"{'step':<5}{'':44}{'labs: done':>11}{'attempted':>11}{'not started':>13}{'warm-ups done':>15}"
-    lines = [header]
-    totals = [0, 0, 0, 0, 0, 0]
-    for step, title in STEP_TITLES.items():
-        mine = [e for e in exercises if e.step == step]
-        real = [e for e in mine if e.kind == "lab"]
-        warm = [e for e in mine if e.kind != "lab"]
-        states = [state(labs.get(e.name)) for e in real]
-        row = [states.count("done"), states.count("attempted"), states.count("not started"),
-               sum(state(labs.get(e.name)) == "done" for e in warm), len(real), len(warm)]
-        totals = [a + b for a, b in zip(totals, row)]
-        lines.append(f"{step:<5}{title:44}{f'{row[0]}/{row[4]}':>11}{row[1]:>11}{row[2]:>13}{f'{row[3]}/{row[5]}':>15}")
-    lines.append(f"{'all':<5}{'':44}{f'{totals[0]}/{totals[4]}':>11}{totals[1]:>11}{totals[2]:>13}{f'{totals[3]}/{totals[5]}':>15}")
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python course.py progress", description="Your progress through the course's labs.")
-    parser.add_argument("--step", type=int, choices=sorted(STEP_TITLES), help="show each lab of this step")
-    parser.add_argument("--where", action="store_true", help="print where the progress file is, and stop")
-    args = parser.parse_args(argv)
-    file = path()
-    if args.where:
-        print(file)
-        return 0
-    if args.step:
-        print(step_table(args.step))
-    else:
-        print(course_table())
-    print(f"\nRecord: {file}" + ("" if file.exists() else " (nothing checked yet)"))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

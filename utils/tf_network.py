@@ -3,9 +3,10 @@
 Taught in step 4 (``notebooks/04_getting_practical.ipynb``), where the learner writes four of these
 pieces as labs and the course's tested versions here take over until theirs pass: ``sigmoid_slope``
 (warm-up) and ``tape_gradients`` in "Automatic differentiation", ``train_step`` at the end of that
-section, ``SigmoidDense`` in "Keras idioms" (``utils/exercises/step04.py`` checks them). The notebook
-shows ``train_tf_loop``, ``to_keras`` and ``train_keras`` in its cells ("The same network three
-ways"); ``tests/test_notebook_hygiene.py`` checks that the cells and this file stay word for word the same.
+section, ``SigmoidDense`` in "Keras idioms" (``utils/exercises/step04.py`` checks them). The costs,
+``train_tf_loop``, ``to_keras`` and ``train_keras`` have their one source in the notebook's cells ("The same
+network three ways"): ``python course.py export`` copies them into ``utils/from_step04.py``, which this
+module imports.
 """
 
 from __future__ import annotations
@@ -18,17 +19,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from utils.network import CrossEntropyCost, Network, minibatches
-
-
-def quadratic_cost(targets, outputs):
-    """½ ||a - y||² for each example: (batch, n_out), (batch, n_out) -> (batch,)."""
-    return 0.5 * tf.reduce_sum(tf.square(outputs - targets), axis=-1)
-
-
-def cross_entropy_cost(targets, outputs):
-    """-Σ [y ln a + (1 - y) ln(1 - a)] for each example: (batch, n_out), (batch, n_out) -> (batch,)."""
-    return -tf.reduce_sum(targets * tf.math.log(outputs) + (1 - targets) * tf.math.log(1 - outputs), axis=-1)
+from utils.from_step04 import cross_entropy_cost, quadratic_cost, to_keras, train_keras, train_tf_loop
+from utils.network import CrossEntropyCost, Network
 
 
 def sigmoid_slope(z):
@@ -82,20 +74,6 @@ def train_step(weights, biases, X, Y, learning_rate):
     return loss
 
 
-def train_tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed, dtype="float32", step=None):
-    """Mini-batch SGD with a tf.GradientTape training step (``train_step`` unless ``step`` is given):
-    start from network's weights; return the trained tf.Variables."""
-    step = tf.function(step or train_step)  # traced once into a graph, then run without Python in the loop
-    weights = [tf.Variable(W, dtype=dtype) for W in network.weights]
-    biases = [tf.Variable(b, dtype=dtype) for b in network.biases]
-    X, Y = X.astype(dtype), Y.astype(dtype)
-    rng = np.random.default_rng(seed)
-    for _ in range(epochs):
-        for batch in minibatches(len(X), batch_size, rng):
-            step(weights, biases, X[batch], Y[batch], learning_rate)
-    return weights, biases
-
-
 class SigmoidDense(keras.layers.Layer):
     """A dense layer of sigmoid neurons, σ(x W + b): (batch, n_in) -> (batch, units).
 
@@ -115,26 +93,6 @@ class SigmoidDense(keras.layers.Layer):
         return tf.sigmoid(inputs @ self.kernel + self.bias)
 
 
-def to_keras(network, dtype="float32"):
-    """A Keras model with the network's layers and a copy of its weights."""
-    model = keras.Sequential([keras.Input(shape=(network.sizes[0],), dtype=dtype)]
-                             + [keras.layers.Dense(n, activation="sigmoid", dtype=dtype) for n in network.sizes[1:]])
-    for layer, W, b in zip(model.layers, network.weights, network.biases):
-        layer.set_weights([W, b])
-    return model
-
-
-def train_keras(network, X, Y, epochs, batch_size, learning_rate, seed, dtype="float32"):
-    """The same training with Keras compile/fit; the batches come from the same shuffles as above."""
-    model = to_keras(network, dtype)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss=quadratic_cost)
-    rng = np.random.default_rng(seed)
-    for _ in range(epochs):
-        order = np.concatenate(minibatches(len(X), batch_size, rng))
-        model.fit(X[order], Y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
-    return model
-
-
 def lines_of_code(*functions) -> int:
     """Lines of code in the given functions or classes: not counting blank lines, comments or docstrings."""
     total = 0
@@ -151,11 +109,13 @@ def lines_of_code(*functions) -> int:
     return total
 
 
-def compare_three_ways(network, X, Y, X_test, test_labels, epochs, batch_size=10, learning_rate=3.0, seed=0, step=None):
+def compare_three_ways(network, X, Y, X_test, test_labels, epochs, batch_size=10, learning_rate=3.0, seed=0, step=None,
+                       tf_loop=train_tf_loop, keras_fit=train_keras):
     """Train copies of ``network`` with NumPy (step 3), a TensorFlow loop and Keras, on the same batches.
 
     ``step``: the TensorFlow loop's training step (default ``train_step``; the notebook passes the
-    learner's once it has passed its check). Returns one row per way: test accuracy, seconds per epoch
+    learner's once it has passed its check). ``tf_loop`` and ``keras_fit``: the two training functions
+    (the notebook passes the ones its cells define). Returns one row per way: test accuracy, seconds per epoch
     and lines of code of the training code.
     """
     import copy
@@ -171,16 +131,17 @@ def compare_three_ways(network, X, Y, X_test, test_labels, epochs, batch_size=10
     rows["NumPy by hand (step 3)"] = (numpy_network.accuracy(X_test, test_labels), time.perf_counter() - start,
                                       lines_of_code(Network.train_epoch, QuadraticCost.delta))
     start = time.perf_counter()
-    weights, biases = train_tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed, step=step)
+    step = step or train_step
+    weights, biases = tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed, step)
     activation = tf.constant(X_test, dtype=tf.float32)
     for W, b in zip(weights, biases):
         activation = tf.sigmoid(activation @ W + b)
     rows["TensorFlow loop"] = (float(np.mean(activation.numpy().argmax(axis=1) == test_labels)), time.perf_counter() - start,
-                               lines_of_code(train_tf_loop, _source_or(step, train_step), quadratic_cost))
+                               lines_of_code(_source_or(tf_loop, train_tf_loop), _source_or(step, train_step), quadratic_cost))
     start = time.perf_counter()
-    model = train_keras(network, X, Y, epochs, batch_size, learning_rate, seed)
+    model = keras_fit(network, X, Y, epochs, batch_size, learning_rate, seed)
     rows["Keras compile/fit"] = (float(np.mean(model.predict(X_test, verbose=0).argmax(axis=1) == test_labels)),
-                                 time.perf_counter() - start, lines_of_code(train_keras, to_keras, quadratic_cost))
+                                 time.perf_counter() - start, lines_of_code(_source_or(keras_fit, train_keras), to_keras, quadratic_cost))
     return {name: {"accuracy": accuracy, "seconds_per_epoch": seconds / epochs, "lines": lines}
             for name, (accuracy, seconds, lines) in rows.items()}
 

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from utils import REPOSITORY_URL, ROOT
-from utils.notebooks import colab_url, notebook_paths
+from tools.notebook_files import colab_url, notebook_paths
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = ROOT / "_build" / "book"

@@ -25,15 +25,9 @@ import inspect
 import traceback
 
 from utils import progress
-from utils.exercises import step01, step02, step03, step04, step05, step06, step07
 from utils.exercises.core import CORRECT, Exercise, Verdict, solution_source
-
-STEP_MODULES = (step01, step02, step03, step04, step05, step06, step07)
-EXERCISES: dict[str, Exercise] = {}
-for _number, _module in enumerate(STEP_MODULES, start=1):
-    for _exercise in _module.EXERCISES:
-        _exercise.step = _number
-        EXERCISES[_exercise.name] = _exercise
+from utils.exercises.registry import EXERCISES, STEP_MODULES
+from utils.exercises.report import show_progress
 
 #: The hint level each lab has reached in this session (hint() shows the next one each time).
 _hints_seen: dict[str, int] = {}
@@ -170,11 +164,6 @@ def yours_or_reference(name: str, answer, reference, reference_name: str | None 
     print(f"→ Using the course's {label}: your {exercise.stub} from step {exercise.step} is not in your progress record "
           "(not solved yet, or solved on another computer or Colab session).")
     return reference
-
-
-def show_progress(step: int) -> None:
-    """Print this step's labs with their state (done, attempted, not started)."""
-    progress.show_progress(step)
 
 
 __all__ = ["CORRECT", "EXERCISES", "check", "evaluate", "hint", "show_progress", "show_solution", "yours_or_reference"]

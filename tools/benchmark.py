@@ -1,9 +1,9 @@
 """The course's benchmarks: the measured figures behind the claims in the notebooks and the README.
 
-    python -m utils.benchmark backprop     # step 3: Nielsen's per-example algorithm against the vectorized network
-    python -m utils.benchmark three-ways   # step 4: the same network in NumPy, a TensorFlow loop and Keras
-    python -m utils.benchmark conv         # step 5: convolution by im2col in NumPy against tf.nn.conv2d
-    python -m utils.benchmark course       # every notebook in a fresh kernel: time, memory, headline figures
+    python -m tools.benchmark backprop     # step 3: Nielsen's per-example algorithm against the vectorized network
+    python -m tools.benchmark three-ways   # step 4: the same network in NumPy, a TensorFlow loop and Keras
+    python -m tools.benchmark conv         # step 5: convolution by im2col in NumPy against tf.nn.conv2d
+    python -m tools.benchmark course       # every notebook in a fresh kernel: time, memory, headline figures
 
 (or ``python course.py benchmark backprop``). Timings are measured here, never asserted in tests.
 """
@@ -167,66 +167,58 @@ def convolution(repeats: int = 5) -> dict:
     return {"conv_ratio": conv_ratio, "pool_ratio": pool_ratio, "conv_difference": conv_difference, "pool_difference": pool_difference}
 
 
-#: The headline figures of each notebook: a label with ``{}`` for each group its pattern captures from
-#: the notebook's printed output.
+#: The headline figures of each notebook, as its cells record them (``utils.expected.record`` and
+#: ``judge``, into the file ``DL7_RECORD`` names): one line of the table per label, with the keys it shows.
 HEADLINES = {
     "01_introducing_deep_learning": [
-        ("MNIST test accuracy: templates {}, trained network {}", r"test accuracy: templates ([\d.]+%), trained network ([\d.]+%)")],
+        ("MNIST test accuracy: templates {}, trained network {}", ("step01.templates_accuracy", "step01.network_accuracy"))],
     "02_getting_technical": [
-        ("logistic regression, 4 vs 9: test accuracy {}", r"(?<=\n)test accuracy: ([\d.]+%)"),
-        ("gradient check on 784 weights: relative error {}", r"gradient check on 784 weights: relative error (\S+)")],
+        ("logistic regression, 4 vs 9: test accuracy {}", ("step02.logistic_accuracy",)),
+        ("gradient check on 784 weights: relative error {}", ("step02.gradient_check_error",))],
     "03_backprop_and_gradient_descent": [
-        ("784-30-10 from scratch: test accuracy {}", r"(?<=\n)test accuracy: ([\d.]+%)"),
-        ("gradient checks all below 1e-7: {}", r"all below 1e-7: (\w+)"),
-        ("Mazur's error after 10,000 updates: {}", r"error after 10,000 updates: +(\S+)")],
+        ("784-30-10 from scratch: test accuracy {}", ("step03.network_accuracy",)),
+        ("gradient checks, largest relative error: {} (quadratic), {} (cross-entropy)",
+         ("step03.gradient_check_QuadraticCost", "step03.gradient_check_CrossEntropyCost")),
+        ("Mazur's error after 10,000 updates: {}", ("step03.mazur_error",))],
     "04_getting_practical": [
         ("TensorFlow vs hand-written gradients: largest difference {} (quadratic), {} (cross-entropy)",
-         r"QuadraticCost +: largest difference over all [\d,]+ gradients ([\d.e+-]+)[\s\S]*?"
-         r"CrossEntropyCost: largest difference over all [\d,]+ gradients ([\d.e+-]+)"),
+         ("step04.tape_difference_QuadraticCost", "step04.tape_difference_CrossEntropyCost")),
         ("same network, test accuracy: NumPy {}, TensorFlow loop {}, Keras {}",
-         r"NumPy by hand \(step 3\) +([\d.]+%)[\s\S]*?TensorFlow loop +([\d.]+%)[\s\S]*?Keras compile/fit +([\d.]+%)")],
+         ("step04.numpy_accuracy", "step04.tf_loop_accuracy", "step04.keras_accuracy"))],
     "05_cnns_and_computer_vision": [
-        ("NumPy convolution and pooling equal TensorFlow's (below 1e-5): {}", r"all below 1e-5: (\w+)"),
-        ("LeNet on MNIST: test accuracy {}", r"LeNet test accuracy: ([\d.]+%)"),
-        ("CIFAR-10 CNN, {} epochs on {} images: test accuracy {}", r"CIFAR-10 test accuracy after (\d+) epochs on ([\d,]+) images: ([\d.]+%)"),
-        # mean ± standard deviation over the seeds of section 6 (the table's "final test accuracy" rows)
-        ("AlexNet's ideas, final test accuracy: ReLU {}, sigmoid {}, dropout {}, augmentation {}",
-         r"ReLU \(the baseline\)\n[\s\S]*?final test accuracy \(epoch \d+\) +([\d.]+ ± [\d.]+)[\s\S]*?"
-         r"sigmoid\n[\s\S]*?final test accuracy \(epoch \d+\) +([\d.]+ ± [\d.]+)[\s\S]*?"
-         r"ReLU \+ dropout [\d.]+\n[\s\S]*?final test accuracy \(epoch \d+\) +([\d.]+ ± [\d.]+)[\s\S]*?"
-         r"ReLU \+ augmentation\n[\s\S]*?final test accuracy \(epoch \d+\) +([\d.]+ ± [\d.]+)")],
+        ("NumPy convolution and pooling vs TensorFlow's: largest difference {}", ("step05.conv_pool_difference",)),
+        ("LeNet on MNIST: test accuracy {}", ("step05.lenet_accuracy",)),
+        ("CIFAR-10 CNN: test accuracy {}", ("step05.cifar_accuracy",)),
+        ("AlexNet's ideas, mean final test accuracy over seeds: ReLU {}, sigmoid {}, dropout {}, augmentation {}",
+         ("step05.ideas_relu", "step05.ideas_sigmoid", "step05.ideas_dropout", "step05.ideas_augmentation"))],
     "06_rnns_and_language": [
-        ("validation perplexity: Keras GRU {}, NumPy RNN {}", r"validation perplexity: TensorFlow GRU ([\d.]+), NumPy RNN ([\d.]+)"),
-        ("SimpleRNN, LSTM, GRU of one width, validation loss over seeds: {}, {}, {}",
-         r"SimpleRNN +[\d,]+ +([\d.]+ ± [\d.]+)[\s\S]*?LSTM +[\d,]+ +([\d.]+ ± [\d.]+)[\s\S]*?GRU +[\d,]+ +([\d.]+ ± [\d.]+)"),
-        ("Kim's text CNN: test accuracy {}", r"(?:held-out test accuracy: |cross-validation: )([\d.]+%(?: ± [\d.]+%)?)")],
+        ("validation perplexity: Keras GRU {}, NumPy RNN {}", ("step06.gru_perplexity", "step06.numpy_rnn_perplexity")),
+        ("SimpleRNN, LSTM, GRU of one width, mean validation loss over seeds: {}, {}, {}",
+         ("step06.simplernn_loss", "step06.lstm_loss", "step06.gru_loss")),
+        ("Kim's text CNN: test accuracy {}", ("step06.text_cnn_accuracy",))],
     "07_further_topics": [
-        ("LSTM and GRU vs Keras: largest difference {} and {}",
-         r"LSTM: largest difference from keras.layers.LSTM over \d+ steps: (\S+)[\s\S]*?"
-         r"GRU: +largest difference from keras.layers.GRU over \d+ steps: (\S+)"),
+        ("LSTM and GRU vs Keras: largest difference {} and {}", ("step07.lstm_keras_difference", "step07.gru_keras_difference")),
         ("adding problem, test error (baseline {}): SimpleRNN {}, LSTM {}, GRU {}",
-         r"baseline \(always predict [\d.]+\): test error ([\d.]+)[\s\S]*?SimpleRNN +([\d.]+)[\s\S]*?LSTM +([\d.]+)[\s\S]*?GRU +([\d.]+)"),
-        ("GAN: {}% of samples within 0.15 of the ring", r"(\d+)% within 0.15 of the ring"),
-        ("RBM reconstruction error: {} before, {} after", r"before training: reconstruction error ([\d.]+)[\s\S]*?epoch +\d+: reconstruction error ([\d.]+)(?![\s\S]*epoch +\d+: reconstruction error)")],
+         ("step07.adding_baseline", "step07.adding_simplernn", "step07.adding_lstm", "step07.adding_gru")),
+        ("GAN: {} of samples within 0.15 of the ring", ("step07.gan_within",)),
+        ("RBM reconstruction error: {} before, {} after", ("step07.rbm_error_before", "step07.rbm_error_after"))],
 }
 
 
-def printed_text(path) -> str:
-    """Everything a stored notebook printed (its stream outputs), as one string."""
-    import json
-    from pathlib import Path
+def headlines(name: str, records: list[dict]) -> list[str]:
+    """The headline lines of notebook ``name`` (without .ipynb) from the figures its run recorded
+    (``utils.expected.read_records``); a figure that was not recorded is shown as missing."""
+    from utils.expected import EXACT, FIGURES
 
-    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
-    return "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
-
-
-def headlines(name: str, text: str) -> list[str]:
-    """The headline figures of notebook ``name`` (without .ipynb) found in its printed ``text``."""
-    found = []
-    for label, pattern in HEADLINES.get(name, []):
-        match = re.search(pattern, text)
-        found.append(label.format(*match.groups()) if match else f"(not found: {label})")
-    return found
+    values = {entry["key"]: entry["value"] for entry in records}
+    lines = []
+    for label, keys in HEADLINES.get(name, []):
+        missing = [key for key in keys if key not in values]
+        if missing:
+            lines.append(f"(not recorded: {', '.join(missing)})")
+        else:
+            lines.append(label.format(*({**FIGURES, **EXACT}[key].format(values[key]) for key in keys)))
+    return lines
 
 
 def course(output=None) -> list[dict]:
@@ -234,25 +226,29 @@ def course(output=None) -> list[dict]:
     are not touched); tabulate wall time, the kernel's peak memory and the headline figures; then add
     the speed ratios of the step 3-5 benchmarks. Writes the table as Markdown to ``output``
     (default ``artifacts/benchmark.md``) and prints it."""
-    import os
     import subprocess
     import tempfile
     from pathlib import Path
 
-    from utils import ROOT
-    from utils.notebooks import notebook_paths
+    from tools.notebook_files import notebook_paths
+    from utils import settings
+    from utils.expected import read_records
+    from utils.paths import ROOT
 
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for path in notebook_paths():
+            records = Path(folder) / f"{path.stem}.jsonl"
             start = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "utils.notebooks", "execute", "--output-dir", folder, str(path)],
-                                    cwd=ROOT, capture_output=True, text=True, env={**os.environ, "DL7_PROFILE": "quick"})
+            result = subprocess.run([sys.executable, "-m", "tools.notebooks", "execute", "--output-dir", folder, str(path)],
+                                    cwd=ROOT, capture_output=True, text=True,
+                                    env=settings.child_environment(PROFILE="quick", SEED=None, RECORD=str(records)))
             seconds = time.perf_counter() - start
             memory = re.search(r"largest kernel so far ([\d,]+) MiB", result.stdout)
-            executed = Path(folder) / path.name
-            text = printed_text(executed) if result.returncode == 0 and executed.is_file() else ""
-            figures = headlines(path.stem, text) if text else [f"FAILED: {(result.stdout + result.stderr).strip()[-300:]}"]
+            if result.returncode == 0:
+                figures = headlines(path.stem, read_records(records))
+            else:
+                figures = [f"FAILED: {(result.stdout + result.stderr).strip()[-300:]}"]
             rows.append({"notebook": path.name, "seconds": seconds, "memory_mib": memory.group(1) if memory else "?", "figures": figures})
             print(f"{path.name}: {seconds:.0f} s, kernel peak {rows[-1]['memory_mib']} MiB", flush=True)
     print("\nSpeed ratios, hand-written against framework (steps 3-5):")
@@ -278,7 +274,7 @@ def course(output=None) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.benchmark", description="Measure the course's headline figures.")
+    parser = argparse.ArgumentParser(prog="python -m tools.benchmark", description="Measure the course's headline figures.")
     parser.add_argument("name", choices=["backprop", "three-ways", "conv", "course"],
                         help="backprop: step 3's Nielsen per-example algorithm against the vectorized network; "
                              "three-ways: step 4's NumPy, TensorFlow and Keras (sizes from DL7_PROFILE); "
