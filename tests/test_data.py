@@ -6,6 +6,7 @@ themselves; nothing leaves this machine.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import gzip
@@ -29,7 +30,7 @@ from utils.data.readers import read_idx
 from utils.paths import ROOT
 from utils.profiles import PROFILES
 
-from conftest import register_dataset as register, unfinished_files as leftovers
+from conftest import files_under, register_dataset as register, unfinished_files as leftovers
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -501,3 +502,176 @@ def test_verify_command_flags_corruption(empty_cache, capsys):
     assert data.main(["verify"]) == 1
     out = capsys.readouterr().out
     assert "CORRUPT  mnist/t10k-labels-idx1-ubyte.gz" in out and "missing  mnist/train-images-idx3-ubyte.gz" in out
+
+
+# ---------------------------------------------------------------------------------------------
+# The CIFAR-10 subset is a file like any other: listed, verified, missing, rebuilt by one path
+# ---------------------------------------------------------------------------------------------
+
+SUBSET = f"cifar10/{data.CIFAR10_SUBSET_FILE}"
+
+
+def test_subset_is_listed_verified_and_missing_like_every_other_file(empty_cache, shared_subset_bytes, capsys):
+    """The subset goes through the same listing, verification and missing-file paths as MNIST's files."""
+    assert SUBSET in data.needed_files(PROFILES["quick"]) and SUBSET not in data.needed_files(PROFILES["full"])
+    assert data.missing_files(PROFILES["quick"], ["cifar10"]) == [SUBSET]
+    assert data.main(["verify"]) == 0
+    assert f"missing  {SUBSET}\n" in capsys.readouterr().out
+
+    subset = empty_cache / SUBSET
+    subset.parent.mkdir()
+    subset.write_bytes(shared_subset_bytes)  # the shared cache's copy, as it is
+    assert data.missing_files(PROFILES["quick"], ["cifar10"]) == [] and data.file_status("cifar10", data.CIFAR10_SUBSET_FILE) == "ok"
+    assert data.main(["verify"]) == 0
+    assert f"ok       {SUBSET}\n" in capsys.readouterr().out
+    assert data.main(["list"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith(SUBSET))
+    assert row.split()[5] == "yes" and row.endswith("quick")
+
+    for damage in (shared_subset_bytes[: len(shared_subset_bytes) // 2], b"not an npz at all"):
+        subset.write_bytes(damage)
+        assert data.file_status("cifar10", data.CIFAR10_SUBSET_FILE) == "CORRUPT"
+        assert data.main(["verify"]) == 1
+        assert f"CORRUPT  {SUBSET}\n" in capsys.readouterr().out
+
+
+def test_a_subset_with_other_arrays_fails_its_checksum(tmp_path, real_subset):
+    """The arrays' checksum sees a change of one pixel; other arrays in the file do not count."""
+    (x_train, y_train), (x_test, y_test) = real_subset
+    checksum = data.REGISTRY["cifar10"].file(data.CIFAR10_SUBSET_FILE).checksum
+    path = tmp_path / "subset.npz"
+    np.savez(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test, extra=np.arange(3))
+    assert checksum.mismatch(path) is None
+    x_changed = x_train.copy()
+    x_changed[0, 0, 0, 0] ^= 1
+    np.savez(path, x_train=x_changed, y_train=y_train, x_test=x_test, y_test=y_test)
+    assert "has the wrong checksum (SHA-256 of its arrays" in checksum.mismatch(path)
+    np.savez(path, x_train=x_train, y_train=y_train, x_test=x_test)
+    assert "cannot be read (it has no array 'y_test')" in checksum.mismatch(path)
+
+
+def test_corrupt_subset_is_rebuilt_from_an_archive_downloaded_on_loopback(small_archive_bytes, empty_cache, web_server,
+                                                                         real_subset, monkeypatch, capsys):
+    """A corrupt subset is detected by its checksum; the archive is downloaded (pooch, on loopback),
+    the subset cut from it and written atomically; then both are in the cache and verify says ok."""
+    served, base = web_server
+    (served / "cifar-10-python.tar.gz").write_bytes(small_archive_bytes)
+    replace_registry_file(monkeypatch, "cifar10", "cifar-10-python.tar.gz", size=len(small_archive_bytes),
+                          checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
+                          sources=(data.Source(f"{closed_port_url()}/cifar-10-python.tar.gz"),  # a mirror that is down first
+                                   data.Source(f"{base}/cifar-10-python.tar.gz")))
+    subset = empty_cache / SUBSET
+    subset.parent.mkdir()
+    subset.write_bytes(b"a broken copy")
+    path = data.ensure_file("cifar10", data.CIFAR10_SUBSET_FILE)
+    out = capsys.readouterr().out
+    assert "the cached 'cifar10_subset.npz' cannot be read" in out and f"from {base}/cifar-10-python.tar.gz" in out
+    assert path == subset and not leftovers(empty_cache)
+    assert data.file_status("cifar10", data.CIFAR10_SUBSET_FILE) == "ok" and data.file_status("cifar10", "cifar-10-python.tar.gz") == "ok"
+    (x_train, _), (_, y_test) = data.load_cifar10("subset")
+    assert np.array_equal(x_train, real_subset[0][0]) and np.array_equal(y_test, real_subset[1][1])
+
+
+def test_fetch_cifar10_in_the_quick_profile_downloads_the_archive_and_cuts_the_subset(small_archive_bytes, empty_cache, web_server,
+                                                                                     monkeypatch, capsys):
+    served, base = web_server
+    (served / "cifar.tar.gz").write_bytes(small_archive_bytes)
+    replace_registry_file(monkeypatch, "cifar10", "cifar-10-python.tar.gz", size=len(small_archive_bytes),
+                          checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
+                          sources=(data.Source(f"{base}/cifar.tar.gz"),))
+    monkeypatch.setenv(settings.PROFILE.name, "quick")
+    assert data.main(["fetch", "cifar10"]) == 0
+    out = capsys.readouterr().out
+    assert "Downloading CIFAR-10 tiny images: cifar-10-python.tar.gz" in out and f"ok       {SUBSET}\n" in out
+    assert data.file_status("cifar10", data.CIFAR10_SUBSET_FILE) == "ok" and not leftovers(empty_cache)
+
+
+def test_subset_offline_without_its_archive_names_both(empty_cache, monkeypatch):
+    monkeypatch.setenv(settings.OFFLINE.name, "1")
+    with pytest.raises(data.DatasetUnavailableError) as error:
+        data.load_cifar10("subset")
+    message = str(error.value)
+    assert "CIFAR-10 tiny images: the file 'cifar10_subset.npz' is not in the data cache" in message
+    assert "it is cut from cifar10/cifar-10-python.tar.gz, which is not cached" in message
+    assert f"{settings.OFFLINE.name} is set, so nothing is downloaded" in message
+    assert "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz" in message
+    assert "python course.py data fetch cifar10" in message and "of its arrays x_train, y_train, x_test, y_test" in message
+    assert files_under(empty_cache) == []
+
+
+def test_subset_cut_into_a_cache_that_cannot_be_written_still_loads(small_cifar_archive, empty_cache, real_subset, monkeypatch, capsys):
+    """A read-only cache holding the archive: the subset is cut and kept outside the cache for this session."""
+    from utils.data import cache
+
+    write = cache.write_atomically
+
+    def refuse_the_cache(target, content):
+        if empty_cache in Path(target).parents:
+            raise PermissionError(13, "Permission denied")
+        write(target, content)
+
+    monkeypatch.setattr(cache, "write_atomically", refuse_the_cache)
+    (x_train, _), _ = data.load_cifar10("subset")
+    assert np.array_equal(x_train, real_subset[0][0])
+    assert "cannot be written (Permission denied), so cifar10_subset.npz is kept in" in capsys.readouterr().out
+    assert files_under(empty_cache) == ["cifar-10-python.tar.gz"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The package's structure
+# ---------------------------------------------------------------------------------------------
+
+#: The rooms of utils.data, lowest first: each may import only rooms before it in this list.
+DATA_MODULE_ORDER = ("errors", "readers", "checksums", "registry", "cache", "availability", "loaders", "cli", "__main__")
+#: Modules of the course that no room of utils.data may import.
+FORBIDDEN = ("utils.environment", "utils.widgets", "utils.exercises")
+
+
+def import_problems(module: str, source: str) -> list[str]:
+    """What is wrong with the imports of ``utils.data.<module>`` (its source text): a room above it,
+    the package itself, or a forbidden module of the course."""
+    problems = []
+    rank = DATA_MODULE_ORDER.index(module)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module == "utils":
+            names = [f"utils.{alias.name}" for alias in node.names]  # from utils import settings: utils.settings
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{module}: a relative import (the rooms import by their full names)"
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            if name == "utils.data" or name == "utils.ROOT":
+                problems.append(f"{module} imports {name}")
+            elif name.startswith("utils.data."):
+                room = name.split(".")[2]
+                if room not in DATA_MODULE_ORDER or DATA_MODULE_ORDER.index(room) >= rank:
+                    problems.append(f"{module} imports {name}, which is not below it")
+            elif name.startswith(FORBIDDEN):
+                problems.append(f"{module} imports {name}")
+    return problems
+
+
+def test_the_rooms_of_utils_data_import_downward_only():
+    folder = ROOT / "utils" / "data"
+    modules = sorted(path.stem for path in folder.glob("*.py") if path.stem != "__init__")
+    assert sorted(DATA_MODULE_ORDER) == modules  # a new room must be given its place in the order
+    problems = [p for module in modules for p in import_problems(module, (folder / f"{module}.py").read_text())]
+    assert problems == []
+    # The check can fail: an upward import, the package itself, a forbidden module, ROOT from utils.
+    upward = import_problems("readers", "from utils.data.cache import ensure_file")
+    assert upward == ["readers imports utils.data.cache, which is not below it"]
+    assert import_problems("registry", "def f():\n    import utils.data.loaders") != []
+    assert import_problems("cache", "from utils import data") == ["cache imports utils.data"]
+    assert import_problems("cache", "from utils.data import REGISTRY") == ["cache imports utils.data"]
+    assert import_problems("loaders", "from utils.environment import setup") == ["loaders imports utils.environment"]
+    assert import_problems("cache", "from utils import ROOT") == ["cache imports utils.ROOT"]
+
+
+def test_utils_data_reads_settings_only_through_utils_settings():
+    """No room spells an environment variable of the course; each asks utils.settings."""
+    for path in (ROOT / "utils" / "data").glob("*.py"):
+        text = path.read_text()
+        assert "DL7_" not in text and "os.environ" not in text and "getenv" not in text, path.name

@@ -88,9 +88,10 @@ def read_npz(source: Path | bytes, keys: tuple[str, ...]) -> dict[str, np.ndarra
     Other arrays in the file are ignored. Raises ``CorruptDataError`` when it cannot be read."""
     try:
         with np.load(io.BytesIO(source) if isinstance(source, bytes) else source, allow_pickle=False) as npz:
+            missing = [key for key in keys if key not in npz.files]
+            if missing:
+                raise CorruptDataError(f"it has no array {missing[0]!r}")
             return {key: npz[key] for key in keys}
-    except KeyError as exc:
-        raise CorruptDataError(f"it has no array {exc}") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, AttributeError, TypeError) as exc:
         raise CorruptDataError(f"it is not a readable .npz file ({type(exc).__name__})") from None
 
