@@ -49,12 +49,12 @@ def own_progress_record(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def empty_cache(tmp_path, monkeypatch):
     """An empty data cache in use for one test, with downloads allowed (the tests serve them on loopback)."""
-    from utils import data
+    from utils import settings
 
     cache = tmp_path / "cache"
     cache.mkdir()
-    monkeypatch.setenv(data.CACHE_VARIABLE, str(cache))
-    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
+    monkeypatch.setenv(settings.DATA_DIR.name, str(cache))
+    monkeypatch.delenv(settings.OFFLINE.name, raising=False)
     return cache
 
 

@@ -6,6 +6,7 @@ themselves; nothing leaves this machine.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import gzip
@@ -24,10 +25,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from utils import data
+from utils import data, settings
+from utils.data.readers import read_idx
+from utils.paths import ROOT
 from utils.profiles import PROFILES
 
-from conftest import register_dataset as register, unfinished_files as leftovers
+from conftest import files_under, register_dataset as register, unfinished_files as leftovers
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -55,6 +58,11 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def demo_file(url: str, good: bytes, size: int) -> data.DataFile:
+    """``file.bin``, downloaded from ``url``, whose right bytes are ``good``."""
+    return data.DataFile("file.bin", hashlib.sha256(good).hexdigest(), size, (data.Source(url),))
+
+
 def closed_port_url() -> str:
     """An address on loopback where nothing listens: connecting is refused at once."""
     with socket.socket() as probe:
@@ -69,13 +77,22 @@ def closed_port_url() -> str:
 
 
 def test_registry_entries_are_complete():
+    """Every file has a checksum of 64 hex digits, a size and sources: addresses, or another file of
+    the registry that it is cut from. What is downloaded is checked by its bytes' SHA-256."""
     for dataset in data.REGISTRY.values():
         assert dataset.citation and dataset.homepage.startswith("http")
         for data_file in dataset.files:
-            assert re.fullmatch(r"[0-9a-f]{64}", data_file.sha256), data_file.name
+            assert isinstance(data_file.checksum, (data.FileSha256, data.ArraysSha256)), data_file.name
+            assert re.fullmatch(r"[0-9a-f]{64}", data_file.checksum.hexdigest), data_file.name
             assert data_file.size > 0 and data_file.sources
-            assert all(s.url.startswith(("http://", "https://")) for s in data_file.sources)
+            for source in data_file.sources:
+                if isinstance(source, data.Source):
+                    assert source.url.startswith(("http://", "https://")) and isinstance(data_file.checksum, data.FileSha256)
+                else:
+                    assert isinstance(source, data.DerivedFrom) and data.REGISTRY[source.dataset].file(source.file)
     assert set(data.REGISTRY) == {"mnist", "cifar10", "tinyshakespeare", "rt-polarity"}
+    subset = data.REGISTRY["cifar10"].file(data.CIFAR10_SUBSET_FILE)
+    assert subset.checksum.keys == ("x_train", "y_train", "x_test", "y_test") and subset.profiles == ("quick",)
 
 
 def test_cached_files_match_registry_sizes():
@@ -86,7 +103,8 @@ def test_cached_files_match_registry_sizes():
     for dataset in data.REGISTRY.values():
         for data_file in dataset.files:
             path = data.cache_dir() / dataset.name / data_file.name
-            if path.is_file():
+            # A file checked by its bytes has one size; the subset's bytes depend on who wrote it.
+            if path.is_file() and isinstance(data_file.checksum, data.FileSha256):
                 assert path.stat().st_size == data_file.size, data_file.name
                 checked += 1
     assert checked >= 6  # MNIST's four files, Shakespeare, the reviews (and CIFAR-10's archive where cached)
@@ -170,7 +188,8 @@ def test_verify_command_reports_the_cache(capsys):
 def _cifar_batch(images: np.ndarray, labels: np.ndarray) -> bytes:
     """A batch as the official python version stores it: a pickled dict, rows of 3072 bytes (R, G, B planes)."""
     rows = images.transpose(0, 3, 1, 2).reshape(len(images), 3072)
-    return pickle.dumps({b"batch_label": b"test", b"labels": labels.tolist(), b"data": rows, b"filenames": [b"x"] * len(images)}, protocol=2)
+    batch = {b"batch_label": b"test", b"labels": labels.tolist(), b"data": rows, b"filenames": [b"x"] * len(images)}
+    return pickle.dumps(batch, protocol=2)
 
 
 def _tar_gz(members: dict[str, bytes]) -> bytes:
@@ -189,10 +208,22 @@ def real_subset():
     return data.load_cifar10("subset")
 
 
-@pytest.fixture
-def small_cifar_archive(real_subset, empty_cache, monkeypatch):
-    """A cifar-10-python.tar.gz in the official layout whose first rows are the real subset,
-    registered (checksum and size) in place of the 170 MB original."""
+@pytest.fixture(scope="module")
+def shared_subset_bytes():
+    """The bytes of the real cache's cifar10_subset.npz (read before any test swaps the cache)."""
+    return data.ensure_file("cifar10", data.CIFAR10_SUBSET_FILE).read_bytes()
+
+
+def replace_registry_file(monkeypatch, dataset_name: str, file_name: str, **changes) -> None:
+    """For one test, the registry's ``dataset_name/file_name`` with ``changes`` (checksum, size, sources)."""
+    original = data.REGISTRY[dataset_name]
+    files = tuple(dataclasses.replace(f, **changes) if f.name == file_name else f for f in original.files)
+    monkeypatch.setitem(data.REGISTRY, dataset_name, dataclasses.replace(original, files=files))
+
+
+@pytest.fixture(scope="module")
+def small_archive_bytes(real_subset):
+    """A cifar-10-python.tar.gz in the official layout whose first rows are the real subset."""
     (x_train, y_train), (x_test, y_test) = real_subset
     rng = np.random.default_rng(0)
     extra = rng.integers(0, 256, size=(6, 32, 32, 3), dtype=np.uint8)
@@ -202,22 +233,28 @@ def small_cifar_archive(real_subset, empty_cache, monkeypatch):
     }
     for i in range(2, 6):
         members[f"cifar-10-batches-py/data_batch_{i}"] = _cifar_batch(extra[:i], np.arange(i, dtype=np.uint8))
-    archive = _tar_gz(members)
+    return _tar_gz(members)
+
+
+@pytest.fixture
+def small_cifar_archive(small_archive_bytes, empty_cache, monkeypatch):
+    """The small archive in the empty cache, registered (checksum and size) in place of the 170 MB original."""
     path = empty_cache / "cifar10" / "cifar-10-python.tar.gz"
     path.parent.mkdir()
-    path.write_bytes(archive)
-    original = data.REGISTRY["cifar10"]
-    small = dataclasses.replace(original.files[0], sha256=hashlib.sha256(archive).hexdigest(), size=len(archive))
-    monkeypatch.setitem(data.REGISTRY, "cifar10", dataclasses.replace(original, files=(small,)))
+    path.write_bytes(small_archive_bytes)
+    replace_registry_file(monkeypatch, "cifar10", "cifar-10-python.tar.gz",
+                          checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()), size=len(small_archive_bytes))
     return path
 
 
-def test_cifar10_subset_cut_from_archive_matches_the_shared_subset(small_cifar_archive, empty_cache, real_subset):
+def test_cifar10_subset_cut_from_archive_matches_the_shared_subset(small_cifar_archive, empty_cache, real_subset, shared_subset_bytes):
     (x_train, y_train), (x_test, y_test) = data.load_cifar10("subset")
     (real_x, real_y), (real_xt, real_yt) = real_subset
     assert np.array_equal(x_train, real_x) and np.array_equal(y_test, real_yt)
     cached = empty_cache / "cifar10" / data.CIFAR10_SUBSET_FILE
     assert cached.is_file() and not leftovers(empty_cache)
+    # Other bytes than the shared copy (four arrays, uncompressed), the same arrays: both are accepted.
+    assert cached.read_bytes() != shared_subset_bytes and data.file_status("cifar10", data.CIFAR10_SUBSET_FILE) == "ok"
     small_cifar_archive.unlink()  # the cached subset now stands on its own
     (again, _), _ = data.load_cifar10("subset")
     assert np.array_equal(again, real_x)
@@ -234,16 +271,15 @@ def test_corrupt_cached_subset_is_rebuilt(small_cifar_archive, empty_cache, real
     np.savez(bad, x_train=np.zeros((4000, 32, 32, 3), np.uint8), y_train=np.zeros(4000, np.uint8),
              x_test=np.zeros((1000, 32, 32, 3), np.uint8), y_test=np.zeros(1000, np.uint8))
     (x_train, _), _ = data.load_cifar10("subset")
-    assert "is not used because its arrays do not match" in capsys.readouterr().out
+    assert "the cached 'cifar10_subset.npz' has the wrong checksum (SHA-256 of its arrays" in capsys.readouterr().out
     assert np.array_equal(x_train, real_subset[0][0])
 
 
 def test_truncated_archive_gives_a_clear_error(small_cifar_archive, monkeypatch):
     content = small_cifar_archive.read_bytes()[:5000]
     small_cifar_archive.write_bytes(content)
-    original = data.REGISTRY["cifar10"]
-    truncated = dataclasses.replace(original.files[0], sha256=hashlib.sha256(content).hexdigest(), size=len(content))
-    monkeypatch.setitem(data.REGISTRY, "cifar10", dataclasses.replace(original, files=(truncated,)))
+    replace_registry_file(monkeypatch, "cifar10", "cifar-10-python.tar.gz",
+                          checksum=data.FileSha256(hashlib.sha256(content).hexdigest()), size=len(content))
     with pytest.raises(data.CorruptDataError, match="truncated or damaged"):
         data.load_cifar10("full")
 
@@ -257,7 +293,7 @@ def test_download_verifies_and_stores(empty_cache, web_server, monkeypatch):
     served, base = web_server
     payload = b"hello, course" * 1000
     (served / "file.bin").write_bytes(payload)
-    register(monkeypatch, "demo", (data.DataFile("file.bin", hashlib.sha256(payload).hexdigest(), len(payload), (data.Source(f"{base}/file.bin"),)),))
+    register(monkeypatch, "demo", (demo_file(f"{base}/file.bin", payload, len(payload)),))
     path = data.ensure_file("demo", "file.bin")
     assert path == empty_cache / "demo" / "file.bin" and path.read_bytes() == payload
     assert not leftovers(empty_cache)
@@ -275,7 +311,7 @@ def test_falls_back_to_the_next_address(empty_cache, web_server, monkeypatch):
 def test_wrong_checksum_download_is_never_kept(empty_cache, web_server, monkeypatch):
     served, base = web_server
     (served / "file.bin").write_bytes(b"tampered bytes")
-    register(monkeypatch, "demo", (data.DataFile("file.bin", hashlib.sha256(b"real bytes").hexdigest(), 10, (data.Source(f"{base}/file.bin"),)),))
+    register(monkeypatch, "demo", (demo_file(f"{base}/file.bin", b"real bytes", 10),))
     with pytest.raises(data.DatasetUnavailableError, match="wrong checksum"):
         data.ensure_file("demo", "file.bin")
     assert not (empty_cache / "demo" / "file.bin").exists()
@@ -286,7 +322,7 @@ def test_corrupt_cached_file_is_reported_and_fetched_again(empty_cache, web_serv
     served, base = web_server
     payload = b"the right bytes" * 100
     (served / "file.bin").write_bytes(payload)
-    register(monkeypatch, "demo", (data.DataFile("file.bin", hashlib.sha256(payload).hexdigest(), len(payload), (data.Source(f"{base}/file.bin"),)),))
+    register(monkeypatch, "demo", (demo_file(f"{base}/file.bin", payload, len(payload)),))
     target = empty_cache / "demo" / "file.bin"
     target.parent.mkdir()
     target.write_bytes(payload[:-7] + b"garbage")
@@ -295,10 +331,10 @@ def test_corrupt_cached_file_is_reported_and_fetched_again(empty_cache, web_serv
 
 
 def test_corrupt_cached_file_offline_is_not_used(empty_cache, monkeypatch):
-    register(monkeypatch, "demo", (data.DataFile("file.bin", hashlib.sha256(b"good").hexdigest(), 4, (data.Source("http://127.0.0.1:9/file.bin"),)),))
+    register(monkeypatch, "demo", (demo_file("http://127.0.0.1:9/file.bin", b"good", 4),))
     (empty_cache / "demo").mkdir()
     (empty_cache / "demo" / "file.bin").write_bytes(b"evil")
-    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    monkeypatch.setenv(settings.OFFLINE.name, "1")
     with pytest.raises(data.DatasetUnavailableError):
         data.ensure_file("demo", "file.bin")
 
@@ -326,7 +362,7 @@ def test_truncated_archive_download_is_reported(empty_cache, web_server, monkeyp
 
 
 def test_offline_and_missing_fails_at_once_with_the_whole_story(empty_cache, monkeypatch):
-    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    monkeypatch.setenv(settings.OFFLINE.name, "1")
     start = time.perf_counter()
     with pytest.raises(data.DatasetUnavailableError) as error:
         data.load_mnist()
@@ -359,7 +395,7 @@ def test_no_network_fails_fast_with_the_clear_message(empty_cache, monkeypatch):
 def test_unwritable_cache_is_explained(empty_cache, web_server, monkeypatch):
     served, base = web_server
     (served / "file.bin").write_bytes(b"abc")
-    register(monkeypatch, "demo", (data.DataFile("file.bin", hashlib.sha256(b"abc").hexdigest(), 3, (data.Source(f"{base}/file.bin"),)),))
+    register(monkeypatch, "demo", (demo_file(f"{base}/file.bin", b"abc", 3),))
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
@@ -375,13 +411,14 @@ def test_corrupt_idx_file_is_reported(tmp_path):
     good = gzip.compress((2049).to_bytes(4, "big") + (5).to_bytes(4, "big") + bytes(range(5)))
     path = tmp_path / "labels.gz"
     path.write_bytes(good)
-    assert data._read_idx(path, 1).tolist() == [0, 1, 2, 3, 4]
+    assert read_idx(path, 1).tolist() == [0, 1, 2, 3, 4]
+    assert read_idx(path, 1, count=2).tolist() == [0, 1]
     path.write_bytes(gzip.compress((2049).to_bytes(4, "big") + (9).to_bytes(4, "big") + bytes(5)))
     with pytest.raises(data.CorruptDataError, match="header announces"):
-        data._read_idx(path, 1)
+        read_idx(path, 1)
     path.write_bytes(good[:-4])
     with pytest.raises(data.CorruptDataError, match="not a readable gzip file"):
-        data._read_idx(path, 1)
+        read_idx(path, 1)
 
 
 def test_unknown_dataset_name():
@@ -390,7 +427,7 @@ def test_unknown_dataset_name():
 
 
 def test_fetch_command_offline_prints_the_error(empty_cache, monkeypatch, capsys):
-    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    monkeypatch.setenv(settings.OFFLINE.name, "1")
     assert data.main(["fetch", "tinyshakespeare"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: The quick profile needs 1 file(s) that the data cache")
@@ -400,7 +437,7 @@ def test_fetch_command_offline_prints_the_error(empty_cache, monkeypatch, capsys
 def test_fetch_all_offline_lists_every_missing_file_and_a_command_that_works_anywhere(empty_cache, monkeypatch, capsys):
     """`python course.py test` runs `fetch all` first: offline, its message must name every missing
     file (not only the first) and recommend `python course.py ...`, which works outside the venv."""
-    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    monkeypatch.setenv(settings.OFFLINE.name, "1")
     assert data.main(["fetch", "all"]) == 2
     err = capsys.readouterr().err
     expected = data.needed_files(PROFILES["quick"])
@@ -408,7 +445,8 @@ def test_fetch_all_offline_lists_every_missing_file_and_a_command_that_works_any
     for name in expected:
         assert f"  - {name}\n" in err
     assert "python course.py data fetch all" in err and "python -m utils.data" not in err
-    size = sum(f.size for d in ("mnist", "tinyshakespeare", "rt-polarity", "cifar10") for f in data.REGISTRY[d].files)
+    # What a first quick run downloads: every file that has an address (the subset is cut from the archive).
+    size = sum(f.size for d in data.REGISTRY.values() for f in d.files if isinstance(f.sources[0], data.Source))
     assert f"({size / 1e6:,.1f} MB to download)" in err
 
 
@@ -418,8 +456,8 @@ def test_each_step_checks_only_the_datasets_it_reads(tmp_path, monkeypatch):
     only_mnist.mkdir(parents=True)
     for data_file in data.REGISTRY["mnist"].files:
         shutil.copy(data.ensure_file("mnist", data_file.name), only_mnist / data_file.name)
-    monkeypatch.setenv(data.CACHE_VARIABLE, str(only_mnist.parent))
-    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    monkeypatch.setenv(settings.DATA_DIR.name, str(only_mnist.parent))
+    monkeypatch.setenv(settings.OFFLINE.name, "1")
     for step in (1, 2, 3, 4, 7):
         data.check_available(PROFILES["quick"], data.STEP_DATASETS[step])
     with pytest.raises(data.DatasetUnavailableError) as five:
@@ -436,7 +474,7 @@ def test_each_step_checks_only_the_datasets_it_reads(tmp_path, monkeypatch):
 def test_step_datasets_are_the_loaders_each_notebook_calls():
     loaders = {"load_mnist": "mnist", "load_cifar10": "cifar10", "load_tiny_shakespeare": "tinyshakespeare",
                "load_movie_reviews": "rt-polarity"}
-    for path in sorted((data.ROOT / "notebooks").glob("0*.ipynb")):
+    for path in sorted((ROOT / "notebooks").glob("0*.ipynb")):
         step = int(path.name[:2])
         called = {dataset for loader, dataset in loaders.items() if f"{loader}(" in path.read_text()}
         assert called == set(data.STEP_DATASETS[step]), path.name
@@ -464,3 +502,176 @@ def test_verify_command_flags_corruption(empty_cache, capsys):
     assert data.main(["verify"]) == 1
     out = capsys.readouterr().out
     assert "CORRUPT  mnist/t10k-labels-idx1-ubyte.gz" in out and "missing  mnist/train-images-idx3-ubyte.gz" in out
+
+
+# ---------------------------------------------------------------------------------------------
+# The CIFAR-10 subset is a file like any other: listed, verified, missing, rebuilt by one path
+# ---------------------------------------------------------------------------------------------
+
+SUBSET = f"cifar10/{data.CIFAR10_SUBSET_FILE}"
+
+
+def test_subset_is_listed_verified_and_missing_like_every_other_file(empty_cache, shared_subset_bytes, capsys):
+    """The subset goes through the same listing, verification and missing-file paths as MNIST's files."""
+    assert SUBSET in data.needed_files(PROFILES["quick"]) and SUBSET not in data.needed_files(PROFILES["full"])
+    assert data.missing_files(PROFILES["quick"], ["cifar10"]) == [SUBSET]
+    assert data.main(["verify"]) == 0
+    assert f"missing  {SUBSET}\n" in capsys.readouterr().out
+
+    subset = empty_cache / SUBSET
+    subset.parent.mkdir()
+    subset.write_bytes(shared_subset_bytes)  # the shared cache's copy, as it is
+    assert data.missing_files(PROFILES["quick"], ["cifar10"]) == [] and data.file_status("cifar10", data.CIFAR10_SUBSET_FILE) == "ok"
+    assert data.main(["verify"]) == 0
+    assert f"ok       {SUBSET}\n" in capsys.readouterr().out
+    assert data.main(["list"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith(SUBSET))
+    assert row.split()[5] == "yes" and row.endswith("quick")
+
+    for damage in (shared_subset_bytes[: len(shared_subset_bytes) // 2], b"not an npz at all"):
+        subset.write_bytes(damage)
+        assert data.file_status("cifar10", data.CIFAR10_SUBSET_FILE) == "CORRUPT"
+        assert data.main(["verify"]) == 1
+        assert f"CORRUPT  {SUBSET}\n" in capsys.readouterr().out
+
+
+def test_a_subset_with_other_arrays_fails_its_checksum(tmp_path, real_subset):
+    """The arrays' checksum sees a change of one pixel; other arrays in the file do not count."""
+    (x_train, y_train), (x_test, y_test) = real_subset
+    checksum = data.REGISTRY["cifar10"].file(data.CIFAR10_SUBSET_FILE).checksum
+    path = tmp_path / "subset.npz"
+    np.savez(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test, extra=np.arange(3))
+    assert checksum.mismatch(path) is None
+    x_changed = x_train.copy()
+    x_changed[0, 0, 0, 0] ^= 1
+    np.savez(path, x_train=x_changed, y_train=y_train, x_test=x_test, y_test=y_test)
+    assert "has the wrong checksum (SHA-256 of its arrays" in checksum.mismatch(path)
+    np.savez(path, x_train=x_train, y_train=y_train, x_test=x_test)
+    assert "cannot be read (it has no array 'y_test')" in checksum.mismatch(path)
+
+
+def test_corrupt_subset_is_rebuilt_from_an_archive_downloaded_on_loopback(small_archive_bytes, empty_cache, web_server,
+                                                                         real_subset, monkeypatch, capsys):
+    """A corrupt subset is detected by its checksum; the archive is downloaded (pooch, on loopback),
+    the subset cut from it and written atomically; then both are in the cache and verify says ok."""
+    served, base = web_server
+    (served / "cifar-10-python.tar.gz").write_bytes(small_archive_bytes)
+    replace_registry_file(monkeypatch, "cifar10", "cifar-10-python.tar.gz", size=len(small_archive_bytes),
+                          checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
+                          sources=(data.Source(f"{closed_port_url()}/cifar-10-python.tar.gz"),  # a mirror that is down first
+                                   data.Source(f"{base}/cifar-10-python.tar.gz")))
+    subset = empty_cache / SUBSET
+    subset.parent.mkdir()
+    subset.write_bytes(b"a broken copy")
+    path = data.ensure_file("cifar10", data.CIFAR10_SUBSET_FILE)
+    out = capsys.readouterr().out
+    assert "the cached 'cifar10_subset.npz' cannot be read" in out and f"from {base}/cifar-10-python.tar.gz" in out
+    assert path == subset and not leftovers(empty_cache)
+    assert data.file_status("cifar10", data.CIFAR10_SUBSET_FILE) == "ok" and data.file_status("cifar10", "cifar-10-python.tar.gz") == "ok"
+    (x_train, _), (_, y_test) = data.load_cifar10("subset")
+    assert np.array_equal(x_train, real_subset[0][0]) and np.array_equal(y_test, real_subset[1][1])
+
+
+def test_fetch_cifar10_in_the_quick_profile_downloads_the_archive_and_cuts_the_subset(small_archive_bytes, empty_cache, web_server,
+                                                                                     monkeypatch, capsys):
+    served, base = web_server
+    (served / "cifar.tar.gz").write_bytes(small_archive_bytes)
+    replace_registry_file(monkeypatch, "cifar10", "cifar-10-python.tar.gz", size=len(small_archive_bytes),
+                          checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
+                          sources=(data.Source(f"{base}/cifar.tar.gz"),))
+    monkeypatch.setenv(settings.PROFILE.name, "quick")
+    assert data.main(["fetch", "cifar10"]) == 0
+    out = capsys.readouterr().out
+    assert "Downloading CIFAR-10 tiny images: cifar-10-python.tar.gz" in out and f"ok       {SUBSET}\n" in out
+    assert data.file_status("cifar10", data.CIFAR10_SUBSET_FILE) == "ok" and not leftovers(empty_cache)
+
+
+def test_subset_offline_without_its_archive_names_both(empty_cache, monkeypatch):
+    monkeypatch.setenv(settings.OFFLINE.name, "1")
+    with pytest.raises(data.DatasetUnavailableError) as error:
+        data.load_cifar10("subset")
+    message = str(error.value)
+    assert "CIFAR-10 tiny images: the file 'cifar10_subset.npz' is not in the data cache" in message
+    assert "it is cut from cifar10/cifar-10-python.tar.gz, which is not cached" in message
+    assert f"{settings.OFFLINE.name} is set, so nothing is downloaded" in message
+    assert "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz" in message
+    assert "python course.py data fetch cifar10" in message and "of its arrays x_train, y_train, x_test, y_test" in message
+    assert files_under(empty_cache) == []
+
+
+def test_subset_cut_into_a_cache_that_cannot_be_written_still_loads(small_cifar_archive, empty_cache, real_subset, monkeypatch, capsys):
+    """A read-only cache holding the archive: the subset is cut and kept outside the cache for this session."""
+    from utils.data import cache
+
+    write = cache.write_atomically
+
+    def refuse_the_cache(target, content):
+        if empty_cache in Path(target).parents:
+            raise PermissionError(13, "Permission denied")
+        write(target, content)
+
+    monkeypatch.setattr(cache, "write_atomically", refuse_the_cache)
+    (x_train, _), _ = data.load_cifar10("subset")
+    assert np.array_equal(x_train, real_subset[0][0])
+    assert "cannot be written (Permission denied), so cifar10_subset.npz is kept in" in capsys.readouterr().out
+    assert files_under(empty_cache) == ["cifar-10-python.tar.gz"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The package's structure
+# ---------------------------------------------------------------------------------------------
+
+#: The rooms of utils.data, lowest first: each may import only rooms before it in this list.
+DATA_MODULE_ORDER = ("errors", "readers", "checksums", "registry", "cache", "availability", "loaders", "cli", "__main__")
+#: Modules of the course that no room of utils.data may import.
+FORBIDDEN = ("utils.environment", "utils.widgets", "utils.exercises")
+
+
+def import_problems(module: str, source: str) -> list[str]:
+    """What is wrong with the imports of ``utils.data.<module>`` (its source text): a room above it,
+    the package itself, or a forbidden module of the course."""
+    problems = []
+    rank = DATA_MODULE_ORDER.index(module)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module == "utils":
+            names = [f"utils.{alias.name}" for alias in node.names]  # from utils import settings: utils.settings
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{module}: a relative import (the rooms import by their full names)"
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            if name == "utils.data" or name == "utils.ROOT":
+                problems.append(f"{module} imports {name}")
+            elif name.startswith("utils.data."):
+                room = name.split(".")[2]
+                if room not in DATA_MODULE_ORDER or DATA_MODULE_ORDER.index(room) >= rank:
+                    problems.append(f"{module} imports {name}, which is not below it")
+            elif name.startswith(FORBIDDEN):
+                problems.append(f"{module} imports {name}")
+    return problems
+
+
+def test_the_rooms_of_utils_data_import_downward_only():
+    folder = ROOT / "utils" / "data"
+    modules = sorted(path.stem for path in folder.glob("*.py") if path.stem != "__init__")
+    assert sorted(DATA_MODULE_ORDER) == modules  # a new room must be given its place in the order
+    problems = [p for module in modules for p in import_problems(module, (folder / f"{module}.py").read_text())]
+    assert problems == []
+    # The check can fail: an upward import, the package itself, a forbidden module, ROOT from utils.
+    upward = import_problems("readers", "from utils.data.cache import ensure_file")
+    assert upward == ["readers imports utils.data.cache, which is not below it"]
+    assert import_problems("registry", "def f():\n    import utils.data.loaders") != []
+    assert import_problems("cache", "from utils import data") == ["cache imports utils.data"]
+    assert import_problems("cache", "from utils.data import REGISTRY") == ["cache imports utils.data"]
+    assert import_problems("loaders", "from utils.environment import setup") == ["loaders imports utils.environment"]
+    assert import_problems("cache", "from utils import ROOT") == ["cache imports utils.ROOT"]
+
+
+def test_utils_data_reads_settings_only_through_utils_settings():
+    """No room spells an environment variable of the course; each asks utils.settings."""
+    for path in (ROOT / "utils" / "data").glob("*.py"):
+        text = path.read_text()
+        assert "DL7_" not in text and "os.environ" not in text and "getenv" not in text, path.name

@@ -18,8 +18,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from utils import ROOT, data
 from tools.notebook_files import setup_cell
+from utils import ROOT, data, settings
 from utils.profiles import PROFILES
 
 from conftest import files_under, register_dataset
@@ -63,8 +63,8 @@ def test_file_truncated_in_the_cache_is_refused(tmp_path, monkeypatch, capsys):
     cache = tmp_path / "cache"
     (cache / "mnist").mkdir(parents=True)
     (cache / "mnist" / "t10k-labels-idx1-ubyte.gz").write_bytes(content[: len(content) // 2])  # an interrupted copy
-    monkeypatch.setenv(data.CACHE_VARIABLE, str(cache))
-    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    monkeypatch.setenv(settings.DATA_DIR.name, str(cache))
+    monkeypatch.setenv(settings.OFFLINE.name, "1")
     with pytest.raises(data.DatasetUnavailableError, match="'t10k-labels-idx1-ubyte.gz' is not in the data cache"):
         data.ensure_file("mnist", "t10k-labels-idx1-ubyte.gz")
     assert "has the wrong checksum" in capsys.readouterr().out
@@ -78,8 +78,8 @@ def test_read_only_cache_is_explained(tmp_path, monkeypatch):
         locked.mkdir()
         locked.chmod(0o500)
         cache = str(locked / "cache")
-    monkeypatch.setenv(data.CACHE_VARIABLE, cache)
-    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
+    monkeypatch.setenv(settings.DATA_DIR.name, cache)
+    monkeypatch.delenv(settings.OFFLINE.name, raising=False)
     register_demo(monkeypatch, "http://127.0.0.1:9/file.bin", b"abc")
     with pytest.raises(data.DataError, match="Cannot create the data cache folder .*Point DL7_DATA_DIR at a folder you can write to"):
         data.ensure_file("demo", "file.bin")
@@ -166,8 +166,8 @@ def test_full_profile_offline_stops_before_training(tmp_path):
 
 def test_full_profile_without_network_is_detected(tmp_path, monkeypatch):
     cache = quick_only_cache(tmp_path)
-    monkeypatch.setenv(data.CACHE_VARIABLE, str(cache))
-    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
+    monkeypatch.setenv(settings.DATA_DIR.name, str(cache))
+    monkeypatch.delenv(settings.OFFLINE.name, raising=False)
 
     def no_dns(*args, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
@@ -179,8 +179,8 @@ def test_full_profile_without_network_is_detected(tmp_path, monkeypatch):
 
 
 def test_one_reachable_mirror_is_enough_to_go_on(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv(data.CACHE_VARIABLE, str(tmp_path / "empty"))
-    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
+    monkeypatch.setenv(settings.DATA_DIR.name, str(tmp_path / "empty"))
+    monkeypatch.delenv(settings.OFFLINE.name, raising=False)
     mnist_hosts = sorted({urlparse(source.url).hostname for f in data.REGISTRY["mnist"].files for source in f.sources})
     assert len(mnist_hosts) > 1  # MNIST has a mirror
     asked = []
