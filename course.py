@@ -67,13 +67,17 @@ def _ours() -> bool:
 def _may_install_into_foreign_venv() -> bool:
     if settings.INSTALL.value().lower() in ("1", "yes", "y"):
         return True
-    message = (f"{VENV.name}/ exists but was not created by course.py. Installing the course's pinned packages into it "
-               "could replace what is there (TensorFlow, NumPy, ...).")
+    message = (
+        f"{VENV.name}/ exists but was not created by course.py. Installing the course's pinned packages into it "
+        "could replace what is there (TensorFlow, NumPy, ...)."
+    )
     if sys.stdin.isatty():
         answer = input(f"{message}\nInstall into it anyway? [y/N] ").strip().lower()
         return answer in ("y", "yes")
-    sys.exit(f"{message}\nTo let course.py install into it, run the command again with {INSTALL_VARIABLE}=yes; "
-             f"to keep it as it is, rename it (course.py then makes its own {VENV.name}/).")
+    sys.exit(
+        f"{message}\nTo let course.py install into it, run the command again with {INSTALL_VARIABLE}=yes; "
+        f"to keep it as it is, rename it (course.py then makes its own {VENV.name}/)."
+    )
 
 
 def ensure_environment() -> Path:
@@ -147,7 +151,7 @@ def matrix_command(rest: list[str]) -> tuple[list[str], dict]:
     from utils.environments import ENVIRONMENTS
 
     split = rest.index("--") if "--" in rest else len(rest)
-    names, notebooks = rest[:split], rest[split + 1:]
+    names, notebooks = rest[:split], rest[split + 1 :]
     # nox's own options: --install-only makes the environments and stops; --no-install reuses them as they are.
     nox_options = [n for n in names if n in ("--install-only", "--no-install")]
     names = [n for n in names if n not in nox_options]
@@ -163,8 +167,18 @@ def matrix_command(rest: list[str]) -> tuple[list[str], dict]:
         sys.exit(f"The matrix needs Python {', '.join(missing)}, which is not installed (python3.X on PATH, or pyenv).")
     env = dict(os.environ, PATH=os.pathsep.join([*folders, os.environ.get("PATH", "")]))
     # An existing environment is reused (pip then only checks it); a clean clone makes each afresh.
-    return ["-m", "nox", "--noxfile", str(ROOT / "noxfile.py"), "--reuse-existing-virtualenvs", *nox_options,
-            "--sessions", *chosen, "--", *notebooks], env
+    return [
+        "-m",
+        "nox",
+        "--noxfile",
+        str(ROOT / "noxfile.py"),
+        "--reuse-existing-virtualenvs",
+        *nox_options,
+        "--sessions",
+        *chosen,
+        "--",
+        *notebooks,
+    ], env
 
 
 def run(args: list[str], env: dict | None = None) -> int:

@@ -19,10 +19,21 @@ nox.options.error_on_missing_interpreters = True  # a matrix that skips an envir
 def _session(environment):
     def run_notebooks(session):
         session.install(*environment.requirements())
-        session.run("python", "-m", "tools.matrix", "run", environment.name, *session.posargs,
-                    # quiet start-up: TensorFlow in the runner itself, the debugger in old ipykernels on 3.13
-                    env={settings.PROFILE.name: "quick", settings.NO_INSTALL.name: "1", "TF_CPP_MIN_LOG_LEVEL": "3",
-                         "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+        session.run(
+            "python",
+            "-m",
+            "tools.matrix",
+            "run",
+            environment.name,
+            *session.posargs,
+            # quiet start-up: TensorFlow in the runner itself, the debugger in old ipykernels on 3.13
+            env={
+                settings.PROFILE.name: "quick",
+                settings.NO_INSTALL.name: "1",
+                "TF_CPP_MIN_LOG_LEVEL": "3",
+                "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            },
+        )
 
     run_notebooks.__doc__ = f"Python {environment.python}, {', '.join(environment.requirements())}: {environment.source}"
     return nox.session(name=environment.name, python=environment.python)(run_notebooks)

@@ -72,7 +72,7 @@ def stop_process_group(process: subprocess.Popen, timeout: float = 30) -> None:
             continue
 
 
-def register_dataset(monkeypatch, name: str, files: tuple) -> "utils.data.Dataset":
+def register_dataset(monkeypatch, name: str, files: tuple):
     """Add a dataset of ``files`` (``utils.data.DataFile``) to the registry for one test."""
     from utils import data
 

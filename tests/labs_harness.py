@@ -22,12 +22,11 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
 
-from utils import settings
-from utils import ROOT
-from utils.exercises import EXERCISES
-from utils.exercises.core import Exercise
 from tools.solutions import BEGIN_SOLUTION, END_SOLUTION
 from tools.solutions import lab_cells as notebook_lab_cells
+from utils import ROOT, settings
+from utils.exercises import EXERCISES
+from utils.exercises.core import Exercise
 
 NOTEBOOKS = ROOT / "notebooks"
 BEGIN, END = BEGIN_SOLUTION, END_SOLUTION
@@ -129,9 +128,19 @@ class LabRun:
 
 def seed_progress(file: Path, before_step: int) -> None:
     """A progress record in which every lab of the steps before ``before_step`` has been solved."""
-    labs = {name: {"step": e.step, "kind": e.kind, "title": e.title, "status": "correct", "checks": 1,
-                   "solved": "2026-01-01T00:00:00+00:00", "source": e.paste_source()}
-            for name, e in EXERCISES.items() if e.step < before_step}
+    labs = {
+        name: {
+            "step": e.step,
+            "kind": e.kind,
+            "title": e.title,
+            "status": "correct",
+            "checks": 1,
+            "solved": "2026-01-01T00:00:00+00:00",
+            "source": e.paste_source(),
+        }
+        for name, e in EXERCISES.items()
+        if e.step < before_step
+    }
     file.write_text(json.dumps({"format": 1, "labs": labs}))
 
 
@@ -159,8 +168,12 @@ def _run_labs_once(step: int, progress_file: Path, timeout: int) -> LabRun:
     seed_progress(progress_file, step)
     saved = {k: os.environ.get(k) for k in (settings.PROGRESS.name, settings.PROFILE.name)}
     os.environ.update({settings.PROGRESS.name: str(progress_file), settings.PROFILE.name: "quick"})
-    client = NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
-                            timeout_func=lambda cell: WIDGET_CELL_TIMEOUT if WIDGET_CELL.search(cell.source) else timeout)
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        timeout_func=lambda cell: WIDGET_CELL_TIMEOUT if WIDGET_CELL.search(cell.source) else timeout,
+    )
     seen_labs, seen_cells = {}, []
 
     timings = []
@@ -196,7 +209,9 @@ def _run_labs_once(step: int, progress_file: Path, timeout: int) -> LabRun:
         # Where the time went, for a slow CI run: every execution, slowest first (artifacts/labs/).
         log = ROOT / "artifacts" / "labs" / f"step{step:02d}-timings.txt"
         log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text("".join(f"{seconds:8.1f} s  cell {index:3}  {first}\n" for index, seconds, first in sorted(timings, key=lambda t: -t[1])))
+        log.write_text(
+            "".join(f"{seconds:8.1f} s  cell {index:3}  {first}\n" for index, seconds, first in sorted(timings, key=lambda t: -t[1]))
+        )
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

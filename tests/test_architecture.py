@@ -15,8 +15,20 @@ ROOMS = [
     ("leaves: paths, settings", ["utils.paths", "utils.settings"]),
     ("run parameters", ["utils.profiles", "utils.seeds", "utils.environments"]),
     ("data", ["utils.data", "utils.data.*"]),
-    ("from scratch", ["utils.nn", "utils.gradcheck", "utils.logistic", "utils.network", "utils.conv", "utils.text",
-                      "utils.char_rnn", "utils.gated", "utils.rbm"]),
+    (
+        "from scratch",
+        [
+            "utils.nn",
+            "utils.gradcheck",
+            "utils.logistic",
+            "utils.network",
+            "utils.conv",
+            "utils.text",
+            "utils.char_rnn",
+            "utils.gated",
+            "utils.rbm",
+        ],
+    ),
     ("framework", ["utils.from_step04", "utils.tf_network", "utils.training"]),
     ("figures and widgets", ["utils.plots", "utils.widgets"]),
     ("records: progress, expected ranges", ["utils.progress", "utils.expected"]),
@@ -70,8 +82,11 @@ def test_every_module_is_in_a_room():
 def upward_imports(module: str, imported: set[str]) -> list[str]:
     """Each import of ``module`` that reaches a higher room, as a readable line."""
     mine = room_of(module)
-    return [f"{module} ({ROOMS[mine][0]}) imports {other}, which lives higher up ({ROOMS[room_of(other)][0]})"
-            for other in sorted(imported) if room_of(other) > mine]
+    return [
+        f"{module} ({ROOMS[mine][0]}) imports {other}, which lives higher up ({ROOMS[room_of(other)][0]})"
+        for other in sorted(imported)
+        if room_of(other) > mine
+    ]
 
 
 @pytest.mark.parametrize("module", sorted(modules()))
@@ -110,8 +125,7 @@ def test_the_check_catches_an_upward_import(tmp_path):
     """The checker itself can fail: a maths module that imports the widgets (even inside a function),
     or the set-up, is reported; a module in no room is refused."""
     bad = tmp_path / "nn.py"
-    bad.write_text("import numpy as np\nfrom utils import nn, widgets\n\n\ndef f():\n    import utils.environment\n",
-                   encoding="utf-8")
+    bad.write_text("import numpy as np\nfrom utils import nn, widgets\n\n\ndef f():\n    import utils.environment\n", encoding="utf-8")
     assert imports_of(bad) == {"utils.nn", "utils.widgets", "utils.environment"}
     assert len(upward_imports("utils.nn", imports_of(bad))) == 2
     with pytest.raises(LookupError, match="in no room"):

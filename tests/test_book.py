@@ -18,10 +18,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from labs_harness import answer_lines
-from utils.exercises import EXERCISES
+
 from tools.notebook_files import colab_url, notebook_paths, step_of
+from utils.exercises import EXERCISES
 
 NOTEBOOKS = notebook_paths()
 PAGES = ["index.html", "credits.html", "data/README.html", "search.html", *(f"notebooks/{p.stem}.html" for p in NOTEBOOKS)]
@@ -149,8 +149,9 @@ def test_every_stored_figure_is_on_its_page_with_its_text_alternative(pages, pat
     shown = {Path(img.get("src", "")).stem: html.unescape(img.get("alt") or "") for img in page.images}
     for digest, entry in stored_figures(path):
         assert digest in shown, f"{path.name}: the figure {digest[:12]} is not on its page"
-        assert entry["title"].rstrip(".") in shown[digest] and entry["description"] in shown[digest], \
+        assert entry["title"].rstrip(".") in shown[digest] and entry["description"] in shown[digest], (
             f"{path.name}: the figure {digest[:12]} lacks its text alternative: {shown[digest][:120]!r}"
+        )
 
 
 def test_every_image_of_the_book_has_a_text_alternative(pages):
@@ -194,8 +195,10 @@ def test_live_widgets_are_replaced_by_a_note_and_their_static_figure(pages):
     for path in NOTEBOOKS:
         text = page_text(pages[f"notebooks/{path.stem}.html"])
         assert "interactive(children=" not in text, path.name
-        widgets = sum("application/vnd.jupyter.widget-view+json" in json.dumps(c.get("outputs", []))
-                      for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+        widgets = sum(
+            "application/vnd.jupyter.widget-view+json" in json.dumps(c.get("outputs", []))
+            for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+        )
         assert text.count("A live widget is here when you run the notebook") == widgets, path.name
 
 

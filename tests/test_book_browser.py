@@ -59,6 +59,7 @@ def served_book(built_book):
 def browser():
     executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         try:
@@ -113,8 +114,16 @@ def audit(page) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    return [{"rule": v["id"], "impact": v.get("impact") or "minor", "nodes": len(v["nodes"]), "help": v["help"],
-             "example": v["nodes"][0]["target"] if v["nodes"] else ""} for v in results.response["violations"]]
+    return [
+        {
+            "rule": v["id"],
+            "impact": v.get("impact") or "minor",
+            "nodes": len(v["nodes"]),
+            "help": v["help"],
+            "example": v["nodes"][0]["target"] if v["nodes"] else "",
+        }
+        for v in results.response["violations"]
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -130,11 +139,18 @@ def audit_log():
         for v in violations:
             by_impact[v["impact"]] += v["nodes"]
             by_rule[(v["rule"], v["impact"])] += v["nodes"]
-    lines = [f"# The book's accessibility audit (axe-core, {len(found)} page views: "
-             f"{len({p for p, _ in found})} pages x {len({t for _, t in found})} themes)", "",
-             "| impact | elements in violation |", "|---|---|", *(f"| {i} | {by_impact[i]} |" for i in IMPACTS), "",
-             "| rule | impact | elements |", "|---|---|---|",
-             *(f"| {rule} | {impact} | {n} |" for (rule, impact), n in by_rule.most_common())]
+    lines = [
+        f"# The book's accessibility audit (axe-core, {len(found)} page views: "
+        f"{len({p for p, _ in found})} pages x {len({t for _, t in found})} themes)",
+        "",
+        "| impact | elements in violation |",
+        "|---|---|",
+        *(f"| {i} | {by_impact[i]} |" for i in IMPACTS),
+        "",
+        "| rule | impact | elements |",
+        "|---|---|---|",
+        *(f"| {rule} | {impact} | {n} |" for (rule, impact), n in by_rule.most_common()),
+    ]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "accessibility.md").write_text("\n".join(lines) + "\n")  # conftest.py prints it at the end
 
@@ -169,19 +185,25 @@ def test_the_search_finds_a_word_of_the_course(browser, served_book):
         page.context.close()
 
 
-@pytest.mark.parametrize("source, words", [
-    (r"fine: \(\frac{a}{b}\)", None),
-    (r"an unknown command: \(\nosuchcommand x\)", "could not render"),
-    (r"a TeX error: \(\left( x\)", "could not render"),
-    (r"unbalanced: $\frac{a}{b}$ left as text", "untypeset"),
-])
+@pytest.mark.parametrize(
+    "source, words",
+    [
+        (r"fine: \(\frac{a}{b}\)", None),
+        (r"an unknown command: \(\nosuchcommand x\)", "could not render"),
+        (r"a TeX error: \(\left( x\)", "could not render"),
+        (r"unbalanced: $\frac{a}{b}$ left as text", "untypeset"),
+    ],
+)
 def test_the_maths_check_catches_broken_maths(browser, served_book, source, words):
     """The maths check can fail: a paragraph with each kind of broken formula, typeset by the book's
     own MathJax on a real page, is caught."""
     page, _ = open_page(browser, served_book, "notebooks/02_getting_technical.html")
     try:
-        page.evaluate("""(source) => { const p = document.createElement('p'); p.className = 'math'; p.textContent = source;
-                         document.querySelector('article').appendChild(p); return MathJax.typesetPromise([p]); }""", source)
+        page.evaluate(
+            """(source) => { const p = document.createElement('p'); p.className = 'math'; p.textContent = source;
+                         document.querySelector('article').appendChild(p); return MathJax.typesetPromise([p]); }""",
+            source,
+        )
         problems = maths_problems(page)
         if words is None:
             assert problems == []

@@ -26,15 +26,22 @@ import warnings
 import pytest
 from conftest import stop_process_group
 
-from utils import settings
-from utils import ROOT
 from tools.notebook_files import notebook_paths
+from utils import ROOT, settings
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = ROOT / "artifacts" / "browser"
 TOKEN = "course-browser-test"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # JupyterLab settings for the test: render every cell (no windowing), never save, no news pop-up.
 SETTINGS = {
     "notebook-extension/tracker": {"windowingMode": "none"},
@@ -51,8 +58,10 @@ def chromium_path() -> str | None:
 def unavailable(reason: str):
     if settings.CI.is_on():
         pytest.fail(f"{reason} CI must run the browser test (.ci/run installs Chromium).")
-    pytest.skip(f"{reason} Install Debian's chromium package (sudo apt install chromium), or set DL7_CHROMIUM "
-                "to a Chromium binary, to run the browser test.")
+    pytest.skip(
+        f"{reason} Install Debian's chromium package (sudo apt install chromium), or set DL7_CHROMIUM "
+        "to a Chromium binary, to run the browser test."
+    )
 
 
 def chromium_or_skip() -> str:
@@ -72,6 +81,7 @@ def lab(tmp_path_factory):
     """A JupyterLab on a random loopback port, token auth on, serving a copy of the notebooks."""
     executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright
+
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", work / "course" / "notebooks")
     for name, values in SETTINGS.items():
@@ -81,10 +91,25 @@ def lab(tmp_path_factory):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = dict(os.environ, **{settings.ROOT_DIR.name: str(ROOT)}, JUPYTER_RUNTIME_DIR=str(work / "runtime"),
-               JUPYTERLAB_SETTINGS_DIR=str(work / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"))
-    args = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-            "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work / 'course'}"]
+    env = dict(
+        os.environ,
+        **{settings.ROOT_DIR.name: str(ROOT)},
+        JUPYTER_RUNTIME_DIR=str(work / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"),
+    )
+    args = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={work / 'course'}",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
     log = open(work / "jupyterlab.log", "w")
@@ -148,7 +173,10 @@ def wait_until_every_cell_ran(page, name, timeout=900):
         stopped = quiet and "[*]:" not in prompts  # the run ended before the last cell: a cell failed
         if stalled and restarts < 2:
             restarts += 1
-            warnings.warn(f"{name}: the kernel ran nothing for {STALL_SECONDS} s with cells queued; restarting it and running all cells again")
+            warnings.warn(
+                f"{name}: the kernel ran nothing for {STALL_SECONDS} s with cells queued; restarting it and running all cells again",
+                stacklevel=2,
+            )
             page.click(".lm-MenuBar-itemLabel:text-is('Kernel')")
             page.click(".lm-Menu-itemLabel:text-is('Restart Kernel and Run All Cells…')")
             page.click(".jp-Dialog-button.jp-mod-accept")
@@ -158,8 +186,9 @@ def wait_until_every_cell_ran(page, name, timeout=900):
             page.screenshot(path=str(ARTIFACTS / f"{name.removesuffix('.ipynb')}-stopped.png"))
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
             shown = [errors.nth(i).inner_text()[:500] for i in range(errors.count())]
-            pytest.fail(f"{name} did not finish in the browser ({restarts} restarts): kernel {status}, prompts {prompts}; "
-                        f"error outputs: {shown}")
+            pytest.fail(
+                f"{name} did not finish in the browser ({restarts} restarts): kernel {status}, prompts {prompts}; error outputs: {shown}"
+            )
         time.sleep(1)
 
 
@@ -194,7 +223,8 @@ SECTION_FIGURES = """() => {
             seen.add(section); found.push([section, index]);
         }
     });
-    const broken = [...document.querySelectorAll('.jp-OutputArea-output img')].filter(img => !(img.complete && img.naturalWidth > 0)).length;
+    const broken = [...document.querySelectorAll('.jp-OutputArea-output img')]
+        .filter(img => !(img.complete && img.naturalWidth > 0)).length;
     return {found, broken};
 }"""
 
@@ -224,7 +254,7 @@ def open_and_run(browser, base, name):
     page.click(".lm-MenuBar-itemLabel:text-is('Edit')")
     page.click(".lm-Menu-itemLabel:text-is('Clear Outputs of All Cells')")
     page.wait_for_function(f"() => ({prompts})().every(p => p === '[ ]:')", timeout=30_000)
-    for attempt in range(3):  # a menu clicked while the notebook is still settling can do nothing: check, and retry
+    for _attempt in range(3):  # a menu clicked while the notebook is still settling can do nothing: check, and retry
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
         try:
@@ -281,7 +311,9 @@ def test_moving_a_slider_redraws_the_figure(lab):
         page.wait_for_function(
             "(before) => { const img = document.querySelector('.widget-interact .jp-OutputArea-output img');"
             " return img && img.src !== before; }",
-            arg=before, timeout=60_000)
+            arg=before,
+            timeout=60_000,
+        )
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         widget.screenshot(path=str(ARTIFACTS / "02_widget_after_moving_a_slider.png"))
         assert widget.locator(".widget-readout").first.inner_text().strip().replace("\u2212", "-") == "-1.50"
@@ -290,19 +322,25 @@ def test_moving_a_slider_redraws_the_figure(lab):
         shut_down_kernels(base)
 
 
-@pytest.mark.parametrize("source, words", [
-    ("fine: $\\frac{a}{b}$ and $$x^2$$", None),
-    ("unbalanced: $\\frac{a}{$ here, and $y$", "untypeset"),
-    ("an unknown command: $\\nosuchcommand x$", "could not render"),
-    ("a TeX error: $\\left( x$", "could not render"),
-])
+@pytest.mark.parametrize(
+    "source, words",
+    [
+        ("fine: $\\frac{a}{b}$ and $$x^2$$", None),
+        ("unbalanced: $\\frac{a}{$ here, and $y$", "untypeset"),
+        ("an unknown command: $\\nosuchcommand x$", "could not render"),
+        ("a TeX error: $\\left( x$", "could not render"),
+    ],
+)
 def test_the_maths_check_catches_broken_maths(lab, source, words):
     """The maths check above can fail: a notebook with each kind of broken formula is caught."""
     browser, base = lab
     nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": source}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    request = urllib.request.Request(f"{base}/api/contents/notebooks/maths-check.ipynb?token={TOKEN}", method="PUT",
-                                     data=json.dumps({"type": "notebook", "content": nb}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{base}/api/contents/notebooks/maths-check.ipynb?token={TOKEN}",
+        method="PUT",
+        data=json.dumps({"type": "notebook", "content": nb}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     urllib.request.urlopen(request, timeout=30).close()
     page = browser.new_page()
     try:

@@ -8,8 +8,13 @@ import tensorflow as tf
 from utils import conv
 
 CONFIGS = [  # (batch, height, width, in_channels, kernel_h, kernel_w, out_channels, stride)
-    (1, 5, 5, 1, 3, 3, 1, 1), (2, 8, 7, 3, 3, 3, 4, 1), (3, 9, 9, 2, 5, 5, 3, 2),
-    (2, 10, 6, 4, 2, 3, 5, 3), (1, 28, 28, 1, 5, 5, 6, 1), (2, 7, 11, 3, 1, 1, 2, 2), (1, 6, 6, 2, 4, 4, 2, 4),
+    (1, 5, 5, 1, 3, 3, 1, 1),
+    (2, 8, 7, 3, 3, 3, 4, 1),
+    (3, 9, 9, 2, 5, 5, 3, 2),
+    (2, 10, 6, 4, 2, 3, 5, 3),
+    (1, 28, 28, 1, 5, 5, 6, 1),
+    (2, 7, 11, 3, 1, 1, 2, 2),
+    (1, 6, 6, 2, 4, 4, 2, 4),
 ]
 
 
@@ -45,8 +50,14 @@ def test_im2col_rows_are_patches():
 def test_shape_arithmetic_matches_keras():
     import keras
 
-    model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(32, 3), keras.layers.MaxPooling2D(),
-                              keras.layers.Conv2D(64, 5, strides=2, padding="same")])
+    model = keras.Sequential(
+        [
+            keras.Input((32, 32, 3)),
+            keras.layers.Conv2D(32, 3),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(64, 5, strides=2, padding="same"),
+        ]
+    )
     assert model.layers[0].output.shape[1:] == (conv.output_size(32, 3), conv.output_size(32, 3), 32)
     assert model.layers[0].count_params() == conv.conv_parameters(3, 3, 3, 32)
     assert model.layers[2].count_params() == conv.conv_parameters(5, 5, 32, 64)
@@ -63,8 +74,11 @@ def test_receptive_field():
     with tf.GradientTape() as tape:
         h = x
         for kernel, stride in stack:
-            h = tf.nn.conv2d(h, tf.ones((kernel, kernel, 1, 1), tf.float64), strides=stride, padding="VALID") if stride == 1 \
+            h = (
+                tf.nn.conv2d(h, tf.ones((kernel, kernel, 1, 1), tf.float64), strides=stride, padding="VALID")
+                if stride == 1
                 else tf.nn.max_pool2d(h, kernel, stride, "VALID")
+            )
         centre = h[0, h.shape[1] // 2, h.shape[2] // 2, 0]
     touched = np.flatnonzero(np.abs(tape.gradient(centre, x).numpy()[0, :, :, 0]).sum(axis=0))
     assert touched.max() - touched.min() + 1 <= conv.receptive_field(stack)
@@ -80,8 +94,12 @@ def test_bad_inputs_get_clear_messages():
 
 
 BACKWARD_CONFIGS = [  # (batch, height, width, in_channels, kernel_h, kernel_w, out_channels, stride, padding)
-    (2, 7, 6, 3, 3, 3, 4, 1, "valid"), (2, 9, 8, 2, 3, 3, 3, 2, "same"), (1, 6, 7, 1, 2, 4, 2, 1, "same"),
-    (3, 10, 7, 2, 3, 2, 2, 3, "valid"), (1, 5, 5, 3, 5, 5, 1, 1, "valid"), (2, 8, 8, 1, 4, 4, 2, 2, "same"),
+    (2, 7, 6, 3, 3, 3, 4, 1, "valid"),
+    (2, 9, 8, 2, 3, 3, 3, 2, "same"),
+    (1, 6, 7, 1, 2, 4, 2, 1, "same"),
+    (3, 10, 7, 2, 3, 2, 2, 3, "valid"),
+    (1, 5, 5, 3, 5, 5, 1, 1, "valid"),
+    (2, 8, 8, 1, 4, 4, 2, 2, "same"),
     (1, 11, 9, 2, 5, 3, 3, 2, "same"),
 ]
 
@@ -116,7 +134,9 @@ def test_conv_backward_equals_gradient_tape(config):
 
 
 @pytest.mark.parametrize("padding", ["valid", "same"])
-@pytest.mark.parametrize("size, stride, height, width", [(2, 2, 8, 8), (2, 2, 7, 9), (3, 2, 9, 8), (3, 1, 5, 6), (2, 1, 4, 4), (3, 3, 10, 7)])
+@pytest.mark.parametrize(
+    "size, stride, height, width", [(2, 2, 8, 8), (2, 2, 7, 9), (3, 2, 9, 8), (3, 1, 5, 6), (2, 1, 4, 4), (3, 3, 10, 7)]
+)
 @pytest.mark.parametrize("ties", [False, True], ids=["distinct", "ties"])
 def test_max_pool_backward_equals_gradient_tape(size, stride, height, width, padding, ties):
     rng = np.random.default_rng(size * 10 + stride)

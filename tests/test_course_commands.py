@@ -54,8 +54,16 @@ def test_lab_command_serves_the_notebooks(tmp_path):
     port, token = free_port(), "course-test-token"
     # DL7_NO_INSTALL: this test must never install or upgrade anything in the environment it runs in.
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"), DL7_NO_INSTALL="1")
-    args = [sys.executable, "course.py", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-            f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
+    args = [
+        sys.executable,
+        "course.py",
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.port_retries=0",
+    ]
     log = tmp_path / "lab.log"
     with open(log, "w") as out:  # as root (CI machines), course.py itself must add --allow-root
         server = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -160,17 +168,22 @@ def test_matrix_command_finds_each_python_and_names_the_sessions(tmp_path, monke
     monkeypatch.setenv("PYENV_ROOT", str(pyenv))
     monkeypatch.setattr("shutil.which", lambda name: str(pyenv / "shims" / name))  # only shims on PATH
     args, env = course.matrix_command(["oldest", "--", "05_cnns_and_computer_vision.ipynb"])
-    assert args[:2] == ["-m", "nox"] and args[args.index("--sessions") + 1:] == ["oldest", "--", "05_cnns_and_computer_vision.ipynb"]
+    assert args[:2] == ["-m", "nox"] and args[args.index("--sessions") + 1 :] == ["oldest", "--", "05_cnns_and_computer_vision.ipynb"]
     oldest = ENVIRONMENTS["oldest"].python
     assert env["PATH"].split(os.pathsep)[0] == str(pyenv / "versions" / f"{oldest}.9" / "bin")
     every, _ = course.matrix_command([])
-    assert every[every.index("--sessions") + 1:every.index("--")] == list(ENVIRONMENTS)
+    assert every[every.index("--sessions") + 1 : every.index("--")] == list(ENVIRONMENTS)
     # .ci/run installs the environments while the suite runs, then runs them as installed
     installing, _ = course.matrix_command(["--install-only"])
-    assert "--install-only" in installing[:installing.index("--sessions")]
-    assert installing[installing.index("--sessions") + 1:installing.index("--")] == list(ENVIRONMENTS)
+    assert "--install-only" in installing[: installing.index("--sessions")]
+    assert installing[installing.index("--sessions") + 1 : installing.index("--")] == list(ENVIRONMENTS)
     reusing, _ = course.matrix_command(["colab", "--no-install", "--", "--seed", "1"])
-    assert "--no-install" in reusing[:reusing.index("--sessions")] and reusing[reusing.index("--sessions") + 1:] == ["colab", "--", "--seed", "1"]
+    assert "--no-install" in reusing[: reusing.index("--sessions")] and reusing[reusing.index("--sessions") + 1 :] == [
+        "colab",
+        "--",
+        "--seed",
+        "1",
+    ]
     with pytest.raises(SystemExit, match="Unknown environment nightly"):
         course.matrix_command(["nightly"])
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "nowhere"))

@@ -24,13 +24,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import files_under
+from conftest import register_dataset as register
+from conftest import unfinished_files as leftovers
 
 from utils import data, settings
 from utils.data.readers import read_idx
 from utils.paths import ROOT
 from utils.profiles import PROFILES
-
-from conftest import files_under, register_dataset as register, unfinished_files as leftovers
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -242,8 +243,13 @@ def small_cifar_archive(small_archive_bytes, empty_cache, monkeypatch):
     path = empty_cache / "cifar10" / "cifar-10-python.tar.gz"
     path.parent.mkdir()
     path.write_bytes(small_archive_bytes)
-    replace_registry_file(monkeypatch, "cifar10", "cifar-10-python.tar.gz",
-                          checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()), size=len(small_archive_bytes))
+    replace_registry_file(
+        monkeypatch,
+        "cifar10",
+        "cifar-10-python.tar.gz",
+        checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
+        size=len(small_archive_bytes),
+    )
     return path
 
 
@@ -268,8 +274,13 @@ def test_cifar10_full_reads_all_batches(small_cifar_archive):
 
 def test_corrupt_cached_subset_is_rebuilt(small_cifar_archive, empty_cache, real_subset, capsys):
     bad = empty_cache / "cifar10" / data.CIFAR10_SUBSET_FILE
-    np.savez(bad, x_train=np.zeros((4000, 32, 32, 3), np.uint8), y_train=np.zeros(4000, np.uint8),
-             x_test=np.zeros((1000, 32, 32, 3), np.uint8), y_test=np.zeros(1000, np.uint8))
+    np.savez(
+        bad,
+        x_train=np.zeros((4000, 32, 32, 3), np.uint8),
+        y_train=np.zeros(4000, np.uint8),
+        x_test=np.zeros((1000, 32, 32, 3), np.uint8),
+        y_test=np.zeros(1000, np.uint8),
+    )
     (x_train, _), _ = data.load_cifar10("subset")
     assert "the cached 'cifar10_subset.npz' has the wrong checksum (SHA-256 of its arrays" in capsys.readouterr().out
     assert np.array_equal(x_train, real_subset[0][0])
@@ -278,8 +289,9 @@ def test_corrupt_cached_subset_is_rebuilt(small_cifar_archive, empty_cache, real
 def test_truncated_archive_gives_a_clear_error(small_cifar_archive, monkeypatch):
     content = small_cifar_archive.read_bytes()[:5000]
     small_cifar_archive.write_bytes(content)
-    replace_registry_file(monkeypatch, "cifar10", "cifar-10-python.tar.gz",
-                          checksum=data.FileSha256(hashlib.sha256(content).hexdigest()), size=len(content))
+    replace_registry_file(
+        monkeypatch, "cifar10", "cifar-10-python.tar.gz", checksum=data.FileSha256(hashlib.sha256(content).hexdigest()), size=len(content)
+    )
     with pytest.raises(data.CorruptDataError, match="truncated or damaged"):
         data.load_cifar10("full")
 
@@ -472,8 +484,12 @@ def test_each_step_checks_only_the_datasets_it_reads(tmp_path, monkeypatch):
 
 
 def test_step_datasets_are_the_loaders_each_notebook_calls():
-    loaders = {"load_mnist": "mnist", "load_cifar10": "cifar10", "load_tiny_shakespeare": "tinyshakespeare",
-               "load_movie_reviews": "rt-polarity"}
+    loaders = {
+        "load_mnist": "mnist",
+        "load_cifar10": "cifar10",
+        "load_tiny_shakespeare": "tinyshakespeare",
+        "load_movie_reviews": "rt-polarity",
+    }
     for path in sorted((ROOT / "notebooks").glob("0*.ipynb")):
         step = int(path.name[:2])
         called = {dataset for loader, dataset in loaders.items() if f"{loader}(" in path.read_text()}
@@ -550,16 +566,24 @@ def test_a_subset_with_other_arrays_fails_its_checksum(tmp_path, real_subset):
     assert "cannot be read (it has no array 'y_test')" in checksum.mismatch(path)
 
 
-def test_corrupt_subset_is_rebuilt_from_an_archive_downloaded_on_loopback(small_archive_bytes, empty_cache, web_server,
-                                                                         real_subset, monkeypatch, capsys):
+def test_corrupt_subset_is_rebuilt_from_an_archive_downloaded_on_loopback(
+    small_archive_bytes, empty_cache, web_server, real_subset, monkeypatch, capsys
+):
     """A corrupt subset is detected by its checksum; the archive is downloaded (pooch, on loopback),
     the subset cut from it and written atomically; then both are in the cache and verify says ok."""
     served, base = web_server
     (served / "cifar-10-python.tar.gz").write_bytes(small_archive_bytes)
-    replace_registry_file(monkeypatch, "cifar10", "cifar-10-python.tar.gz", size=len(small_archive_bytes),
-                          checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
-                          sources=(data.Source(f"{closed_port_url()}/cifar-10-python.tar.gz"),  # a mirror that is down first
-                                   data.Source(f"{base}/cifar-10-python.tar.gz")))
+    replace_registry_file(
+        monkeypatch,
+        "cifar10",
+        "cifar-10-python.tar.gz",
+        size=len(small_archive_bytes),
+        checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
+        sources=(
+            data.Source(f"{closed_port_url()}/cifar-10-python.tar.gz"),  # a mirror that is down first
+            data.Source(f"{base}/cifar-10-python.tar.gz"),
+        ),
+    )
     subset = empty_cache / SUBSET
     subset.parent.mkdir()
     subset.write_bytes(b"a broken copy")
@@ -572,13 +596,19 @@ def test_corrupt_subset_is_rebuilt_from_an_archive_downloaded_on_loopback(small_
     assert np.array_equal(x_train, real_subset[0][0]) and np.array_equal(y_test, real_subset[1][1])
 
 
-def test_fetch_cifar10_in_the_quick_profile_downloads_the_archive_and_cuts_the_subset(small_archive_bytes, empty_cache, web_server,
-                                                                                     monkeypatch, capsys):
+def test_fetch_cifar10_in_the_quick_profile_downloads_the_archive_and_cuts_the_subset(
+    small_archive_bytes, empty_cache, web_server, monkeypatch, capsys
+):
     served, base = web_server
     (served / "cifar.tar.gz").write_bytes(small_archive_bytes)
-    replace_registry_file(monkeypatch, "cifar10", "cifar-10-python.tar.gz", size=len(small_archive_bytes),
-                          checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
-                          sources=(data.Source(f"{base}/cifar.tar.gz"),))
+    replace_registry_file(
+        monkeypatch,
+        "cifar10",
+        "cifar-10-python.tar.gz",
+        size=len(small_archive_bytes),
+        checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
+        sources=(data.Source(f"{base}/cifar.tar.gz"),),
+    )
     monkeypatch.setenv(settings.PROFILE.name, "quick")
     assert data.main(["fetch", "cifar10"]) == 0
     out = capsys.readouterr().out

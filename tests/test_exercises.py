@@ -7,8 +7,8 @@ import time
 
 import numpy as np
 import pytest
-
 from labs_harness import answer_lines
+
 from utils.exercises import EXERCISES, check, evaluate, hint, show_solution, yours_or_reference
 from utils.exercises.core import CORRECT, NOT_ATTEMPTED, WRONG, Case, FunctionExercise, Mistake, ValueExercise, time_limit
 
@@ -69,8 +69,17 @@ def test_bad_answers_never_raise(name):
 
 
 def test_an_endless_loop_is_stopped_with_a_message():
-    exercise = FunctionExercise("loop_test", "A loop", "idea", lambda x: x, [Case((1.0,), "one")], structure="structure",
-                                stub="f", time_limit=0.5, mistakes=[Mistake(lambda x: -x, "m1"), Mistake(lambda x: 2 * x, "m2")])
+    exercise = FunctionExercise(
+        "loop_test",
+        "A loop",
+        "idea",
+        lambda x: x,
+        [Case((1.0,), "one")],
+        structure="structure",
+        stub="f",
+        time_limit=0.5,
+        mistakes=[Mistake(lambda x: -x, "m1"), Mistake(lambda x: 2 * x, "m2")],
+    )
 
     def endless(x):
         while True:

@@ -5,9 +5,8 @@ import re
 import pytest
 
 from tools import matrix, ranges
-from utils import settings
-from utils import ROOT, expected
 from tools.notebook_files import printed_text
+from utils import ROOT, expected, settings
 from utils.environments import ENVIRONMENTS
 
 KEY = "step03.network_accuracy"
@@ -17,8 +16,10 @@ TABLE = {"profiles": {"quick": {KEY: {"low": 0.94, "high": 0.95}}}}
 def test_a_figure_in_its_range_gets_a_plain_yes():
     inside, line = expected.verdict(KEY, 0.9473, "quick", TABLE)
     assert inside is True
-    assert line == ("784-30-10 network from scratch, test accuracy: 94.73%, "
-                    "within the range expected on other seeds, machines and versions: 94.00% to 95.00%")
+    assert line == (
+        "784-30-10 network from scratch, test accuracy: 94.73%, "
+        "within the range expected on other seeds, machines and versions: 94.00% to 95.00%"
+    )
 
 
 @pytest.mark.parametrize("value", [0.9399, 0.9501, float("nan")])
@@ -49,7 +50,9 @@ def test_judge_prints_and_records_the_figure(tmp_path, monkeypatch, capsys):
     expected.judge("step01.network_accuracy", 0.925)
     assert capsys.readouterr().out.count("\n") >= 2
     assert [(r["key"], r["value"], r["profile"]) for r in expected.read_records(record)] == [
-        (KEY, 0.9473, "quick"), ("step01.network_accuracy", 0.925, "quick")]
+        (KEY, 0.9473, "quick"),
+        ("step01.network_accuracy", 0.925, "quick"),
+    ]
 
 
 def test_record_keeps_an_exact_figure_quietly_and_refuses_an_unknown_one(tmp_path, monkeypatch, capsys):
@@ -76,8 +79,13 @@ def record(key, value, environment, seed, profile="quick"):
 
 
 def test_the_range_is_what_was_seen_widened_by_half_its_spread_or_the_floor():
-    seen = [record(KEY, 0.940, "pinned", 0), record(KEY, 0.946, "pinned", 1), record(KEY, 0.950, "colab", 0),
-            record("step07.rbm_error_after", 0.0380, "pinned", 0), record("step07.rbm_error_after", 0.0381, "oldest", 0)]
+    seen = [
+        record(KEY, 0.940, "pinned", 0),
+        record(KEY, 0.946, "pinned", 1),
+        record(KEY, 0.950, "colab", 0),
+        record("step07.rbm_error_after", 0.0380, "pinned", 0),
+        record("step07.rbm_error_after", 0.0381, "oldest", 0),
+    ]
     table = ranges.table(seen)["profiles"]["quick"]
     assert table[KEY]["low"] == pytest.approx(0.935) and table[KEY]["high"] == pytest.approx(0.955)  # half of 0.010
     assert table[KEY]["runs"] == 3 and table[KEY]["environments"] == ["colab", "pinned"] and table[KEY]["seeds"] == [0, 1]
@@ -87,8 +95,11 @@ def test_the_range_is_what_was_seen_widened_by_half_its_spread_or_the_floor():
 
 
 def test_a_range_never_reaches_past_what_the_figure_can_be():
-    seen = [record("step07.gan_within", 1.0, "pinned", 0), record("step07.gan_within", 0.98, "colab", 0),
-            record("step07.adding_gru", 0.0002, "pinned", 0)]
+    seen = [
+        record("step07.gan_within", 1.0, "pinned", 0),
+        record("step07.gan_within", 0.98, "colab", 0),
+        record("step07.adding_gru", 0.0002, "pinned", 0),
+    ]
     table = ranges.table(seen)["profiles"]["quick"]
     assert table["step07.gan_within"]["high"] == 1.0 and table["step07.gan_within"]["low"] == pytest.approx(0.96)
     assert table["step07.adding_gru"]["low"] == 0.0  # an error is never negative
@@ -101,14 +112,17 @@ def test_the_matrix_fails_a_missing_an_unmeasured_or_an_outlying_figure():
     assert matrix.range_problems(step, [record(KEY, 0.945, "colab", 0), *exact], TABLE) == []
     assert matrix.range_problems(step, exact, TABLE) == [f"{KEY} was not recorded"]
     assert matrix.range_problems(step, [record(KEY, 0.945, "colab", 0), *exact[1:]], TABLE) == [
-        f"{exact[0]['key']} was not recorded"]  # an exact figure counts too, though it has no range
+        f"{exact[0]['key']} was not recorded"
+    ]  # an exact figure counts too, though it has no range
     outside = matrix.range_problems(step, [record(KEY, 0.90, "colab", 0), *exact], TABLE)
     assert len(outside) == 1 and "OUTSIDE" in outside[0] and "90.00%" in outside[0]
     assert matrix.range_problems(step, [record(KEY, 0.945, "colab", 0, "full"), *exact], TABLE) == [
-        f"{KEY}: no expected range for the full profile"]
+        f"{KEY}: no expected range for the full profile"
+    ]
 
 
 # The committed table and the notebooks
+
 
 def test_every_figure_has_a_range_measured_over_seeds_and_every_environment():
     table = expected.load_ranges()["profiles"]["quick"]

@@ -17,12 +17,11 @@ import threading
 from urllib.parse import urlparse
 
 import pytest
+from conftest import files_under, register_dataset
 
 from tools.notebook_files import setup_cell
 from utils import ROOT, data, settings
 from utils.profiles import PROFILES
-
-from conftest import files_under, register_dataset
 
 
 def register_demo(monkeypatch, url: str, payload: bytes):
@@ -118,11 +117,21 @@ def run_notebook(path, cwd, env_extra):
 
 @pytest.fixture
 def small_notebook(tmp_path):
-    nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": setup_cell(1)},
-                    {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                     "source": "from utils.data import load_mnist\n(x, y), _ = load_mnist(n_train=10)\nprint('loaded', x.shape)"}],
-          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-          "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": setup_cell(1)},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": "from utils.data import load_mnist\n(x, y), _ = load_mnist(n_train=10)\nprint('loaded', x.shape)",
+            },
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     elsewhere = tmp_path / "somewhere-else"
     elsewhere.mkdir()
     path = elsewhere / "copy.ipynb"
@@ -154,13 +163,20 @@ def quick_only_cache(tmp_path):
 def test_full_profile_offline_stops_before_training(tmp_path):
     cache = quick_only_cache(tmp_path)
     env = {**os.environ, "DL7_PROFILE": "full", "DL7_DATA_DIR": str(cache), "DL7_OFFLINE": "1"}
-    result = subprocess.run([sys.executable, "-c", "import utils; utils.setup()"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=180)
+    result = subprocess.run(
+        [sys.executable, "-c", "import utils; utils.setup()"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
     assert result.returncode != 0 and result.stdout == ""  # nothing ran, not even the profile line
     assert "The full profile needs 1 file(s)" in result.stderr and "  - cifar10/cifar-10-python.tar.gz\n" in result.stderr
     assert "DL7_PROFILE=full python course.py data fetch cifar10" in result.stderr
-    quick = subprocess.run([sys.executable, "-c", "import utils; utils.setup()"], cwd=ROOT,
-                           env={**env, "DL7_PROFILE": "quick"}, capture_output=True, text=True, timeout=180)
+    quick = subprocess.run(
+        [sys.executable, "-c", "import utils; utils.setup()"],
+        cwd=ROOT,
+        env={**env, "DL7_PROFILE": "quick"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert quick.returncode == 0 and quick.stdout.startswith("profile=quick")
 
 
@@ -195,4 +211,3 @@ def test_one_reachable_mirror_is_enough_to_go_on(tmp_path, monkeypatch, capsys):
     data.check_available(PROFILES["quick"])  # no error: the files will be downloaded on first use
     assert "will be downloaded on first use" in capsys.readouterr().out
     assert mnist_hosts[-1] in asked and len(asked) > 1
-

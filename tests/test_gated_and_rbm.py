@@ -56,7 +56,9 @@ def test_the_lstm_lab_and_its_course_version_equal_keras_from_keras_weights(batc
     keras_sequence, keras_h, keras_c = (t.numpy() for t in layer(x))
     zeros = np.zeros((batch, units))
     for step in (gated.lstm_step_from_keras, step07.lstm_step):
-        sequence, (h, c) = gated.run(lambda x_t, h, c: step(x_t, h, c, kernel, recurrent_kernel, bias), x.astype(float), (zeros, zeros))
+        sequence, (h, c) = gated.run(
+            lambda x_t, h, c, step=step: step(x_t, h, c, kernel, recurrent_kernel, bias), x.astype(float), (zeros, zeros)
+        )
         assert np.abs(sequence - keras_sequence).max() < 1e-5
         assert np.abs(h - keras_h).max() < 1e-5 and np.abs(c - keras_c).max() < 1e-5
 
@@ -74,7 +76,7 @@ def test_olahs_gru_equals_keras_with_the_reset_before_the_product(batch, time, i
     layer.set_weights([kernel, recurrent_kernel, bias])
     keras_sequence = layer(x, initial_state=[h0]).numpy()
     for step in (gated.olah_gru_step_from_keras, step07.gru_olah):
-        sequence, _ = gated.run(lambda x_t, h: step(x_t, h, kernel, recurrent_kernel, bias), x.astype(float), h0.astype(float))
+        sequence, _ = gated.run(lambda x_t, h, step=step: step(x_t, h, kernel, recurrent_kernel, bias), x.astype(float), h0.astype(float))
         assert np.abs(sequence - keras_sequence).max() < 1e-5
 
 
@@ -91,7 +93,10 @@ def test_olahs_update_gate_is_one_minus_keras():
 
 def test_cd1_update_on_a_tiny_case_by_hand():
     v0, W, b, c, uniform_hidden, uniform_visible, rate = step07.TINY_RBM_CASE  # one example, 3 visible units, 2 hidden
-    s = lambda z: 1 / (1 + np.exp(-z))
+
+    def s(z):  # the sigmoid, written out again
+        return 1 / (1 + np.exp(-z))
+
     # Positive phase, unit by unit: p(h_j = 1 | v0) = σ(c_j + Σ_i v_i W_ij)
     h0 = [s(c[j] + sum(v0[0, i] * W[i, j] for i in range(3))) for j in range(2)]
     h_sample = [1.0 if uniform_hidden[0, j] < h0[j] else 0.0 for j in range(2)]
@@ -99,7 +104,7 @@ def test_cd1_update_on_a_tiny_case_by_hand():
     v1 = [1.0 if uniform_visible[0, i] < p_v1[i] else 0.0 for i in range(3)]
     h1 = [s(c[j] + sum(v1[i] * W[i, j] for i in range(3))) for j in range(2)]
     assert h_sample == [1.0, 0.0]  # σ(0.2 + 0.5 - 0.4) = 0.574 > 0.3; σ(-0.3 - 0.2 + 0.6) = 0.525 < 0.9
-    assert v1 == [1.0, 0.0, 0.0]   # σ(0.1 + 0.5) = 0.646 > 0.2; σ(-0.1 + 0.1) = 0.5 < 0.7; σ(0 - 0.4) = 0.401 < 0.6
+    assert v1 == [1.0, 0.0, 0.0]  # σ(0.1 + 0.5) = 0.646 > 0.2; σ(-0.1 + 0.1) = 0.5 < 0.7; σ(0 - 0.4) = 0.401 < 0.6
     expected_dW = [[v0[0, i] * h0[j] - v1[i] * h1[j] for j in range(2)] for i in range(3)]
     dW, db, dc = cd1_gradients(v0, W, b, c, uniform_hidden, uniform_visible)
     np.testing.assert_allclose(dW, expected_dW, atol=1e-12)
@@ -192,7 +197,7 @@ def test_pcd_chains_persist_across_batches_and_epochs():
     for _ in range(2):
         order = rng.permutation(25)
         for start in range(0, 25, 10):
-            batch = data[order[start:start + 10]]
+            batch = data[order[start : start + 10]]
             chains = batch.copy() if chains is None else chains
             uh, uv = rng.random((10, 3)), rng.random((10, 6))
             dW, db, dc, chains = pcd_gradients(batch, W, b, c, chains, uh, uv)

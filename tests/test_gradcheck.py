@@ -46,8 +46,7 @@ def test_the_labs_numerical_gradient_is_the_course_one():
     rng = np.random.default_rng(5)
     A = rng.normal(size=(4, 4))
     vector, matrix, single = rng.normal(size=4), rng.normal(size=(3, 2)), np.array([0.4])
-    cases = [(lambda v: v @ A @ v, vector), (lambda _: np.sum(np.tanh(matrix) * matrix), matrix),
-             (lambda v: np.exp(v[0]), single)]
+    cases = [(lambda v: v @ A @ v, vector), (lambda _: np.sum(np.tanh(matrix) * matrix), matrix), (lambda v: np.exp(v[0]), single)]
     for f, x in cases:
         before = x.copy()
         lab = step02.numerical_gradient(f, x)

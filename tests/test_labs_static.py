@@ -8,8 +8,8 @@ import json
 
 import nbformat
 import pytest
-
 from labs_harness import BEGIN, END, answer_lines, lab_cells, notebook_for_step, text_of
+
 from utils.exercises import EXERCISES
 from utils.exercises.core import FunctionExercise, ValueExercise
 
@@ -48,8 +48,9 @@ def test_stub_cells_define_only_the_stub_and_raise_not_implemented(step):
             assert all(isinstance(node, ast.Assign) for node in tree.body), cell.name
             assert ", ".join(assigned) == exercise.stub, cell.name
         else:
-            assert len(tree.body) == 1 and isinstance(tree.body[0], (ast.FunctionDef, ast.ClassDef)), \
+            assert len(tree.body) == 1 and isinstance(tree.body[0], (ast.FunctionDef, ast.ClassDef)), (
                 f"{cell.name}: the stub cell holds only the definition of {exercise.stub} (imports go in an earlier cell)"
+            )
             assert tree.body[0].name == exercise.stub, cell.name
             assert "raise NotImplementedError" in source, cell.name
             assert ast.get_docstring(tree.body[0]), f"{cell.name}: the stub has a docstring giving the shapes"
@@ -121,7 +122,7 @@ def test_instructor_copies_have_every_lab_solved(step, tmp_path):
     assert count == len(cells) == len([e for e in EXERCISES.values() if e.step == step])
     for cell in cells:
         assert EXERCISES[cell.name].paste_source() in nb.cells[cell.stub_index].source
-        assert "raise NotImplementedError(\"Your turn" not in nb.cells[cell.stub_index].source
+        assert 'raise NotImplementedError("Your turn' not in nb.cells[cell.stub_index].source
     assert all(not c.outputs for c in nb.cells if c.cell_type == "code")
 
 
@@ -143,4 +144,5 @@ def test_a_stalled_lab_run_is_run_once_more_and_a_second_stall_fails(monkeypatch
     with pytest.raises(CellTimeoutError):
         labs_harness.run_labs(3, tmp_path / "progress.json")
     assert labs_harness.WIDGET_CELL.search("gradient_descent_explorer()") and not labs_harness.WIDGET_CELL.search(
-        "from utils.widgets import gradient_descent_explorer")
+        "from utils.widgets import gradient_descent_explorer"
+    )

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from labs_harness import run_labs
 
 

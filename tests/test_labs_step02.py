@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from labs_harness import run_labs
 
 
@@ -14,8 +13,15 @@ def lab_run(tmp_path_factory):
 
 def test_every_lab_is_proven_in_the_notebook(lab_run):
     assert lab_run.problems() == []
-    assert set(lab_run.labs) == {"rotation_matrix", "central_difference", "chain_rule", "numerical_gradient",
-                                 "sigmoid_prime", "logistic_gradient", "train_logistic"}
+    assert set(lab_run.labs) == {
+        "rotation_matrix",
+        "central_difference",
+        "chain_rule",
+        "numerical_gradient",
+        "sigmoid_prime",
+        "logistic_gradient",
+        "train_logistic",
+    }
 
 
 def test_the_learners_chain_slopes_are_plotted(lab_run):

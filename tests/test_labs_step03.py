@@ -5,7 +5,6 @@ check the backward pass and train the MNIST network."""
 import re
 
 import pytest
-
 from labs_harness import run_labs
 
 

@@ -4,7 +4,6 @@ what the notebook prints when the learner's code is used downstream."""
 import re
 
 import pytest
-
 from labs_harness import run_labs
 
 
@@ -74,11 +73,11 @@ def test_a_float32_answer_written_differently_is_still_named():
         variables = [tf.Variable(np.float32(p)) for p in weights + biases]
         with tf.GradientTape() as tape:
             a = tf.cast(X, tf.float32)
-            for W, b in zip(variables[: len(weights)], variables[len(weights):]):
+            for W, b in zip(variables[: len(weights)], variables[len(weights) :]):
                 a = tf.nn.sigmoid(tf.matmul(a, W) + b)
             loss = tf.reduce_sum(cost(tf.cast(Y, tf.float32), a)) / len(X)
         gradients = [g.numpy() for g in tape.gradient(loss, variables)]
-        return gradients[: len(weights)], gradients[len(weights):]
+        return gradients[: len(weights)], gradients[len(weights) :]
 
     message = evaluate("tape_gradients", float32_gradients).message
     assert EXERCISES["tape_gradients"].mistakes[3].message in message

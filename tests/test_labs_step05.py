@@ -5,8 +5,8 @@ import re
 
 import numpy as np
 import pytest
-
 from labs_harness import run_labs
+
 from utils import conv
 from utils.exercises import EXERCISES, step05
 
@@ -56,6 +56,7 @@ def test_the_learners_descent_recovers_the_sobel_kernel(lab_run):
 # The lab solutions are written with the notebook's names; the course's references in utils.conv are
 # written for speed and checks. Both are proven against TensorFlow (here and in tests/test_conv.py);
 # these tests say that they are the same functions.
+
 
 @pytest.mark.parametrize("number", range(len(step05.LAYERS)))
 def test_lab_solutions_equal_the_course_references(number):

@@ -7,8 +7,8 @@ import re
 import nbformat
 import numpy as np
 import pytest
-
 from labs_harness import notebook_for_step, run_labs, text_of
+
 from utils import text
 from utils.exercises import EXERCISES, evaluate, step06
 from utils.exercises.core import CORRECT, WRONG
@@ -17,6 +17,7 @@ LABS = {"rnn_step", "rnn_forward", "bptt_backward", "sample_with_temperature", "
 
 
 # --- The checkers -------------------------------------------------------------------------------
+
 
 def test_the_labs_sampler_draws_exactly_what_the_course_sampler_draws():
     """The notebook switches from utils.text.sample_with_temperature to the learner's: with the lab's
@@ -43,8 +44,10 @@ def test_the_frequency_tolerance_holds_the_solution_and_rejects_every_mistake_by
     for mistake in exercise.mistakes:
         frequencies = step06.draw_frequencies(mistake.compute)
         with np.errstate(over="ignore", invalid="ignore"):  # the overflow mistake overflows
-            worst = max(np.nan_to_num(np.abs(frequencies(*case.args)[0] - exercise.expected(number)[0]), nan=1.0).max()
-                        for number, case in enumerate(cases))
+            worst = max(
+                np.nan_to_num(np.abs(frequencies(*case.args)[0] - exercise.expected(number)[0]), nan=1.0).max()
+                for number, case in enumerate(cases)
+            )
         assert worst > 0.05, mistake.message  # nearly three times the tolerance
 
 
@@ -93,7 +96,9 @@ def test_the_forward_reference_agrees_with_the_course_forward_pass():
 
     for case in EXERCISES["rnn_forward"].cases:
         (loss, states, probabilities), (keras_loss, keras_states, keras_probabilities) = (
-            char_rnn.rnn_forward(*case.args), step06.keras_forward(*case.args))
+            char_rnn.rnn_forward(*case.args),
+            step06.keras_forward(*case.args),
+        )
         assert loss == pytest.approx(keras_loss, rel=1e-12)
         assert np.allclose(states, keras_states, atol=1e-12) and np.allclose(probabilities, keras_probabilities, atol=1e-12)
 
@@ -124,6 +129,7 @@ def test_checking_draws_nothing_from_the_global_random_generators():
 
 
 # --- The notebook, with every lab tried -----------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def lab_run(tmp_path_factory):
@@ -170,29 +176,30 @@ def test_the_learners_sampler_writes_the_stored_texts(lab_run):
 
 # --- The prose's claims, held by the stored outputs (no notebook run) ---------------------------
 
+
 def test_the_fair_comparison_supports_what_the_prose_concludes():
     """Section 2: SimpleRNN and GRU indistinguishable over the seeds, the LSTM behind with every seed,
     every run still improving at its last epoch; the layers' weights in the ratio the prose states."""
     printed = stored_output('print(f"{width} units, Adam (3e-3)')
     rows = {}
     for name in ("SimpleRNN", "LSTM", "GRU"):
-        match = re.search(name + r" +([\d,]+) +([\d.]+) ± ([\d.]+) \(([\d.]+)-([\d.]+)\) +[\d.]+ ± [\d.]+ +([\d, ]+?) +\(perplexity",
-                          printed)
+        match = re.search(
+            name + r" +([\d,]+) +([\d.]+) ± ([\d.]+) \(([\d.]+)-([\d.]+)\) +[\d.]+ ± [\d.]+ +([\d, ]+?) +\(perplexity", printed
+        )
         assert match, (name, printed)
         parameters, mean, std, low, high = (float(g.replace(",", "")) for g in match.groups()[:5])
-        rows[name] = dict(parameters=parameters, mean=mean, std=std, low=low, high=high,
-                          best=[int(e) for e in match.group(6).split(",")])
+        rows[name] = dict(parameters=parameters, mean=mean, std=std, low=low, high=high, best=[int(e) for e in match.group(6).split(",")])
     epochs = int(re.search(r"(\d+) epochs over the same", printed).group(1))
     seeds = int(re.search(r"over (\d+) seeds", printed).group(1))
     assert seeds >= 3
     simple, lstm, gru = rows["SimpleRNN"], rows["LSTM"], rows["GRU"]
-    assert simple["low"] <= gru["high"] and gru["low"] <= simple["high"]                # the seeds' ranges overlap
-    assert abs(simple["mean"] - gru["mean"]) < 2 * max(simple["std"], gru["std"])       # about one standard deviation
-    assert lstm["low"] > max(simple["high"], gru["high"])                                # its best seed behind every other
-    assert lstm["mean"] - min(simple["mean"], gru["mean"]) > 7 * lstm["std"]            # "about ten standard deviations"
-    assert all(row["best"] == [epochs] * seeds for row in rows.values())                # still improving at the last epoch
+    assert simple["low"] <= gru["high"] and gru["low"] <= simple["high"]  # the seeds' ranges overlap
+    assert abs(simple["mean"] - gru["mean"]) < 2 * max(simple["std"], gru["std"])  # about one standard deviation
+    assert lstm["low"] > max(simple["high"], gru["high"])  # its best seed behind every other
+    assert lstm["mean"] - min(simple["mean"], gru["mean"]) > 7 * lstm["std"]  # "about ten standard deviations"
+    assert all(row["best"] == [epochs] * seeds for row in rows.values())  # still improving at the last epoch
     embedding_and_output = simple["parameters"] - (lambda u: 2 * u * u + u)(64) if "64 units" in printed else None
-    if embedding_and_output is not None:                                                 # 4x and about 3x the layer's weights
+    if embedding_and_output is not None:  # 4x and about 3x the layer's weights
         layer = {name: row["parameters"] - embedding_and_output for name, row in rows.items()}
         assert layer["LSTM"] == 4 * layer["SimpleRNN"] and 2.9 < layer["GRU"] / layer["SimpleRNN"] < 3.1
 
@@ -206,9 +213,11 @@ def test_the_embeddings_first_component_is_sentiment_as_the_prose_says():
     assert shares[0] > 10 * shares[1] and correlations[0] > 0.9 and max(correlations[1:]) < 0.2
     placed = stored_output('chosen = {"positive"')
     assert "every chosen word is among the 2,000: True" in placed
-    ranges = {group: (float(low), float(high)) for group, low, high in
-              re.findall(r"(positive|negative|neutral) +from (-?[\d.]+) to (-?[\d.]+)", placed)}
-    assert ranges["positive"][0] > 0 > ranges["negative"][1]                              # each on its own side
+    ranges = {
+        group: (float(low), float(high))
+        for group, low, high in re.findall(r"(positive|negative|neutral) +from (-?[\d.]+) to (-?[\d.]+)", placed)
+    }
+    assert ranges["positive"][0] > 0 > ranges["negative"][1]  # each on its own side
     assert ranges["negative"][1] < ranges["neutral"][0] and ranges["neutral"][1] < ranges["positive"][1]  # in between
-    assert ranges["positive"][0] <= ranges["neutral"][1]                                  # "good" among the neutral ones
+    assert ranges["positive"][0] <= ranges["neutral"][1]  # "good" among the neutral ones
     assert float(re.search(r"words' mean: ([\d.]+)", placed).group(1)) > 0.9

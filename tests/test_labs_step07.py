@@ -4,7 +4,6 @@ then the notebook runs on with the learner's functions and must still match Kera
 import re
 
 import pytest
-
 from labs_harness import run_labs
 
 

@@ -8,8 +8,19 @@ import numpy as np
 import pytest
 
 from utils.gradcheck import numerical_gradient, relative_error
-from utils.network import (CrossEntropyCost, Network, QuadraticCost, mazur_example, network_gradients, nielsen_backprop,
-                           nielsen_sgd_epoch, one_hot, sgd_epoch, to_nielsen, train_epoch_per_example)
+from utils.network import (
+    CrossEntropyCost,
+    Network,
+    QuadraticCost,
+    mazur_example,
+    network_gradients,
+    nielsen_backprop,
+    nielsen_sgd_epoch,
+    one_hot,
+    sgd_epoch,
+    to_nielsen,
+    train_epoch_per_example,
+)
 from utils.nn import sigmoid
 
 
@@ -88,13 +99,19 @@ def test_vectorized_epoch_equals_nielsens_sgd_and_sgd_epoch(cost, n, batch_size,
     for epoch in range(epochs):
         network.train_epoch(X, Y, batch_size, 0.7, np.random.default_rng(epoch))
         weights, biases = nielsen_sgd_epoch(weights, biases, data, batch_size, 0.7, np.random.default_rng(epoch), cost)
-        plain = sgd_epoch(*plain, X, Y, batch_size, 0.7, np.random.default_rng(epoch),
-                          lambda w, b, X_, Y_: network_gradients(w, b, X_, Y_, cost))
+        plain = sgd_epoch(
+            *plain, X, Y, batch_size, 0.7, np.random.default_rng(epoch), lambda w, b, X_, Y_: network_gradients(w, b, X_, Y_, cost)
+        )
         train_epoch_per_example(twin, X, Y, batch_size, 0.7, np.random.default_rng(epoch))
     for layer in range(2):
-        for ours, theirs in ((network.weights[layer], weights[layer].T), (network.biases[layer], biases[layer].ravel()),
-                             (network.weights[layer], plain[0][layer]), (network.biases[layer], plain[1][layer]),
-                             (network.weights[layer], twin.weights[layer]), (network.biases[layer], twin.biases[layer])):
+        for ours, theirs in (
+            (network.weights[layer], weights[layer].T),
+            (network.biases[layer], biases[layer].ravel()),
+            (network.weights[layer], plain[0][layer]),
+            (network.biases[layer], plain[1][layer]),
+            (network.weights[layer], twin.weights[layer]),
+            (network.biases[layer], twin.biases[layer]),
+        ):
             np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
     assert not np.allclose(network.weights[0], random_problem([6, 5, 3], n, cost, 4)[0].weights[0]), "training moved the weights"
 
@@ -155,11 +172,26 @@ def test_bad_shapes_give_clear_errors():
 # update (E_after_1) and after 10,000 (the outputs) come from using the updated ones, and its E_after_10000
 # is the correct error after 9,999 updates (see notebook 03, section 2).
 MAZUR = {
-    "out_h1": 0.593269992, "out_h2": 0.596884378, "net_o1": 1.105905967, "out_o1": 0.75136507, "out_o2": 0.772928465,
-    "E_total": 0.298371109, "dE_dw5": 0.082167041, "dE_dw1": 0.000438568,
-    "w5": 0.35891648, "w6": 0.408666186, "w7": 0.511301270, "w8": 0.561370121,
-    "w1": 0.149780716, "w2": 0.19956143, "w3": 0.24975114, "w4": 0.29950229,
-    "E_after_1": 0.291027924, "E_after_10000": 0.0000351085, "out_o1_after_10000": 0.015912196, "out_o2_after_10000": 0.984065734,
+    "out_h1": 0.593269992,
+    "out_h2": 0.596884378,
+    "net_o1": 1.105905967,
+    "out_o1": 0.75136507,
+    "out_o2": 0.772928465,
+    "E_total": 0.298371109,
+    "dE_dw5": 0.082167041,
+    "dE_dw1": 0.000438568,
+    "w5": 0.35891648,
+    "w6": 0.408666186,
+    "w7": 0.511301270,
+    "w8": 0.561370121,
+    "w1": 0.149780716,
+    "w2": 0.19956143,
+    "w3": 0.24975114,
+    "w4": 0.29950229,
+    "E_after_1": 0.291027924,
+    "E_after_10000": 0.0000351085,
+    "out_o1_after_10000": 0.015912196,
+    "out_o2_after_10000": 0.984065734,
 }
 
 
@@ -249,6 +281,7 @@ def test_the_slip_gives_the_posts_other_figures_and_the_warm_up_makes_it():
 
 # The plain functions of utils.network (step 3's references) and the step-3 lab solutions.
 
+
 @pytest.mark.parametrize("sizes, batch, seed", [([3, 2], 1, 0), ([4, 5, 3], 6, 1), ([6, 5, 4, 3], 8, 2)])
 def test_network_gradients_and_the_lab_solution_match_central_differences(sizes, batch, seed):
     from utils.exercises.step03 import network_backward
@@ -299,8 +332,16 @@ def test_l2_gradients_are_the_regularised_cost_gradient_and_a_step_with_them_is_
         np.testing.assert_allclose(lab_value, analytic, rtol=1e-12, atol=1e-15)
 
     big, X_big, Y_big = random_problem([4, 3, 2], 23, CrossEntropyCost, 8)
-    decayed = sgd_epoch(big.weights, big.biases, X_big, Y_big, 5, 0.5, np.random.default_rng(1),
-                        lambda w, b, X_, Y_: l2_gradients(w, b, X_, Y_, 4.0, len(X_big), cross_entropy))
+    decayed = sgd_epoch(
+        big.weights,
+        big.biases,
+        X_big,
+        Y_big,
+        5,
+        0.5,
+        np.random.default_rng(1),
+        lambda w, b, X_, Y_: l2_gradients(w, b, X_, Y_, 4.0, len(X_big), cross_entropy),
+    )
     big.train_epoch(X_big, Y_big, 5, 0.5, np.random.default_rng(1), l2=4.0)
     for ours, theirs in zip(decayed[0] + decayed[1], big.weights + big.biases):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)

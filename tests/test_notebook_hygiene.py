@@ -1,21 +1,26 @@
 """Stored notebooks are clean: one top-to-bottom run, no errors or stderr noise, no machine paths,
 small PNG figures, the shared set-up cell, a working Colab badge, and the same shape everywhere."""
 
-import inspect
 import json
 import re
 import shutil
 
 import pytest
 
-from utils import REPOSITORY_URL, ROOT
 from tools.hygiene import problems
 from tools.notebook_files import colab_url, notebook_paths, setup_cell
+from utils import REPOSITORY_URL, ROOT
 
 NOTEBOOKS = notebook_paths()
-EXPECTED = ["01_introducing_deep_learning.ipynb", "02_getting_technical.ipynb", "03_backprop_and_gradient_descent.ipynb",
-            "04_getting_practical.ipynb", "05_cnns_and_computer_vision.ipynb", "06_rnns_and_language.ipynb",
-            "07_further_topics.ipynb"]
+EXPECTED = [
+    "01_introducing_deep_learning.ipynb",
+    "02_getting_technical.ipynb",
+    "03_backprop_and_gradient_descent.ipynb",
+    "04_getting_practical.ipynb",
+    "05_cnns_and_computer_vision.ipynb",
+    "06_rnns_and_language.ipynb",
+    "07_further_topics.ipynb",
+]
 
 
 def test_the_course_notebooks_exist():
@@ -35,7 +40,7 @@ def test_notebook_follows_the_course_shape(path):
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     assert "## Read and watch" in markdown and "## Key takeaways" in markdown and "## Your progress" in markdown
     assert "**You write:**" in markdown, "the title cell says which labs the learner writes"
-    assert code.count("check(\"") >= 3, "at least three self-checking labs"
+    assert code.count('check("') >= 3, "at least three self-checking labs"
     assert code.count("raise NotImplementedError") + code.count("= None  # your turn") >= 3
     assert "### BEGIN SOLUTION" in code and "### END SOLUTION" in code
 
@@ -76,10 +81,20 @@ def test_problems_catches_a_dirty_notebook(tmp_path):
         "cells": [
             {"cell_type": "markdown", "metadata": {}, "source": "# no badge"},
             {"cell_type": "markdown", "metadata": {}, "source": "the gradient $\\\\partial L / \\\\partial h$, and $a \\\\ b$ fine"},
-            {"cell_type": "code", "metadata": {}, "execution_count": 2, "source": "print('/home/alice/data')",
-             "outputs": [{"output_type": "stream", "name": "stderr", "text": "W0000 warning\n"}]},
-            {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "# NBVAL_IGNORE_OUTPUT\n1/0",
-             "outputs": [{"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": []}]},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": 2,
+                "source": "print('/home/alice/data')",
+                "outputs": [{"output_type": "stream", "name": "stderr", "text": "W0000 warning\n"}],
+            },
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": 1,
+                "source": "# NBVAL_IGNORE_OUTPUT\n1/0",
+                "outputs": [{"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": []}],
+            },
         ],
         "metadata": {"widgets": {}},
         "nbformat": 4,
@@ -88,9 +103,17 @@ def test_problems_catches_a_dirty_notebook(tmp_path):
     path = tmp_path / "09_dirty.ipynb"
     path.write_text(json.dumps(dirty))
     found = "\n".join(problems(path))
-    for words in ["execution counts", "widget state", "Colab badge", "set-up cell", "machine-specific path",
-                  "stderr output", "stored error ZeroDivisionError", "the reason in a comment on the next",
-                  "a doubled backslash in the maths"]:
+    for words in [
+        "execution counts",
+        "widget state",
+        "Colab badge",
+        "set-up cell",
+        "machine-specific path",
+        "stderr output",
+        "stored error ZeroDivisionError",
+        "the reason in a comment on the next",
+        "a doubled backslash in the maths",
+    ]:
         assert words in found, words
 
 
@@ -117,6 +140,49 @@ def test_execute_into_another_folder_leaves_the_stored_notebook_alone(tmp_path):
     assert notebooks.main(["execute", str(original), "--output-dir", str(runs)]) == 0
     assert original.read_bytes() == before
     assert problems(runs / original.name) == []
+
+
+class _SlowChannel:
+    """A kernel channel whose message is there only from the ``ready_after``-th look (None: never)."""
+
+    def __init__(self, ready_after):
+        self.ready_after, self.timeouts = ready_after, []
+
+    async def get_msg(self, timeout=None):
+        import queue
+
+        self.timeouts.append(timeout)
+        if self.ready_after is not None and len(self.timeouts) >= self.ready_after:
+            return {"msg_type": "execute_reply"}
+        raise queue.Empty
+
+
+def test_a_missed_wake_up_costs_one_slice_not_the_timeout(monkeypatch):
+    """tools.execute asks the kernel's channels again every slice, so a message that arrived without
+    waking the client is read at the next look; no wait is longer than a slice, and a channel with
+    no message still times out when the caller's timeout has passed."""
+    import asyncio
+    import queue
+    import time
+
+    from tools import execute
+
+    monkeypatch.setattr(execute, "POLL_SLICE_SECONDS", 0.01)
+    channel = _SlowChannel(ready_after=4)
+    execute._wait_in_slices(channel)
+    assert asyncio.run(channel.get_msg(timeout=60)) == {"msg_type": "execute_reply"}
+    assert len(channel.timeouts) == 4 and max(channel.timeouts) == 0.01
+    waits_forever = _SlowChannel(ready_after=3)  # nbclient's IOPub poll: no timeout at all
+    execute._wait_in_slices(waits_forever)
+    assert asyncio.run(waits_forever.get_msg()) == {"msg_type": "execute_reply"}
+    assert waits_forever.timeouts == [0.01] * 3
+    silent = _SlowChannel(ready_after=None)
+    execute._wait_in_slices(silent)
+    start = time.monotonic()
+    with pytest.raises(queue.Empty):
+        asyncio.run(silent.get_msg(timeout=0.05))
+    assert 0.05 <= time.monotonic() - start < 5
+    assert all(wait <= 0.01 for wait in silent.timeouts) and len(silent.timeouts) >= 2
 
 
 def _measured_seconds() -> dict[str, int]:

@@ -7,8 +7,7 @@ import sys
 
 import pytest
 
-from utils import settings
-from utils import ROOT, profiles
+from utils import ROOT, profiles, settings
 
 
 def test_default_profile_is_quick(monkeypatch):
@@ -111,7 +110,9 @@ def test_version_report_says_where_the_learner_stands():
     pins = tested_versions()
     pinned = {"python": "3.11", **{k: pins[k] for k in ("tensorflow", "keras", "numpy")}}
     assert version_report(pinned, "CPU") == [
-        f"profile=quick · Python 3.11 · TensorFlow {pins['tensorflow']} · Keras {pins['keras']} · NumPy {pins['numpy']} · CPU · the tested versions"]
+        f"profile=quick · Python 3.11 · TensorFlow {pins['tensorflow']} · Keras {pins['keras']} · NumPy {pins['numpy']} · CPU"
+        " · the tested versions"
+    ]
     colab = ENVIRONMENTS["colab"]
     in_colab = {"python": colab.python, **{k: colab.packages[k] for k in ("tensorflow", "keras", "numpy")}}
     gpu, cpu = version_report(in_colab, "GPU", colab=True), version_report(in_colab, "CPU", colab=True)

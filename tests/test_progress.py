@@ -8,10 +8,8 @@ import sys
 
 import pytest
 
-from utils import settings
-from utils import ROOT, progress
-from utils.exercises import report
-from utils.exercises import EXERCISES, check, hint, show_solution, yours_or_reference
+from utils import ROOT, progress, settings
+from utils.exercises import EXERCISES, check, hint, report, show_solution, yours_or_reference
 from utils.nn import train_perceptron
 
 
@@ -59,7 +57,9 @@ def _record_many(file, names):
     os.environ[settings.PROGRESS.name] = str(file)
     exercise = EXERCISES["sigmoid"]
     for name in names:
-        progress.update(name, lambda entry, e=exercise: entry.update(step=e.step, kind=e.kind, title=e.title, status="wrong", wrong_checks=1))
+        progress.update(
+            name, lambda entry, e=exercise: entry.update(step=e.step, kind=e.kind, title=e.title, status="wrong", wrong_checks=1)
+        )
 
 
 def test_two_writers_at_once_lose_nothing(record):
@@ -122,7 +122,9 @@ def test_course_py_progress_prints_the_table(record):
     result = subprocess.run([sys.executable, "-m", "utils.exercises"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Introducing deep learning" in result.stdout and str(record) in result.stdout
-    result = subprocess.run([sys.executable, "-m", "utils.exercises", "--step", "1"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "utils.exercises", "--step", "1"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert "✅ perceptron_rule" in result.stdout
 
 

@@ -54,7 +54,13 @@ def test_the_number_finder_finds_what_it_should():
 def test_every_result_in_the_prose_is_printed_by_the_notebook(path):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     evidence = printed_and_coded(cells)
-    unbacked = [(index, number, sentence[:160]) for index, cell in enumerate(cells) if cell["cell_type"] == "markdown"
-                for number, sentence in result_numbers("".join(cell["source"])) if number not in evidence]
-    assert unbacked == [], "numbers in the prose that no cell prints (put derived values in $...$, cite quoted ones):\n" + \
-        "\n".join(f"  cell {i}: {n} in {s!r}" for i, n, s in unbacked)
+    unbacked = [
+        (index, number, sentence[:160])
+        for index, cell in enumerate(cells)
+        if cell["cell_type"] == "markdown"
+        for number, sentence in result_numbers("".join(cell["source"]))
+        if number not in evidence
+    ]
+    assert unbacked == [], "numbers in the prose that no cell prints (put derived values in $...$, cite quoted ones):\n" + "\n".join(
+        f"  cell {i}: {n} in {s!r}" for i, n, s in unbacked
+    )

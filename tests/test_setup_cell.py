@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from utils import ROOT
 from tools.notebook_files import setup_cell
+from utils import ROOT
 
 
 def run_cell(cwd, env_extra=None, pretend_colab=False):

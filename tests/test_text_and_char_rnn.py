@@ -6,8 +6,7 @@ import pytest
 
 from utils.char_rnn import PARAMETERS, CharRNN, bptt_backward, rnn_forward
 from utils.gradcheck import numerical_gradient, relative_error
-from utils.text import (CharVocabulary, build_vocabulary, sample_with_temperature, softmax, tokenize,
-                        vectorize)
+from utils.text import CharVocabulary, build_vocabulary, sample_with_temperature, softmax, tokenize, vectorize
 
 
 def test_char_vocabulary_round_trip():
@@ -42,11 +41,12 @@ def test_temperature_sharpens_and_flattens_a_known_distribution():
     probabilities = np.array([0.5, 0.3, 0.15, 0.05])
     logits = np.log(probabilities)
     rng = np.random.default_rng(0)
-    draws = {t: np.bincount([sample_with_temperature(logits, t, rng) for _ in range(20_000)], minlength=4) / 20_000
-             for t in (0.05, 1.0, 100.0)}
-    assert draws[0.05][0] > 0.99                                         # cold: nearly always the most likely
-    assert np.abs(draws[1.0] - probabilities).max() < 0.015                # T = 1: the model's own distribution
-    assert np.abs(draws[100.0] - 0.25).max() < 0.02                       # hot: nearly uniform
+    draws = {
+        t: np.bincount([sample_with_temperature(logits, t, rng) for _ in range(20_000)], minlength=4) / 20_000 for t in (0.05, 1.0, 100.0)
+    }
+    assert draws[0.05][0] > 0.99  # cold: nearly always the most likely
+    assert np.abs(draws[1.0] - probabilities).max() < 0.015  # T = 1: the model's own distribution
+    assert np.abs(draws[100.0] - 0.25).max() < 0.02  # hot: nearly uniform
     # and the exact distributions: p^(1/T), renormalised
     expected = probabilities**2 / np.sum(probabilities**2)
     assert softmax(logits, 0.5) == pytest.approx(expected)

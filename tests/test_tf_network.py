@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from utils.network import CrossEntropyCost, Network, QuadraticCost, mazur_example, one_hot
 from utils.from_step04 import to_keras, train_keras, train_tf_loop
+from utils.network import CrossEntropyCost, Network, QuadraticCost, mazur_example, one_hot
 from utils.tf_network import compare_three_ways, lines_of_code, max_gradient_difference, tf_gradients, train_step
 
 
@@ -46,8 +46,7 @@ def test_tensorflow_loop_and_keras_retrace_numpy_training_in_float64(keras_float
     expected, epoch_rng = copy.deepcopy(network), np.random.default_rng(7)
     for _ in range(2):
         expected.train_epoch(X, Y, 10, 0.5, epoch_rng)
-    weights, biases = train_tf_loop(network, X, Y, epochs=2, batch_size=10, learning_rate=0.5, seed=7, step=train_step,
-                                    dtype="float64")
+    weights, biases = train_tf_loop(network, X, Y, epochs=2, batch_size=10, learning_rate=0.5, seed=7, step=train_step, dtype="float64")
     model = train_keras(network, X, Y, epochs=2, batch_size=10, learning_rate=0.5, seed=7, dtype="float64")
     for layer, W, b, tf_W, tf_b in zip(model.layers, expected.weights, expected.biases, weights, biases):
         np.testing.assert_allclose(tf_W.numpy(), W, rtol=0, atol=1e-12)
@@ -108,8 +107,9 @@ def test_tape_gradients_returns_two_lists_equal_to_backpropagation(cost):
     from utils.tf_network import cross_entropy_cost, quadratic_cost, tape_gradients
 
     network, X, Y = problem([5, 4, 3], 1, cost, 5)
-    weight_grads, bias_grads = tape_gradients(network.weights, network.biases, X, Y,
-                                              cross_entropy_cost if cost is CrossEntropyCost else quadratic_cost)
+    weight_grads, bias_grads = tape_gradients(
+        network.weights, network.biases, X, Y, cross_entropy_cost if cost is CrossEntropyCost else quadratic_cost
+    )
     assert len(weight_grads) == len(bias_grads) == 2
     for ours, theirs in zip(network.gradients(X, Y), (weight_grads, bias_grads)):
         for a, b in zip(ours, theirs):

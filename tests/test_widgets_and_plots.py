@@ -30,6 +30,8 @@ def test_text_generation_explorer_passes_prompt_and_temperature(capsys):
     prompt.value = "JULIET:"
     assert calls[-3:] == [("KING:", 2.0, 50), ("KING:", 0.1, 50), ("JULIET:", 0.1, 50)]
     assert capsys.readouterr().out.splitlines()[-1] == "JULIET:<0.1>"
+
+
 SLIDERS = (ipywidgets.FloatSlider, ipywidgets.FloatLogSlider, ipywidgets.IntSlider)
 
 

@@ -42,10 +42,10 @@ def _measure(prepare, train, finish, repeats: int):
 
 def backprop(repeats: int = 2, n_images: int = 50_000) -> dict:
     """One epoch of the 784-30-10 sigmoid network (quadratic cost, mini-batches of 10, η = 3.0) over
-    Nielsen's 50,000 training images (or the first ``n_images``): the classic per-example algorithm of
-    Nielsen's ``network.py`` (``utils.network.nielsen_sgd_epoch``, his layout and data format, prepared
-    before the clock starts) against ``Network.train_epoch`` on whole mini-batches, in float64 and in float32
-(network and data converted before the clock starts)."""
+        Nielsen's 50,000 training images (or the first ``n_images``): the classic per-example algorithm of
+        Nielsen's ``network.py`` (``utils.network.nielsen_sgd_epoch``, his layout and data format, prepared
+        before the clock starts) against ``Network.train_epoch`` on whole mini-batches, in float64 and in float32
+    (network and data converted before the clock starts)."""
     from utils.data import load_mnist
     from utils.network import Network, QuadraticCost, nielsen_sgd_epoch, one_hot, to_nielsen
 
@@ -76,13 +76,19 @@ def backprop(repeats: int = 2, n_images: int = 50_000) -> dict:
         def train(network, rng):
             network.train_epoch(*data[dtype], 10, 3.0, rng)
             return network
+
         return (lambda: as_network(start_network.weights, start_network.biases, dtype)), train, (lambda network: network)
 
-    ways = {"Nielsen's per-example": (nielsen_prepare, nielsen_train, nielsen_finish),
-            "vectorized, float64": vectorized(np.float64), "vectorized, float32": vectorized(np.float32)}
+    ways = {
+        "Nielsen's per-example": (nielsen_prepare, nielsen_train, nielsen_finish),
+        "vectorized, float64": vectorized(np.float64),
+        "vectorized, float32": vectorized(np.float32),
+    }
     results = {}
-    print(f"One epoch, 784-30-10 sigmoid network, {n_images:,} MNIST images, mini-batches of 10, η = 3.0 "
-          f"(best of {repeats}; same start, same shuffle)")
+    print(
+        f"One epoch, 784-30-10 sigmoid network, {n_images:,} MNIST images, mini-batches of 10, η = 3.0 "
+        f"(best of {repeats}; same start, same shuffle)"
+    )
     print(f"{'implementation':24} {'CPU s':>8} {'images/s':>10} {'test accuracy':>14} {'traced peak':>12}")
     for name, (prepare, train, finish) in ways.items():
         seconds, peak, trained = _measure(prepare, train, finish, repeats)
@@ -98,11 +104,17 @@ def backprop(repeats: int = 2, n_images: int = 50_000) -> dict:
         ratios[name], differences[name] = speed_up, difference
         print(f"speed-up of {name}: {speed_up:.1f}x (largest weight difference from Nielsen's after the epoch: {difference:.1e})")
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
-    print(f"peak memory of the whole process (max RSS): {max_rss:,.0f} MiB; the training data alone take "
-          f"{X.nbytes / 2**20:,.0f} MiB as float64")
-    return {"ratio": ratios["vectorized, float64"], "ratio_float32": ratios["vectorized, float32"],
-            "difference": differences["vectorized, float64"], "difference_float32": differences["vectorized, float32"],
-            **{k: {kk: vv for kk, vv in v.items() if kk != "network"} for k, v in results.items()}}
+    print(
+        f"peak memory of the whole process (max RSS): {max_rss:,.0f} MiB; the training data alone take "
+        f"{X.nbytes / 2**20:,.0f} MiB as float64"
+    )
+    return {
+        "ratio": ratios["vectorized, float64"],
+        "ratio_float32": ratios["vectorized, float32"],
+        "difference": differences["vectorized, float64"],
+        "difference_float32": differences["vectorized, float32"],
+        **{k: {kk: vv for kk, vv in v.items() if kk != "network"} for k, v in results.items()},
+    }
 
 
 def three_ways() -> dict:
@@ -118,11 +130,19 @@ def three_ways() -> dict:
     X, Y = images.reshape(len(images), -1) / 255.0, one_hot(labels)
     for cost in (QuadraticCost, CrossEntropyCost):
         difference = max_gradient_difference(Network([784, 30, 10], cost=cost, seed=0), X[:10], Y[:10])
-        print(f"784-30-10 network, {cost.__name__}, a mini-batch of 10 images: TensorFlow's gradients differ from "
-              f"backpropagation by at most {difference:.1e} (float64)")
+        print(
+            f"784-30-10 network, {cost.__name__}, a mini-batch of 10 images: TensorFlow's gradients differ from "
+            f"backpropagation by at most {difference:.1e} (float64)"
+        )
     print(f"The same network trained three ways: {len(X):,} images, {profile.step04_epochs} epochs, mini-batches of 10, η = 3.0")
-    rows = compare_three_ways(Network([784, 30, 10], cost=QuadraticCost, seed=0), X, Y,
-                              test_images.reshape(len(test_images), -1) / 255.0, test_labels, epochs=profile.step04_epochs)
+    rows = compare_three_ways(
+        Network([784, 30, 10], cost=QuadraticCost, seed=0),
+        X,
+        Y,
+        test_images.reshape(len(test_images), -1) / 255.0,
+        test_labels,
+        epochs=profile.step04_epochs,
+    )
     print_three_ways(rows)
     return rows
 
@@ -171,37 +191,56 @@ def convolution(repeats: int = 5) -> dict:
 #: ``judge``, into the file ``DL7_RECORD`` names): one line of the table per label, with the keys it shows.
 HEADLINES = {
     "01_introducing_deep_learning": [
-        ("MNIST test accuracy: templates {}, trained network {}", ("step01.templates_accuracy", "step01.network_accuracy"))],
+        ("MNIST test accuracy: templates {}, trained network {}", ("step01.templates_accuracy", "step01.network_accuracy"))
+    ],
     "02_getting_technical": [
         ("logistic regression, 4 vs 9: test accuracy {}", ("step02.logistic_accuracy",)),
-        ("gradient check on 784 weights: relative error {}", ("step02.gradient_check_error",))],
+        ("gradient check on 784 weights: relative error {}", ("step02.gradient_check_error",)),
+    ],
     "03_backprop_and_gradient_descent": [
         ("784-30-10 from scratch: test accuracy {}", ("step03.network_accuracy",)),
-        ("gradient checks, largest relative error: {} (quadratic), {} (cross-entropy)",
-         ("step03.gradient_check_QuadraticCost", "step03.gradient_check_CrossEntropyCost")),
-        ("Mazur's error after 10,000 updates: {}", ("step03.mazur_error",))],
+        (
+            "gradient checks, largest relative error: {} (quadratic), {} (cross-entropy)",
+            ("step03.gradient_check_QuadraticCost", "step03.gradient_check_CrossEntropyCost"),
+        ),
+        ("Mazur's error after 10,000 updates: {}", ("step03.mazur_error",)),
+    ],
     "04_getting_practical": [
-        ("TensorFlow vs hand-written gradients: largest difference {} (quadratic), {} (cross-entropy)",
-         ("step04.tape_difference_QuadraticCost", "step04.tape_difference_CrossEntropyCost")),
-        ("same network, test accuracy: NumPy {}, TensorFlow loop {}, Keras {}",
-         ("step04.numpy_accuracy", "step04.tf_loop_accuracy", "step04.keras_accuracy"))],
+        (
+            "TensorFlow vs hand-written gradients: largest difference {} (quadratic), {} (cross-entropy)",
+            ("step04.tape_difference_QuadraticCost", "step04.tape_difference_CrossEntropyCost"),
+        ),
+        (
+            "same network, test accuracy: NumPy {}, TensorFlow loop {}, Keras {}",
+            ("step04.numpy_accuracy", "step04.tf_loop_accuracy", "step04.keras_accuracy"),
+        ),
+    ],
     "05_cnns_and_computer_vision": [
         ("NumPy convolution and pooling vs TensorFlow's: largest difference {}", ("step05.conv_pool_difference",)),
         ("LeNet on MNIST: test accuracy {}", ("step05.lenet_accuracy",)),
         ("CIFAR-10 CNN: test accuracy {}", ("step05.cifar_accuracy",)),
-        ("AlexNet's ideas, mean final test accuracy over seeds: ReLU {}, sigmoid {}, dropout {}, augmentation {}",
-         ("step05.ideas_relu", "step05.ideas_sigmoid", "step05.ideas_dropout", "step05.ideas_augmentation"))],
+        (
+            "AlexNet's ideas, mean final test accuracy over seeds: ReLU {}, sigmoid {}, dropout {}, augmentation {}",
+            ("step05.ideas_relu", "step05.ideas_sigmoid", "step05.ideas_dropout", "step05.ideas_augmentation"),
+        ),
+    ],
     "06_rnns_and_language": [
         ("validation perplexity: Keras GRU {}, NumPy RNN {}", ("step06.gru_perplexity", "step06.numpy_rnn_perplexity")),
-        ("SimpleRNN, LSTM, GRU of one width, mean validation loss over seeds: {}, {}, {}",
-         ("step06.simplernn_loss", "step06.lstm_loss", "step06.gru_loss")),
-        ("Kim's text CNN: test accuracy {}", ("step06.text_cnn_accuracy",))],
+        (
+            "SimpleRNN, LSTM, GRU of one width, mean validation loss over seeds: {}, {}, {}",
+            ("step06.simplernn_loss", "step06.lstm_loss", "step06.gru_loss"),
+        ),
+        ("Kim's text CNN: test accuracy {}", ("step06.text_cnn_accuracy",)),
+    ],
     "07_further_topics": [
         ("LSTM and GRU vs Keras: largest difference {} and {}", ("step07.lstm_keras_difference", "step07.gru_keras_difference")),
-        ("adding problem, test error (baseline {}): SimpleRNN {}, LSTM {}, GRU {}",
-         ("step07.adding_baseline", "step07.adding_simplernn", "step07.adding_lstm", "step07.adding_gru")),
+        (
+            "adding problem, test error (baseline {}): SimpleRNN {}, LSTM {}, GRU {}",
+            ("step07.adding_baseline", "step07.adding_simplernn", "step07.adding_lstm", "step07.adding_gru"),
+        ),
         ("GAN: {} of samples within 0.15 of the ring", ("step07.gan_within",)),
-        ("RBM reconstruction error: {} before, {} after", ("step07.rbm_error_before", "step07.rbm_error_after"))],
+        ("RBM reconstruction error: {} before, {} after", ("step07.rbm_error_before", "step07.rbm_error_after")),
+    ],
 }
 
 
@@ -240,9 +279,13 @@ def course(output=None) -> list[dict]:
         for path in notebook_paths():
             records = Path(folder) / f"{path.stem}.jsonl"
             start = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "tools.notebooks", "execute", "--output-dir", folder, str(path)],
-                                    cwd=ROOT, capture_output=True, text=True,
-                                    env=settings.child_environment(PROFILE="quick", SEED=None, RECORD=str(records)))
+            result = subprocess.run(
+                [sys.executable, "-m", "tools.notebooks", "execute", "--output-dir", folder, str(path)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env=settings.child_environment(PROFILE="quick", SEED=None, RECORD=str(records)),
+            )
             seconds = time.perf_counter() - start
             memory = re.search(r"largest kernel so far ([\d,]+) MiB", result.stdout)
             if result.returncode == 0:
@@ -253,11 +296,14 @@ def course(output=None) -> list[dict]:
             print(f"{path.name}: {seconds:.0f} s, kernel peak {rows[-1]['memory_mib']} MiB", flush=True)
     print("\nSpeed ratios, hand-written against framework (steps 3-5):")
     step3 = backprop()
-    ratios = {"step 3: vectorized mini-batches vs Nielsen's per-example network.py (speed-up, CPU time, float64)": step3["ratio"],
-              "step 3: the same in float32 (speed-up, CPU time)": step3["ratio_float32"]}
+    ratios = {
+        "step 3: vectorized mini-batches vs Nielsen's per-example network.py (speed-up, CPU time, float64)": step3["ratio"],
+        "step 3: the same in float32 (speed-up, CPU time)": step3["ratio_float32"],
+    }
     three = three_ways()
     ratios["step 4: Keras fit vs NumPy by hand (time per epoch, Keras / NumPy)"] = (
-        three["Keras compile/fit"]["seconds_per_epoch"] / three["NumPy by hand (step 3)"]["seconds_per_epoch"])
+        three["Keras compile/fit"]["seconds_per_epoch"] / three["NumPy by hand (step 3)"]["seconds_per_epoch"]
+    )
     conv = convolution()
     ratios["step 5: NumPy im2col convolution vs tf.nn.conv2d (time, NumPy / TensorFlow)"] = conv["conv_ratio"]
     total = sum(row["seconds"] for row in rows)
@@ -275,11 +321,14 @@ def course(output=None) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.benchmark", description="Measure the course's headline figures.")
-    parser.add_argument("name", choices=["backprop", "three-ways", "conv", "course"],
-                        help="backprop: step 3's Nielsen per-example algorithm against the vectorized network; "
-                             "three-ways: step 4's NumPy, TensorFlow and Keras (sizes from DL7_PROFILE); "
-                             "conv: step 5's NumPy convolution and pooling against TensorFlow's; "
-                             "course: every notebook, timed, with its headline figures")
+    parser.add_argument(
+        "name",
+        choices=["backprop", "three-ways", "conv", "course"],
+        help="backprop: step 3's Nielsen per-example algorithm against the vectorized network; "
+        "three-ways: step 4's NumPy, TensorFlow and Keras (sizes from DL7_PROFILE); "
+        "conv: step 5's NumPy convolution and pooling against TensorFlow's; "
+        "course: every notebook, timed, with its headline figures",
+    )
     parser.add_argument("--repeats", type=int, default=2, help="timed epochs per implementation (the best counts)")
     args = parser.parse_args(argv)
     if args.name == "backprop":

@@ -36,7 +36,7 @@ EXPORTS = {
     "notebooks/04_getting_practical.ipynb": Export(
         module="utils/from_step04.py",
         docstring="Step 4's TensorFlow and Keras code, as the notebook shows it: the two costs, the training loop\n"
-                  "with tf.GradientTape, and the same network in Keras. ``utils.tf_network`` and the exercises use them.",
+        "with tf.GradientTape, and the same network in Keras. ``utils.tf_network`` and the exercises use them.",
         imports="import keras\nimport numpy as np\nimport tensorflow as tf\n\nfrom utils.network import minibatches\n",
     ),
 }
@@ -54,8 +54,10 @@ def generated(notebook: str, export: Export, root: Path = ROOT) -> str:
     cells = saved_cells(root / notebook)
     if not cells:
         raise ValueError(f"{notebook} has no cell starting with {MARK!r}, but EXPORTS names it.")
-    header = (f'"""{export.docstring}\n\nGENERATED from {notebook} (its cells that start with "{MARK}") by\n'
-              f'``python course.py export``: edit the notebook, not this file; the tests fail when they differ.\n"""\n\n')
+    header = (
+        f'"""{export.docstring}\n\nGENERATED from {notebook} (its cells that start with "{MARK}") by\n'
+        f'``python course.py export``: edit the notebook, not this file; the tests fail when they differ.\n"""\n\n'
+    )
     return header + export.imports + "\n\n" + "\n\n\n".join(cells) + "\n"
 
 

@@ -23,6 +23,7 @@ OBJECT_REPR = re.compile(r"<[^<>\n]+ at 0x[0-9a-fA-F]+>")
 MATHS = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
 DOUBLED_BACKSLASH = re.compile(r"\\\\[A-Za-z,{}]")
 
+
 def problems(path: Path) -> list[str]:
     """Everything wrong with a stored notebook, as readable lines (empty when it is clean)."""
     found = []
@@ -40,8 +41,10 @@ def problems(path: Path) -> list[str]:
     if not cells or colab_url(path) not in text_of(cells[0]["source"]):
         found.append(f"the first cell lacks the Colab badge linking to {colab_url(path)}")
     if not code or text_of(code[0]["source"]).strip() != setup_cell(step_of(path)):
-        found.append("the first code cell is not the course set-up cell (tools.notebook_files.setup_cell; "
-                     "python -m tools.notebooks retarget rewrites it)")
+        found.append(
+            "the first code cell is not the course set-up cell (tools.notebook_files.setup_cell; "
+            "python -m tools.notebooks retarget rewrites it)"
+        )
     for number, cell in enumerate(cells):
         where = f"cell {number}"
         source = text_of(cell["source"])
@@ -70,7 +73,9 @@ def problems(path: Path) -> list[str]:
                 if MACHINE_PATH.search(text):
                     found.append(f"{where}: machine-specific path in an output: {MACHINE_PATH.search(text).group(0)}")
                 if OBJECT_REPR.search(text) and "NBVAL_IGNORE_OUTPUT" not in source:
-                    found.append(f"{where}: an object's repr in an output ({OBJECT_REPR.search(text).group(0)}); end plotting cells with plt.show()")
+                    found.append(
+                        f"{where}: an object's repr in an output ({OBJECT_REPR.search(text).group(0)}); end plotting cells with plt.show()"
+                    )
             for mime, value in output.get("data", {}).items():
                 if mime == "image/svg+xml":
                     found.append(f"{where}: SVG output (it embeds a date); use PNG")

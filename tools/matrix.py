@@ -51,8 +51,12 @@ def pinned_environment() -> Environment:
     from utils.environment import tested_versions
 
     pins = tested_versions()
-    return Environment(name="pinned", python="", packages={name: pins[name] for name in KEY_PACKAGES if name in pins},
-                       source="the pinned versions of requirements.txt (the stored outputs come from them)")
+    return Environment(
+        name="pinned",
+        python="",
+        packages={name: pins[name] for name in KEY_PACKAGES if name in pins},
+        source="the pinned versions of requirements.txt (the stored outputs come from them)",
+    )
 
 
 def environment_named(name: str) -> Environment:
@@ -141,8 +145,8 @@ def run(name: str, notebooks: list[str] | None = None, jobs: int = 2, seed: int 
 
     ``seed`` overrides the notebooks' own (``DL7_SEED``); ``check_ranges=False`` records the figures
     without judging them (``python course.py ranges`` measures the ranges that way)."""
-    from utils.expected import load_ranges
     from tools.notebook_files import notebook_paths
+    from utils.expected import load_ranges
 
     environment = environment_named(name)
     mismatches = version_mismatches(environment)
@@ -167,14 +171,22 @@ def run(name: str, notebooks: list[str] | None = None, jobs: int = 2, seed: int 
     seed_name = str(seed) if seed is not None else (str(recorded_seeds.pop()) if len(recorded_seeds) == 1 else "own")
     records = RECORDS / name / f"seed-{seed_name}.jsonl"
     records.parent.mkdir(parents=True, exist_ok=True)
-    records.write_text("".join(json.dumps({**r, "environment": name}) + "\n" for path in paths for r in results[path.name]["records"]),
-                       encoding="utf-8")
+    records.write_text(
+        "".join(json.dumps({**r, "environment": name}) + "\n" for path in paths for r in results[path.name]["records"]), encoding="utf-8"
+    )
     failed = [r for r in results.values() if r["error"] or r["stderr"] or r["range_problems"]]
     seed_text = "the notebooks' own seeds" if seed is None else f"seed {seed} (DL7_SEED)"
-    lines = [f"# Compatibility matrix: `{name}`", "", f"{environment.source}.", "",
-             f"Python {platform.python_version()}, {versions}. Wall time {wall:.0f} s for {len(paths)} notebooks, {jobs} at a time, "
-             f"{seed_text}; expected ranges {'checked' if check_ranges else 'not checked (measuring them)'}.", "",
-             "| notebook | time | result | headline figures |", "|---|---:|---|---|"]
+    lines = [
+        f"# Compatibility matrix: `{name}`",
+        "",
+        f"{environment.source}.",
+        "",
+        f"Python {platform.python_version()}, {versions}. Wall time {wall:.0f} s for {len(paths)} notebooks, {jobs} at a time, "
+        f"{seed_text}; expected ranges {'checked' if check_ranges else 'not checked (measuring them)'}.",
+        "",
+        "| notebook | time | result | headline figures |",
+        "|---|---:|---|---|",
+    ]
     for path in paths:
         r = results[path.name]
         verdict = f"**error** {r['error']}" if r["error"] else (f"**stderr** {'; '.join(r['stderr'])}" if r["stderr"] else "ok")
@@ -202,8 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("notebooks", nargs="*")
     run_parser.add_argument("--jobs", type=int, default=2)
     run_parser.add_argument("--seed", type=int, default=None, help="run with this seed instead of the notebooks' own (DL7_SEED)")
-    run_parser.add_argument("--no-range-check", dest="check_ranges", action="store_false",
-                            help="record the headline figures without judging them (to measure the ranges)")
+    run_parser.add_argument(
+        "--no-range-check",
+        dest="check_ranges",
+        action="store_false",
+        help="record the headline figures without judging them (to measure the ranges)",
+    )
     args = parser.parse_args(argv)
     return run(args.environment, args.notebooks or None, args.jobs, args.seed, args.check_ranges)
 

@@ -14,7 +14,7 @@ NOTEBOOKS = ROOT / "notebooks"
 
 #: The first code cell of every notebook, word for word but for its step number (``setup_cell``).
 #: In Colab it clones the course; a failed clone says what was tried, git's reason and what to do.
-_SETUP_TEMPLATE = '''# Set-up, the first cell of every notebook (only the step number differs): find the course code
+_SETUP_TEMPLATE = """# Set-up, the first cell of every notebook (only the step number differs): find the course code
 # (in Colab, download it first), then seed everything and print the profile and versions.
 import os, pathlib, subprocess, sys
 
@@ -35,7 +35,7 @@ if str(root) not in sys.path:
     sys.path.insert(0, str(root))
 
 import utils
-course = utils.setup(seed=0, step={step})'''
+course = utils.setup(seed=0, step={step})"""
 
 
 def setup_cell(step: int) -> str:

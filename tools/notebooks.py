@@ -31,8 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.notebooks", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["execute", "check", "solutions", "retarget"])
     parser.add_argument("notebooks", nargs="*")
-    parser.add_argument("--output-dir", type=Path, help="execute: write the executed copies here, leaving the originals untouched; "
-                                                        "solutions: where the solved copies go (required)")
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        help="execute: write the executed copies here, leaving the originals untouched; solutions: where the solved copies go (required)",
+    )
     args = parser.parse_intermixed_args(argv)  # options may come before or after the notebooks
     paths = notebook_paths(args.notebooks)
     if args.command == "solutions" and not args.output_dir:

@@ -66,9 +66,11 @@ def table(records: list[dict]) -> dict:
     for record in records:
         if record["key"] in FIGURES:
             profiles.setdefault(record["profile"], {}).setdefault(record["key"], []).append(record)
-    result = {"rule": "lowest and highest value seen, each widened by half their spread, and at least by the figure's floor "
-                      "(never past 0, or 100% for a share)",
-              "profiles": {}}
+    result = {
+        "rule": "lowest and highest value seen, each widened by half their spread, and at least by the figure's floor "
+        "(never past 0, or 100% for a share)",
+        "profiles": {},
+    }
     for profile, by_key in sorted(profiles.items()):
         entries = {}
         for key in FIGURES:  # the course's order
@@ -79,10 +81,15 @@ def table(records: list[dict]) -> dict:
             figure = FIGURES[key]
             margin = max((seen_high - seen_low) / 2, figure.floor)
             low, high = max(seen_low - margin, figure.lowest), min(seen_high + margin, figure.highest)
-            entries[key] = {"low": round(low, 6), "high": round(high, 6),
-                            "seen_low": seen_low, "seen_high": seen_high, "runs": len(values),
-                            "environments": sorted({r["environment"] for r in by_key[key]}),
-                            "seeds": sorted({r["seed"] for r in by_key[key] if r.get("seed") is not None})}
+            entries[key] = {
+                "low": round(low, 6),
+                "high": round(high, 6),
+                "seen_low": seen_low,
+                "seen_high": seen_high,
+                "runs": len(values),
+                "environments": sorted({r["environment"] for r in by_key[key]}),
+                "seeds": sorted({r["seed"] for r in by_key[key] if r.get("seed") is not None}),
+            }
         result["profiles"][profile] = entries
     return result
 
@@ -92,14 +99,19 @@ def markdown(ranges: dict, profile: str = "quick") -> str:
     lines = ["| headline figure (quick profile) | seen | runs | expected range |", "|---|---|---:|---|"]
     for key, entry in ranges.get("profiles", {}).get(profile, {}).items():
         figure = FIGURES[key]
-        lines.append(f"| {figure.label} | {figure.format(entry['seen_low'])} to {figure.format(entry['seen_high'])} | {entry['runs']} "
-                     f"| {figure.format(entry['low'])} to {figure.format(entry['high'])} |")
+        lines.append(
+            f"| {figure.label} | {figure.format(entry['seen_low'])} to {figure.format(entry['seen_high'])} | {entry['runs']} "
+            f"| {figure.format(entry['low'])} to {figure.format(entry['high'])} |"
+        )
     entries = list(ranges.get("profiles", {}).get(profile, {}).values())
     if entries:
         environments = sorted({e for entry in entries for e in entry["environments"]})
         seeds = sorted({s for entry in entries for s in entry["seeds"]})
-        lines += ["", f"Measured over seeds {', '.join(map(str, seeds))} in the environments {', '.join(environments)} "
-                      f"(`python course.py ranges`); {ranges['rule']}."]
+        lines += [
+            "",
+            f"Measured over seeds {', '.join(map(str, seeds))} in the environments {', '.join(environments)} "
+            f"(`python course.py ranges`); {ranges['rule']}.",
+        ]
     return "\n".join(lines)
 
 

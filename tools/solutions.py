@@ -22,7 +22,7 @@ def lab_cells(cells: list) -> list[tuple[str, int, int]]:
             following = code[position + 1] if position + 1 < len(code) else None
             match = CHECK_CALL.search(text_of(cells[following]["source"])) if following is not None else None
             if match is None:
-                raise ValueError(f"cell {index} is a lab's stub, but the next code cell does not call check(\"name\", ...)")
+                raise ValueError(f'cell {index} is a lab\'s stub, but the next code cell does not call check("name", ...)')
             found.append((match.group(1), index, following))
     return found
 

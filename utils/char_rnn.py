@@ -123,7 +123,7 @@ class CharRNN:
         for iteration in range(1, iterations + 1):
             if position + window + 1 > len(ids):
                 h, position = self.initial_state(), 0
-            loss, h = self.step(ids[position:position + window], ids[position + 1:position + window + 1], h, learning_rate)
+            loss, h = self.step(ids[position : position + window], ids[position + 1 : position + window + 1], h, learning_rate)
             smooth = 0.99 * smooth + 0.01 * loss / window
             history.append(smooth)
             position += window

@@ -89,8 +89,9 @@ def conv2d(x, kernels, stride: int = 1, padding: str = "valid"):
     x = _check_images(x)
     kernels = _floats(kernels)
     if kernels.ndim != 4 or kernels.shape[2] != x.shape[3]:
-        raise ValueError(f"kernels must have shape (kh, kw, {x.shape[3]}, out_channels) for images with "
-                         f"{x.shape[3]} channels; got {kernels.shape}.")
+        raise ValueError(
+            f"kernels must have shape (kh, kw, {x.shape[3]}, out_channels) for images with {x.shape[3]} channels; got {kernels.shape}."
+        )
     kh, kw, c_in, c_out = kernels.shape
     patches = im2col(pad(x, kh, kw, stride, padding), kh, kw, stride)
     return patches @ kernels.reshape(kh * kw * c_in, c_out)
@@ -128,7 +129,7 @@ def conv_forward_loops(x, kernels, bias, stride: int = 1, padding: str = "valid"
     for n in range(x.shape[0]):
         for i in range(rows):
             for j in range(columns):
-                window = padded[n, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
+                window = padded[n, i * stride : i * stride + kh, j * stride : j * stride + kw, :]
                 for k in range(c_out):
                     out[n, i, j, k] = np.sum(window * kernels[..., k]) + bias[k]
     return out
@@ -139,7 +140,7 @@ def _crop(padded_gradient, x):
     padding goes first ``total // 2`` rows and columns before, the rest after)."""
     top = (padded_gradient.shape[1] - x.shape[1]) // 2
     left = (padded_gradient.shape[2] - x.shape[2]) // 2
-    return padded_gradient[:, top:top + x.shape[1], left:left + x.shape[2], :]
+    return padded_gradient[:, top : top + x.shape[1], left : left + x.shape[2], :]
 
 
 def conv_backward(x, kernels, upstream, stride: int = 1, padding: str = "valid"):
@@ -161,7 +162,7 @@ def conv_backward(x, kernels, upstream, stride: int = 1, padding: str = "valid")
     for a in range(kh):
         for b in range(kw):
             where = (slice(None), slice(a, a + stride * (rows - 1) + 1, stride), slice(b, b + stride * (columns - 1) + 1, stride))
-            d_padded[where] += upstream @ kernels[a, b].T                                  # (batch, rows, columns, C_in)
+            d_padded[where] += upstream @ kernels[a, b].T  # (batch, rows, columns, C_in)
             d_kernels[a, b] = np.einsum("nijc,nijk->ck", padded[where], upstream)
     return _crop(d_padded, x), d_kernels, upstream.sum(axis=(0, 1, 2))
 
@@ -179,7 +180,7 @@ def max_pool_backward(x, upstream, size: int = 2, stride: int | None = None, pad
     d_padded = np.zeros(padded.shape)
     for i in range(upstream.shape[1]):
         for j in range(upstream.shape[2]):
-            window = padded[:, i * stride:i * stride + size, j * stride:j * stride + size, :]
+            window = padded[:, i * stride : i * stride + size, j * stride : j * stride + size, :]
             a, b = np.divmod(window.reshape(batch, size * size, channels).argmax(axis=1), size)  # (batch, C) each
             d_padded[images, i * stride + a, j * stride + b, channel] += upstream[:, i, j, :]
     return _crop(d_padded, x)

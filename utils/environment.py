@@ -97,8 +97,7 @@ def version_report(installed: dict[str, str], device: str, colab: bool = False, 
     where = device
     if colab:
         where = "GPU attached" if device == "GPU" else "CPU (no GPU attached: Runtime > Change runtime type adds one)"
-    matching = [name for name, versions in tested.items()
-                if all(versions[k] in (None, installed[k]) for k in REPORTED)]
+    matching = [name for name, versions in tested.items() if all(versions[k] in (None, installed[k]) for k in REPORTED)]
     if "pinned" in matching:
         verdict = "the tested versions"
     elif matching:
@@ -116,8 +115,10 @@ def version_report(installed: dict[str, str], device: str, colab: bool = False, 
         newer = _release(installed[key]) > _release(seen[-1])
         untested.append(f"{label} {installed[key]} is {'newer' if newer else 'other'} than every tested one ({', '.join(seen)})")
     if untested:
-        lines.append(f"Note: {'; '.join(untested)}. The course should still run; if a cell fails, the versions "
-                     "above are the first thing to mention when you report it.")
+        lines.append(
+            f"Note: {'; '.join(untested)}. The course should still run; if a cell fails, the versions "
+            "above are the first thing to mention when you report it."
+        )
     return lines
 
 
@@ -196,8 +197,12 @@ def setup(seed: int = 0, step: int | None = None) -> Course:
     tf.config.experimental.enable_op_determinism()
     use_course_style()
     device = "GPU" if tf.config.list_physical_devices("GPU") else "CPU"
-    installed = {"python": f"{sys.version_info.major}.{sys.version_info.minor}", "tensorflow": tf.__version__,
-                 "keras": keras.__version__, "numpy": np.__version__}
+    installed = {
+        "python": f"{sys.version_info.major}.{sys.version_info.minor}",
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+    }
     lines = version_report(installed, device, colab, profile.name)
     if seed != own_seed:
         lines[0] += f" · seed {seed} (from {settings.SEED}; the stored outputs use {own_seed})"

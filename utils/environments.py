@@ -45,20 +45,40 @@ ENVIRONMENTS: dict[str, Environment] = {
         name="colab",
         python="3.13",
         packages={
-            "tensorflow": "2.20.0", "keras": "3.13.2", "numpy": "2.1.3", "matplotlib": "3.10.0",
-            "ipywidgets": "7.7.1", "ipykernel": "6.17.1", "ipython": "7.34.0", "pyparsing": "3.3.2",
-            "pooch": "1.9.0", "platformdirs": "4.11.3", "tqdm": "4.67.3", "nbclient": "0.10.4",
+            "tensorflow": "2.20.0",
+            "keras": "3.13.2",
+            "numpy": "2.1.3",
+            "matplotlib": "3.10.0",
+            "ipywidgets": "7.7.1",
+            "ipykernel": "6.17.1",
+            "ipython": "7.34.0",
+            "pyparsing": "3.3.2",
+            "pooch": "1.9.0",
+            "platformdirs": "4.11.3",
+            "tqdm": "4.67.3",
+            "nbclient": "0.10.4",
         },
-        source=("Colab's default runtime: googlecolab/backend-info at commit a724079 (2026-08-19, "
-                "'Upgrade to Python 3.13'), pip-freeze.txt and os-info.txt (Python 3.13.15)"),
+        source=(
+            "Colab's default runtime: googlecolab/backend-info at commit a724079 (2026-08-19, "
+            "'Upgrade to Python 3.13'), pip-freeze.txt and os-info.txt (Python 3.13.15)"
+        ),
     ),
     "newest": Environment(
         name="newest",
         python="3.13",
         packages={
-            "tensorflow": "2.21.0", "keras": "3.15.1", "numpy": "2.5.5", "matplotlib": "3.11.2",
-            "ipywidgets": "8.1.9", "ipykernel": "7.4.0", "ipython": "9.18.1", "pyparsing": "3.3.3",
-            "pooch": "1.9.0", "platformdirs": "4.14.9", "tqdm": "4.70.1", "nbclient": "0.11.0",
+            "tensorflow": "2.21.0",
+            "keras": "3.15.1",
+            "numpy": "2.5.5",
+            "matplotlib": "3.11.2",
+            "ipywidgets": "8.1.9",
+            "ipykernel": "7.4.0",
+            "ipython": "9.18.1",
+            "pyparsing": "3.3.3",
+            "pooch": "1.9.0",
+            "platformdirs": "4.14.9",
+            "tqdm": "4.70.1",
+            "nbclient": "0.11.0",
         },
         source="the newest releases on PyPI that install together with TensorFlow 2.21.0 on Python 3.13 (2026-12-01)",
     ),
@@ -66,11 +86,22 @@ ENVIRONMENTS: dict[str, Environment] = {
         name="oldest",
         python="3.10",
         packages={
-            "tensorflow": "2.19.0", "keras": "3.10.0", "numpy": "2.0.2", "matplotlib": "3.10.0",
-            "ipywidgets": "7.7.1", "ipykernel": "6.17.1", "ipython": "7.34.0", "pyparsing": "3.3.1",
-            "pooch": "1.8.2", "platformdirs": "4.5.1", "tqdm": "4.67.1", "nbclient": "0.10.4",
+            "tensorflow": "2.19.0",
+            "keras": "3.10.0",
+            "numpy": "2.0.2",
+            "matplotlib": "3.10.0",
+            "ipywidgets": "7.7.1",
+            "ipykernel": "6.17.1",
+            "ipython": "7.34.0",
+            "pyparsing": "3.3.1",
+            "pooch": "1.8.2",
+            "platformdirs": "4.5.1",
+            "tqdm": "4.67.1",
+            "nbclient": "0.10.4",
         },
-        source=("Colab's 2026.01 runtime: googlecolab/backend-info at commit bd8aaa4 (2026-01-16), "
-                "pip-freeze.txt, on Python 3.10 instead of its 3.12 (the oldest Python the README claims)"),
+        source=(
+            "Colab's 2026.01 runtime: googlecolab/backend-info at commit bd8aaa4 (2026-01-16), "
+            "pip-freeze.txt, on Python 3.10 instead of its 3.12 (the oldest Python the README claims)"
+        ),
     ),
 }

@@ -94,8 +94,9 @@ EXACT = {
     "step03.gradient_check_QuadraticCost": Figure("gradient check, quadratic cost, largest relative error", ".0e", 0.0),
     "step03.gradient_check_CrossEntropyCost": Figure("gradient check, cross-entropy cost, largest relative error", ".0e", 0.0),
     "step04.tape_difference_QuadraticCost": Figure("tape against hand-written gradients, quadratic cost, largest difference", ".0e", 0.0),
-    "step04.tape_difference_CrossEntropyCost": Figure("tape against hand-written gradients, cross-entropy cost, largest difference",
-                                                      ".0e", 0.0),
+    "step04.tape_difference_CrossEntropyCost": Figure(
+        "tape against hand-written gradients, cross-entropy cost, largest difference", ".0e", 0.0
+    ),
     "step05.conv_pool_difference": Figure("NumPy convolution and pooling against TensorFlow's, largest difference", ".0e", 0.0),
     "step07.lstm_keras_difference": Figure("LSTM step against keras.layers.LSTM, largest difference", ".0e", 0.0),
     "step07.gru_keras_difference": Figure("GRU step against keras.layers.GRU, largest difference", ".0e", 0.0),
@@ -138,8 +139,7 @@ def verdict(key: str, value: float, profile: str, ranges: dict | None = None) ->
     if math.isfinite(value) and low <= value <= high:
         return True, f"{figure.label}: {shown}, within the range expected on other seeds, machines and versions: {span}"
     checks = "\n".join(f"  - {line}" for line in WHAT_TO_CHECK)
-    return False, (f"{figure.label}: {shown}, OUTSIDE the range expected on other seeds, machines and versions: {span}.\n"
-                   f"Check:\n{checks}")
+    return False, (f"{figure.label}: {shown}, OUTSIDE the range expected on other seeds, machines and versions: {span}.\nCheck:\n{checks}")
 
 
 def judge(key: str, value: float) -> bool | None:

@@ -33,11 +33,11 @@ def lstm_step(x, h, c, p):
     p holds W_f, W_i, W_C, W_o, each (units + inputs, units) acting on [h, x], and biases b_f, b_i, b_C, b_o.
     """
     hx = np.concatenate([h, x], axis=-1)
-    f = sigmoid(hx @ p["W_f"] + p["b_f"])        # forget gate: how much of each cell value to keep
-    i = sigmoid(hx @ p["W_i"] + p["b_i"])        # input gate: how much of the candidate to write
+    f = sigmoid(hx @ p["W_f"] + p["b_f"])  # forget gate: how much of each cell value to keep
+    i = sigmoid(hx @ p["W_i"] + p["b_i"])  # input gate: how much of the candidate to write
     c_tilde = np.tanh(hx @ p["W_C"] + p["b_C"])  # candidate values
-    c = f * c + i * c_tilde                      # the cell state: kept part plus written part
-    o = sigmoid(hx @ p["W_o"] + p["b_o"])        # output gate: how much of the cell to show
+    c = f * c + i * c_tilde  # the cell state: kept part plus written part
+    o = sigmoid(hx @ p["W_o"] + p["b_o"])  # output gate: how much of the cell to show
     return o * np.tanh(c), c
 
 
@@ -47,10 +47,10 @@ def gru_step(x, h, p):
     p holds W_z, W_r, W_h (inputs, units) for x; U_z, U_r, U_h (units, units) for h; biases b_z, b_r, b_h
     for x and b_rz, b_rr, b_rh for h (Keras' ``reset_after`` form has a bias on each side).
     """
-    z = sigmoid(x @ p["W_z"] + p["b_z"] + h @ p["U_z"] + p["b_rz"])              # update gate
-    r = sigmoid(x @ p["W_r"] + p["b_r"] + h @ p["U_r"] + p["b_rr"])              # reset gate
+    z = sigmoid(x @ p["W_z"] + p["b_z"] + h @ p["U_z"] + p["b_rz"])  # update gate
+    r = sigmoid(x @ p["W_r"] + p["b_r"] + h @ p["U_r"] + p["b_rr"])  # reset gate
     h_tilde = np.tanh(x @ p["W_h"] + p["b_h"] + r * (h @ p["U_h"] + p["b_rh"]))  # candidate state
-    return z * h + (1 - z) * h_tilde                                             # z = 1 keeps the old state
+    return z * h + (1 - z) * h_tilde  # z = 1 keeps the old state
 
 
 def olah_gru_step(x, h, p):
@@ -60,10 +60,10 @@ def olah_gru_step(x, h, p):
     [h, x]; W_h acts on [r ⊙ h, x]: the reset gate scales the old state before the product.
     """
     hx = np.concatenate([h, x], axis=-1)
-    z = sigmoid(hx @ p["W_z"] + p["b_z"])                                          # update gate: how much to rewrite
-    r = sigmoid(hx @ p["W_r"] + p["b_r"])                                          # reset gate: how much of h the candidate sees
+    z = sigmoid(hx @ p["W_z"] + p["b_z"])  # update gate: how much to rewrite
+    r = sigmoid(hx @ p["W_r"] + p["b_r"])  # reset gate: how much of h the candidate sees
     h_tilde = np.tanh(np.concatenate([r * h, x], axis=-1) @ p["W_h"] + p["b_h"])  # candidate state
-    return (1 - z) * h + z * h_tilde                                               # z = 1 writes the candidate
+    return (1 - z) * h + z * h_tilde  # z = 1 writes the candidate
 
 
 def run(step, x, state):
@@ -78,7 +78,7 @@ def run(step, x, state):
 
 def _gate_block(array, k: int, units: int):
     """The k-th gate's columns of a Keras weight array whose gates sit side by side, ``units`` wide each."""
-    return array[..., k * units:(k + 1) * units]
+    return array[..., k * units : (k + 1) * units]
 
 
 def lstm_from_keras(kernel, recurrent_kernel, bias):
@@ -86,8 +86,9 @@ def lstm_from_keras(kernel, recurrent_kernel, bias):
     units = recurrent_kernel.shape[0]
     p = {}
     for k, gate in enumerate(("i", "f", "C", "o")):
-        p[f"W_{gate}"] = np.concatenate([_gate_block(recurrent_kernel, k, units), _gate_block(kernel, k, units)],
-                                        axis=0)  # rows: h first, then x
+        p[f"W_{gate}"] = np.concatenate(
+            [_gate_block(recurrent_kernel, k, units), _gate_block(kernel, k, units)], axis=0
+        )  # rows: h first, then x
         p[f"b_{gate}"] = _gate_block(bias, k, units)
     return p
 
@@ -114,8 +115,9 @@ def olah_gru_from_keras(kernel, recurrent_kernel, bias):
     p = {}
     for k, gate in enumerate(("z", "r", "h")):
         sign = -1.0 if gate == "z" else 1.0
-        p[f"W_{gate}"] = sign * np.concatenate([_gate_block(recurrent_kernel, k, units), _gate_block(kernel, k, units)],
-                                               axis=0)  # rows: h first, then x
+        p[f"W_{gate}"] = sign * np.concatenate(
+            [_gate_block(recurrent_kernel, k, units), _gate_block(kernel, k, units)], axis=0
+        )  # rows: h first, then x
         p[f"b_{gate}"] = sign * _gate_block(bias, k, units)
     return p
 

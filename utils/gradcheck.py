@@ -24,7 +24,9 @@ def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     loss closes over a network's weights. ``x`` should be float64. Returns an array shaped like ``x``.
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        raise TypeError(f"numerical_gradient needs a float64 NumPy array to nudge in place, got {type(x).__name__} {getattr(x, 'dtype', '')}.")
+        raise TypeError(
+            f"numerical_gradient needs a float64 NumPy array to nudge in place, got {type(x).__name__} {getattr(x, 'dtype', '')}."
+        )
     gradient = np.zeros_like(x)
     for index in np.ndindex(x.shape):
         original = x[index]

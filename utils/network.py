@@ -52,7 +52,7 @@ def minibatches(n: int, batch_size: int, rng) -> list[np.ndarray]:
     here, so the same seed gives the same batches in the same order everywhere.
     """
     order = rng.permutation(n)
-    return [order[start:start + batch_size] for start in range(0, n, batch_size)]
+    return [order[start : start + batch_size] for start in range(0, n, batch_size)]
 
 
 class QuadraticCost:
@@ -221,7 +221,7 @@ class Network:
         order = rng.permutation(len(X))  # the shuffle of minibatches(): consecutive runs of it are the batches
         with np.errstate(over="ignore"):  # exp(-z) -> inf gives σ = 0, the right limit (as utils.nn.sigmoid)
             for start in range(0, len(X), batch_size):
-                batch = order[start:start + batch_size]
+                batch = order[start : start + batch_size]
                 x, y = X.take(batch, axis=0), Y.take(batch, axis=0)
                 activations = [x]
                 for W, b in zip(weights, biases):

@@ -6,7 +6,6 @@ need: a grid of images, and the gallery of network architectures of step 1.
 
 from __future__ import annotations
 
-
 #: Default figure size in inches and resolution; 6.4 x 3.2 in at 80 dpi is a 512 x 256 PNG.
 FIGSIZE = (6.4, 3.2)
 DPI = 80
@@ -51,8 +50,9 @@ def show_images(images, labels=None, ncols: int = 10, title: str | None = None, 
     images = np.asarray(images)
     n = len(images)
     nrows = max(1, -(-n // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(0.65 * scale * ncols, 0.75 * scale * nrows + (0.3 if title else 0)), squeeze=False,
-                             layout="constrained")
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(0.65 * scale * ncols, 0.75 * scale * nrows + (0.3 if title else 0)), squeeze=False, layout="constrained"
+    )
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < n:
@@ -160,8 +160,16 @@ def plot_computational_graph(values: dict, gradients: dict):
     """
     import matplotlib.pyplot as plt
 
-    position = {"x": (0.0, 1.0), "w": (0.0, 0.0), "product": (1.4, 0.5), "b": (1.4, -0.6), "z": (2.8, 0.5),
-                "a": (4.2, 0.5), "y": (4.2, -0.6), "C": (5.6, 0.5)}
+    position = {
+        "x": (0.0, 1.0),
+        "w": (0.0, 0.0),
+        "product": (1.4, 0.5),
+        "b": (1.4, -0.6),
+        "z": (2.8, 0.5),
+        "a": (4.2, 0.5),
+        "y": (4.2, -0.6),
+        "C": (5.6, 0.5),
+    }
     label = {"product": "×", "z": "+", "a": "σ", "C": "½(a-y)²"}
     edges = [("x", "product"), ("w", "product"), ("product", "z"), ("b", "z"), ("z", "a"), ("a", "C"), ("y", "C")]
     fig, ax = plt.subplots(figsize=(7.2, 2.6))
@@ -204,12 +212,23 @@ def plot_op_graph(graph, title: str = "the traced graph"):
     fig, ax = plt.subplots(figsize=(1.6 * len(columns) + 0.6, 0.9 * max(len(n) for n in columns.values()) + 0.9))
     for name, inputs in sources.items():
         for source in inputs:
-            ax.annotate("", xy=(position[name][0] - 0.38, position[name][1]), xytext=(position[source][0] + 0.38, position[source][1]),
-                        arrowprops={"arrowstyle": "->", "color": "0.4"})
+            ax.annotate(
+                "",
+                xy=(position[name][0] - 0.38, position[name][1]),
+                xytext=(position[source][0] + 0.38, position[source][1]),
+                arrowprops={"arrowstyle": "->", "color": "0.4"},
+            )
     for name, (x, y) in position.items():
         colour = "tab:blue" if kind[name] == "Placeholder" else "tab:orange"
-        ax.text(x, y, f"{kind[name]}\n{name}", ha="center", va="center", fontsize=8,
-                bbox={"boxstyle": "round", "facecolor": colour, "alpha": 0.25})
+        ax.text(
+            x,
+            y,
+            f"{kind[name]}\n{name}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            bbox={"boxstyle": "round", "facecolor": colour, "alpha": 0.25},
+        )
     ax.set_xlim(-0.6, len(columns) - 0.4)
     ax.set_ylim(min(y for _, y in position.values()) - 0.6, max(y for _, y in position.values()) + 0.6)
     ax.axis("off")

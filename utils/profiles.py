@@ -175,6 +175,5 @@ def active_profile() -> Profile:
     except KeyError:
         valid = " or ".join(repr(n) for n in PROFILES)
         raise UnknownProfileError(
-            f"{settings.PROFILE}={chosen!r} is not a profile of this course; "
-            f"use {valid} (or leave it unset for 'quick')."
+            f"{settings.PROFILE}={chosen!r} is not a profile of this course; use {valid} (or leave it unset for 'quick')."
         ) from None

@@ -51,7 +51,7 @@ def path() -> Path:
 
 
 def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 def _empty() -> dict:
@@ -140,12 +140,16 @@ def update(name: str, change) -> None:
             _write(file, data)
     except (OSError, TimeoutError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        _warn_once("write", f"Your progress could not be saved ({reason}). The checks still work; to keep a record, "
-                            f"set {settings.PROGRESS} to a file in a folder you can write to.")
+        _warn_once(
+            "write",
+            f"Your progress could not be saved ({reason}). The checks still work; to keep a record, "
+            f"set {settings.PROGRESS} to a file in a folder you can write to.",
+        )
 
 
 def record_check(exercise, status: str, source: str | None = None) -> None:
     """Record one check of ``exercise``: its verdict, the time, and the passing answer's source."""
+
     def change(entry):
         now = _now()
         entry.update(step=exercise.step, kind=exercise.kind, title=exercise.title, status=status, last_checked=now)
@@ -162,6 +166,7 @@ def record_check(exercise, status: str, source: str | None = None) -> None:
 
 def record_help(exercise, hints: int | None = None, solution_shown: bool = False) -> None:
     """Record that a hint (the highest level seen so far) or the solution was shown."""
+
     def change(entry):
         entry.update(step=exercise.step, kind=exercise.kind, title=exercise.title)
         if hints is not None:

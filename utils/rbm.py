@@ -36,10 +36,10 @@ def cd1_gradients(v0, W, b, c, uniform_hidden, uniform_visible):
     h0, then a binary reconstruction v1. Negative phase: the hidden probabilities given v1. Returns
     (dW, db, dc), averages over the batch, to be *added* (gradient ascent).
     """
-    h0 = hidden_probabilities(v0, W, c)                                        # p(h | data)
-    h0_sample = (uniform_hidden < h0).astype(float)                            # a binary sample of the hidden units
+    h0 = hidden_probabilities(v0, W, c)  # p(h | data)
+    h0_sample = (uniform_hidden < h0).astype(float)  # a binary sample of the hidden units
     v1 = (uniform_visible < visible_probabilities(h0_sample, W, b)).astype(float)  # ... and of the visible units
-    h1 = hidden_probabilities(v1, W, c)                                        # p(h | reconstruction)
+    h1 = hidden_probabilities(v1, W, c)  # p(h | reconstruction)
     n = len(v0)
     return (v0.T @ h0 - v1.T @ h1) / n, (v0 - v1).mean(axis=0), (h0 - h1).mean(axis=0)
 
@@ -60,10 +60,10 @@ def pcd_gradients(v0, W, b, c, chains, uniform_hidden, uniform_visible):
     in from outside, as in ``cd1_gradients``). Returns (dW, db, dc, new chains): averages over the
     batch minus averages over the chains, to be *added*. With ``chains`` equal to ``v0`` it is CD-1.
     """
-    h0 = hidden_probabilities(v0, W, c)                                        # p(h | data)
+    h0 = hidden_probabilities(v0, W, c)  # p(h | data)
     chain_h = (uniform_hidden < hidden_probabilities(chains, W, c)).astype(float)
     new_chains = (uniform_visible < visible_probabilities(chain_h, W, b)).astype(float)  # one Gibbs step of each chain
-    h1 = hidden_probabilities(new_chains, W, c)                                # p(h | the chains' new states)
+    h1 = hidden_probabilities(new_chains, W, c)  # p(h | the chains' new states)
     dW = v0.T @ h0 / len(v0) - new_chains.T @ h1 / len(new_chains)
     db = v0.mean(axis=0) - new_chains.mean(axis=0)
     dc = h0.mean(axis=0) - h1.mean(axis=0)
@@ -77,7 +77,7 @@ class RBM:
         self.rng = np.random.default_rng(seed)
         self.W = self.rng.normal(scale=0.01, size=(n_visible, n_hidden))
         self.b, self.c = np.zeros(n_visible), np.zeros(n_hidden)
-        self.chains = None                                 # the persistent chains of train_epoch_persistent
+        self.chains = None  # the persistent chains of train_epoch_persistent
 
     def train_epoch(self, data, batch_size: int = 100, learning_rate: float = 0.1, update=None) -> None:
         """One pass of CD-1 gradient ascent over shuffled binary data (n, n_visible).
@@ -88,11 +88,12 @@ class RBM:
         update = update or cd1_update
         order = self.rng.permutation(len(data))
         for start in range(0, len(data), batch_size):
-            batch = data[order[start:start + batch_size]]
+            batch = data[order[start : start + batch_size]]
             uniform_hidden = self.rng.random((len(batch), len(self.c)))
             uniform_visible = self.rng.random(batch.shape)
-            self.W, self.b, self.c = (np.asarray(p, dtype=float) for p in
-                                      update(batch, self.W, self.b, self.c, uniform_hidden, uniform_visible, learning_rate))
+            self.W, self.b, self.c = (
+                np.asarray(p, dtype=float) for p in update(batch, self.W, self.b, self.c, uniform_hidden, uniform_visible, learning_rate)
+            )
 
     def train_epoch_persistent(self, data, batch_size: int = 100, learning_rate: float = 0.1) -> None:
         """One pass of persistent-CD gradient ascent (see ``pcd_gradients``) over shuffled binary data.
@@ -102,7 +103,7 @@ class RBM:
         """
         order = self.rng.permutation(len(data))
         for start in range(0, len(data), batch_size):
-            batch = data[order[start:start + batch_size]]
+            batch = data[order[start : start + batch_size]]
             if getattr(self, "chains", None) is None:
                 self.chains = np.array(batch, dtype=float)
             uniform_hidden = self.rng.random((len(self.chains), len(self.c)))

@@ -36,7 +36,9 @@ SEED = Setting("DL7_SEED", "a seed that replaces the one each notebook gives uti
 DATA_DIR = Setting("DL7_DATA_DIR", "the data cache folder (default: data/ in the course folder; relative paths count from it)")
 OFFLINE = Setting("DL7_OFFLINE", "1: never download; a missing dataset file is an error that names the fetch command")
 PROGRESS = Setting("DL7_PROGRESS", "the file that keeps your lab progress (default: progress.json in your per-user data folder)")
-RECORD = Setting("DL7_RECORD", "a file to which each headline figure is appended as a JSON line (the matrix, the ranges and the benchmark read it)")
+RECORD = Setting(
+    "DL7_RECORD", "a file to which each headline figure is appended as a JSON line (the matrix, the ranges and the benchmark read it)"
+)
 REPO_URL = Setting("DL7_REPO_URL", "the repository that a notebook's set-up cell clones in Colab (for a fork)")
 ROOT_DIR = Setting("DL7_ROOT", "the course folder, for a notebook opened from elsewhere")
 NO_INSTALL = Setting("DL7_NO_INSTALL", "1: course.py never installs into .venv (it fails if something is missing)")
@@ -46,6 +48,7 @@ CHROMIUM = Setting("DL7_CHROMIUM", "the Chromium (or Chrome) that the browser te
 
 #: Every setting, in the order the README lists them.
 ALL = (PROFILE, SEED, DATA_DIR, OFFLINE, PROGRESS, RECORD, REPO_URL, ROOT_DIR, NO_INSTALL, INSTALL, CI, CHROMIUM)
+
 
 def child_environment(base: dict[str, str] | None = None, **values: str | None) -> dict[str, str]:
     """A copy of ``base`` (default: this process's environment) for a child process, with the given

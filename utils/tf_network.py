@@ -102,15 +102,32 @@ def lines_of_code(*functions) -> int:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
         for previous, token in zip([None] + tokens, tokens):
             # a docstring is a string token standing alone as a statement
-            if token.type == tokenize.STRING and (previous is None or previous.type in (tokenize.INDENT, tokenize.NEWLINE, tokenize.DEDENT)):
+            if token.type == tokenize.STRING and (
+                previous is None or previous.type in (tokenize.INDENT, tokenize.NEWLINE, tokenize.DEDENT)
+            ):
                 docstring_lines.update(range(token.start[0], token.end[0] + 1))
-        total += sum(1 for number, line in enumerate(source.splitlines(), start=1)
-                     if line.strip() and not line.strip().startswith("#") and number not in docstring_lines)
+        total += sum(
+            1
+            for number, line in enumerate(source.splitlines(), start=1)
+            if line.strip() and not line.strip().startswith("#") and number not in docstring_lines
+        )
     return total
 
 
-def compare_three_ways(network, X, Y, X_test, test_labels, epochs, batch_size=10, learning_rate=3.0, seed=0, step=None,
-                       tf_loop=train_tf_loop, keras_fit=train_keras):
+def compare_three_ways(
+    network,
+    X,
+    Y,
+    X_test,
+    test_labels,
+    epochs,
+    batch_size=10,
+    learning_rate=3.0,
+    seed=0,
+    step=None,
+    tf_loop=train_tf_loop,
+    keras_fit=train_keras,
+):
     """Train copies of ``network`` with NumPy (step 3), a TensorFlow loop and Keras, on the same batches.
 
     ``step``: the TensorFlow loop's training step (default ``train_step``; the notebook passes the
@@ -128,22 +145,33 @@ def compare_three_ways(network, X, Y, X_test, test_labels, epochs, batch_size=10
     numpy_network, rng = copy.deepcopy(network), np.random.default_rng(seed)
     for _ in range(epochs):
         numpy_network.train_epoch(X, Y, batch_size, learning_rate, rng)
-    rows["NumPy by hand (step 3)"] = (numpy_network.accuracy(X_test, test_labels), time.perf_counter() - start,
-                                      lines_of_code(Network.train_epoch, QuadraticCost.delta))
+    rows["NumPy by hand (step 3)"] = (
+        numpy_network.accuracy(X_test, test_labels),
+        time.perf_counter() - start,
+        lines_of_code(Network.train_epoch, QuadraticCost.delta),
+    )
     start = time.perf_counter()
     step = step or train_step
     weights, biases = tf_loop(network, X, Y, epochs, batch_size, learning_rate, seed, step)
     activation = tf.constant(X_test, dtype=tf.float32)
     for W, b in zip(weights, biases):
         activation = tf.sigmoid(activation @ W + b)
-    rows["TensorFlow loop"] = (float(np.mean(activation.numpy().argmax(axis=1) == test_labels)), time.perf_counter() - start,
-                               lines_of_code(_source_or(tf_loop, train_tf_loop), _source_or(step, train_step), quadratic_cost))
+    rows["TensorFlow loop"] = (
+        float(np.mean(activation.numpy().argmax(axis=1) == test_labels)),
+        time.perf_counter() - start,
+        lines_of_code(_source_or(tf_loop, train_tf_loop), _source_or(step, train_step), quadratic_cost),
+    )
     start = time.perf_counter()
     model = keras_fit(network, X, Y, epochs, batch_size, learning_rate, seed)
-    rows["Keras compile/fit"] = (float(np.mean(model.predict(X_test, verbose=0).argmax(axis=1) == test_labels)),
-                                 time.perf_counter() - start, lines_of_code(_source_or(keras_fit, train_keras), to_keras, quadratic_cost))
-    return {name: {"accuracy": accuracy, "seconds_per_epoch": seconds / epochs, "lines": lines}
-            for name, (accuracy, seconds, lines) in rows.items()}
+    rows["Keras compile/fit"] = (
+        float(np.mean(model.predict(X_test, verbose=0).argmax(axis=1) == test_labels)),
+        time.perf_counter() - start,
+        lines_of_code(_source_or(keras_fit, train_keras), to_keras, quadratic_cost),
+    )
+    return {
+        name: {"accuracy": accuracy, "seconds_per_epoch": seconds / epochs, "lines": lines}
+        for name, (accuracy, seconds, lines) in rows.items()
+    }
 
 
 def _source_or(function, default):

@@ -23,9 +23,18 @@ from utils.nn import bowl, bowl_gradient
 #: The four inputs of a two-input gate, in truth-table order, and the gates a neuron can compute.
 GATE_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 GATE_NAMES = {
-    (0, 0, 0, 1): "AND", (0, 1, 1, 1): "OR", (1, 1, 1, 0): "NAND", (1, 0, 0, 0): "NOR",
-    (0, 1, 1, 0): "XOR", (1, 0, 0, 1): "XNOR", (0, 0, 0, 0): "always 0", (1, 1, 1, 1): "always 1",
-    (0, 0, 1, 1): "x1", (0, 1, 0, 1): "x2", (1, 1, 0, 0): "not x1", (1, 0, 1, 0): "not x2",
+    (0, 0, 0, 1): "AND",
+    (0, 1, 1, 1): "OR",
+    (1, 1, 1, 0): "NAND",
+    (1, 0, 0, 0): "NOR",
+    (0, 1, 1, 0): "XOR",
+    (1, 0, 0, 1): "XNOR",
+    (0, 0, 0, 0): "always 0",
+    (1, 1, 1, 1): "always 1",
+    (0, 0, 1, 1): "x1",
+    (0, 1, 0, 1): "x2",
+    (1, 1, 0, 0): "not x1",
+    (1, 0, 1, 0): "not x2",
 }
 
 
@@ -112,7 +121,7 @@ def plot_saturation(w: float = 1.0, b: float = 0.0, threshold: float = 0.01):
 def plot_gradient_descent(learning_rate: float = 0.05, steps: int = 25, ax=None):
     """Gradient descent on ``bowl`` from (-4, 1.5): the contours and the path taken. Returns the figure."""
     path = nn.gradient_descent(bowl_gradient, (-4.0, 1.5), learning_rate, steps)
-    fig, ax = (plt.subplots(figsize=(3.8, 2.8)) if ax is None else (ax.figure, ax))
+    fig, ax = plt.subplots(figsize=(3.8, 2.8)) if ax is None else (ax.figure, ax)
     xs, ys = np.meshgrid(np.linspace(-5, 5, 121), np.linspace(-3, 3, 121))
     ax.contour(xs, ys, bowl((xs, ys)), levels=np.geomspace(0.05, 120, 10), cmap="viridis", linewidths=0.8)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -130,8 +139,9 @@ def gradient_descent_explorer():
 
     return _explorer(
         plot_gradient_descent,
-        learning_rate=widgets.FloatLogSlider(value=0.05, base=10, min=-3, max=-0.7, step=0.05, description="η",
-                                             continuous_update=False, readout_format=".3f"),
+        learning_rate=widgets.FloatLogSlider(
+            value=0.05, base=10, min=-3, max=-0.7, step=0.05, description="η", continuous_update=False, readout_format=".3f"
+        ),
         steps=widgets.IntSlider(value=25, min=1, max=60, description="steps", continuous_update=False),
     )
 
@@ -166,7 +176,7 @@ def plot_convolution_step(row: int = 0, column: int = 0, image=SMALL_IMAGE, kern
         ax.grid(False)
     axes[0].add_patch(Rectangle((column - 0.5, row - 0.5), kw, kh, fill=False, edgecolor="tab:green", lw=2.5))
     axes[2].add_patch(Rectangle((column - 0.5, row - 0.5), 1, 1, fill=False, edgecolor="tab:green", lw=2.5))
-    window = image[row:row + kh, column:column + kw]
+    window = image[row : row + kh, column : column + kw]
     axes[0].set_title(f"image: the window for row={row}, column={column}", fontsize=9)
     axes[1].set_title("kernel", fontsize=9)
     axes[2].set_title(f"output[{row}, {column}] = Σ window × kernel = {np.sum(window * kernel):g}", fontsize=9)

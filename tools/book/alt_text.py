@@ -31,8 +31,10 @@ def add_alt_texts(app, doctree) -> None:
         for number, image in enumerate(images):
             text = alt_text(entries[number]) if number < len(entries) else ""
             if not text:
-                logger.warning(f"figure {number + 1} of cell {cell.get('cell_index', 0) + 1} has no description "
-                               "(cell metadata dl7.figures)", location=cell)
+                logger.warning(
+                    f"figure {number + 1} of cell {cell.get('cell_index', 0) + 1} has no description (cell metadata dl7.figures)",
+                    location=cell,
+                )
                 text = "A figure drawn by the code above"
             image["alt"] = text
 

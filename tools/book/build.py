@@ -31,8 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from utils import REPOSITORY_URL, ROOT
 from tools.notebook_files import colab_url, notebook_paths
+from utils import REPOSITORY_URL, ROOT
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = ROOT / "_build" / "book"
@@ -40,8 +40,11 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 #: A terminal's colour code (Keras' summary and rich colour their plain text too).
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 #: Repository files that are pages of the book, and the page each becomes (paths from the root).
-PAGES = {"README.md": "index.md", "data/README.md": "data/README.md",
-         **{f"notebooks/{p.name}": f"notebooks/{p.name}" for p in notebook_paths()}}
+PAGES = {
+    "README.md": "index.md",
+    "data/README.md": "data/README.md",
+    **{f"notebooks/{p.name}": f"notebooks/{p.name}" for p in notebook_paths()},
+}
 #: A Markdown link or image: ``[text](target)`` / ``![alt](target)``; the target has no spaces.
 LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^)\s]+)\)")
 #: A badge: a link whose text is a remote image, ``[![alt](https://...)](target)``.
@@ -87,10 +90,12 @@ def split_credits(readme: str) -> tuple[str, str]:
 
 def run_note(path: Path) -> str:
     """The "Run this chapter" note shown under a notebook's title."""
-    return (f"```{{admonition}} Run this chapter\n:class: tip\n"
-            f"**In JupyterLab**, on your computer: get the course (`git clone {REPOSITORY_URL}.git`), then in its "
-            f"folder run `python course.py lab` (the first run installs what it needs) and open `notebooks/{path.name}`. "
-            f"**In Colab**, nothing to install: [open this notebook in Colab]({colab_url(path)}).\n```")
+    return (
+        f"```{{admonition}} Run this chapter\n:class: tip\n"
+        f"**In JupyterLab**, on your computer: get the course (`git clone {REPOSITORY_URL}.git`), then in its "
+        f"folder run `python course.py lab` (the first run installs what it needs) and open `notebooks/{path.name}`. "
+        f"**In Colab**, nothing to install: [open this notebook in Colab]({colab_url(path)}).\n```"
+    )
 
 
 def _source(cell) -> str:
@@ -141,15 +146,22 @@ def prepare_notebook(path: Path) -> dict:
             continue
         static = static_figure_for(cells, index)
         if static:
-            note = ("**A live widget is here when you run the notebook** (in JupyterLab or Colab): sliders that "
-                    "redraw the figure. It needs a running kernel, so the book shows here the figure an earlier cell draws with the same function:")
+            note = (
+                "**A live widget is here when you run the notebook** (in JupyterLab or Colab): sliders that "
+                "redraw the figure. It needs a running kernel, so the book shows here the figure an earlier cell draws "
+                "with the same function:"
+            )
             figure, described = static
-            cell["outputs"] = [{"output_type": "display_data", "metadata": {}, "data": {"text/markdown": note}},
-                               {"output_type": "display_data", "metadata": {}, "data": copy.deepcopy(figure["data"])}]
+            cell["outputs"] = [
+                {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": note}},
+                {"output_type": "display_data", "metadata": {}, "data": copy.deepcopy(figure["data"])},
+            ]
             cell.setdefault("metadata", {}).setdefault("dl7", {})["figures"] = [described] if described else []
         else:
-            note = ("**A live widget is here when you run the notebook** (in JupyterLab or Colab). It needs a running "
-                    "kernel, so the book cannot show it.")
+            note = (
+                "**A live widget is here when you run the notebook** (in JupyterLab or Colab). It needs a running "
+                "kernel, so the book cannot show it."
+            )
             cell["outputs"] = [{"output_type": "display_data", "metadata": {}, "data": {"text/markdown": note}}]
     cells.insert(1, {"cell_type": "markdown", "id": "book-run-note", "metadata": {}, "source": run_note(path)})
     return nb
@@ -160,15 +172,18 @@ def gather_pages(folder: Path) -> list[str]:
     readme, credits = split_credits((ROOT / "README.md").read_text(encoding="utf-8"))
     readme = retarget_links(plain_badges(readme), "README.md")
     chapters = "\n".join(f"notebooks/{p.stem}" for p in notebook_paths())
-    readme += ("\n\n```{toctree}\n:hidden:\n:caption: The seven steps\n\n" + chapters + "\n```\n\n"
-               "```{toctree}\n:hidden:\n:caption: About the course\n\ndata/README\ncredits\n```\n")
+    readme += (
+        "\n\n```{toctree}\n:hidden:\n:caption: The seven steps\n\n" + chapters + "\n```\n\n"
+        "```{toctree}\n:hidden:\n:caption: About the course\n\ndata/README\ncredits\n```\n"
+    )
     (folder / "index.md").write_text(readme, encoding="utf-8")
     (folder / "data").mkdir()
     data = retarget_links(plain_badges((ROOT / "data" / "README.md").read_text(encoding="utf-8")), "data/README.md")
     (folder / "data" / "README.md").write_text(data, encoding="utf-8")
     toolchain = (HERE / "credits_book.md").read_text(encoding="utf-8")
-    (folder / "credits.md").write_text("# Credits\n\n" + retarget_links(credits.split("\n", 1)[1].strip(), "README.md")
-                                       + "\n\n" + toolchain, encoding="utf-8")
+    (folder / "credits.md").write_text(
+        "# Credits\n\n" + retarget_links(credits.split("\n", 1)[1].strip(), "README.md") + "\n\n" + toolchain, encoding="utf-8"
+    )
     (folder / "notebooks").mkdir()
     for path in notebook_paths():
         (folder / "notebooks" / path.name).write_text(json.dumps(prepare_notebook(path), ensure_ascii=False), encoding="utf-8")
@@ -187,8 +202,19 @@ def build(output: Path = OUTPUT, quiet: bool = True) -> float:
         gather_pages(source)
         if output.exists():
             shutil.rmtree(output)
-        args = ["-b", "html", "-c", str(HERE), "-d", str(Path(work) / "doctrees"), "-E", "-w", str(Path(work) / "warnings.txt"),
-                str(source), str(output)]
+        args = [
+            "-b",
+            "html",
+            "-c",
+            str(HERE),
+            "-d",
+            str(Path(work) / "doctrees"),
+            "-E",
+            "-w",
+            str(Path(work) / "warnings.txt"),
+            str(source),
+            str(output),
+        ]
         status = build_main((["-q"] if quiet else []) + args)
         warnings = (Path(work) / "warnings.txt").read_text(encoding="utf-8")
     if status != 0:
@@ -214,6 +240,8 @@ def main(argv: list[str]) -> int:
     site = options.out.resolve()
     pages = len([p for p in site.glob("**/*.html") if p.relative_to(site).parts[0] != "_static"])
     index = options.out.resolve() / "index.html"
-    print(f"Built the book in {seconds:.0f} s: {pages} pages in {options.out}.\n"
-          f"Open {index} in a browser, or serve it: python -m http.server -d {options.out} (then http://localhost:8000).")
+    print(
+        f"Built the book in {seconds:.0f} s: {pages} pages in {options.out}.\n"
+        f"Open {index} in a browser, or serve it: python -m http.server -d {options.out} (then http://localhost:8000)."
+    )
     return 0

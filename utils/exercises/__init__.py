@@ -26,7 +26,7 @@ import traceback
 
 from utils import progress
 from utils.exercises.core import CORRECT, Exercise, Verdict, solution_source
-from utils.exercises.registry import EXERCISES, STEP_MODULES
+from utils.exercises.registry import EXERCISES
 from utils.exercises.report import show_progress
 
 #: The hint level each lab has reached in this session (hint() shows the next one each time).
@@ -64,8 +64,11 @@ def _judge(exercise: Exercise, answer) -> Verdict:
         return exercise.evaluate(answer)
     except Exception as exc:  # noqa: BLE001 - checking never raises
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        return Verdict("wrong", f"The checker itself failed ({type(exc).__name__}: {exc}, in {where.name}). This is a bug "
-                                "in the course, not in your answer: please report it with this message.")
+        return Verdict(
+            "wrong",
+            f"The checker itself failed ({type(exc).__name__}: {exc}, in {where.name}). This is a bug "
+            "in the course, not in your answer: please report it with this message.",
+        )
 
 
 def check(name: str, answer) -> None:
@@ -89,13 +92,15 @@ def hint(name: str, level: int | None = None) -> None:
     count = len(exercise.hints)
     shown = level if level is not None else _hints_seen.get(name, 0) + 1
     if shown > count:
-        print(f"That was the last hint for {name!r}. show_solution(\"{name}\") prints a tested solution, "
-              f"or hint(\"{name}\", 1) shows the first hint again.")
+        print(
+            f'That was the last hint for {name!r}. show_solution("{name}") prints a tested solution, '
+            f'or hint("{name}", 1) shows the first hint again.'
+        )
         return
     shown = max(1, shown)
     _hints_seen[name] = max(_hints_seen.get(name, 0), shown)
     what = ("the idea", "the structure")[shown - 1] if count == 2 else "the idea"
-    more = f" Run hint(\"{name}\") again for the structure." if shown < count else ""
+    more = f' Run hint("{name}") again for the structure.' if shown < count else ""
     print(f"Hint {shown} of {count}, {what}: {exercise.hints[shown - 1]}{more}")
     progress.record_help(exercise, hints=shown)
 
@@ -107,8 +112,10 @@ def show_solution(name: str) -> None:
         print(_unknown(name))
         return
     proven = f", proven against {exercise.reference_name}" if getattr(exercise, "reference_name", None) else ""
-    print(f"# A tested solution for: {exercise.title} (the course's reference{proven}).\n"
-          f"# Read it, then try to write it yourself without looking.\n{solution_source(exercise)}")
+    print(
+        f"# A tested solution for: {exercise.title} (the course's reference{proven}).\n"
+        f"# Read it, then try to write it yourself without looking.\n{solution_source(exercise)}"
+    )
     progress.record_help(exercise, solution_shown=True)
 
 
@@ -161,8 +168,10 @@ def yours_or_reference(name: str, answer, reference, reference_name: str | None 
     if saved is not None:
         print(f"→ Using your {exercise.stub} from step {exercise.step} (saved in your progress record when it passed, and re-checked).")
         return saved
-    print(f"→ Using the course's {label}: your {exercise.stub} from step {exercise.step} is not in your progress record "
-          "(not solved yet, or solved on another computer or Colab session).")
+    print(
+        f"→ Using the course's {label}: your {exercise.stub} from step {exercise.step} is not in your progress record "
+        "(not solved yet, or solved on another computer or Colab session)."
+    )
     return reference
 
 

@@ -32,7 +32,8 @@ import textwrap
 import threading
 import traceback
 import warnings
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -90,6 +91,7 @@ def time_limit(seconds: float | None):
         yield
         return
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+
         def _alarm(signum, frame):
             raise OutOfTime()
 
@@ -151,7 +153,8 @@ def describe(value: Any) -> str:
 
 def _line_in_answer(exc: BaseException, answer: Callable) -> str:
     """ " (line N of the cell that defines it)" for the deepest frame of the learner's own code."""
-    code = getattr(answer, "__code__", None) or getattr(getattr(answer, "__call__", None), "__code__", None)
+    method = getattr(answer, "__call__", None)  # noqa: B004 - not a callable test: a callable object's method, for its code
+    code = getattr(answer, "__code__", None) or getattr(method, "__code__", None)
     filename = code.co_filename if code else inspect.getsourcefile(answer) if inspect.isclass(answer) else None
     if filename is None:
         return ""
@@ -269,10 +272,23 @@ class Exercise:
     #: "lab" (the learner writes code the notebook is about) or "warm-up" (a short exercise before one).
     kind = "lab"
 
-    def __init__(self, name: str, title: str, idea: str | None = None, solution: Callable | None = None, *,
-                 structure: str | None = None, stub: str | None = None, step: int = 0, kind: str | None = None,
-                 mistakes: Sequence[Mistake] = (), hint: str | None = None, reference_name: str | None = None,
-                 time_limit: float = 10.0, paste: Callable[[Any], str] | None = None):
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        idea: str | None = None,
+        solution: Callable | None = None,
+        *,
+        structure: str | None = None,
+        stub: str | None = None,
+        step: int = 0,
+        kind: str | None = None,
+        mistakes: Sequence[Mistake] = (),
+        hint: str | None = None,
+        reference_name: str | None = None,
+        time_limit: float = 10.0,
+        paste: Callable[[Any], str] | None = None,
+    ):
         self.name, self.title, self.solution, self.step = name, title, solution, step
         idea = idea or hint  # ``hint=`` is the older name of the first hint
         self.hints = tuple(h for h in (idea, structure) if h)
@@ -294,7 +310,9 @@ class Exercise:
         raise NotImplementedError
 
     def not_attempted(self) -> Verdict:
-        return Verdict(NOT_ATTEMPTED, f"Write your code in place of `raise NotImplementedError`, then run this cell again.\n{self.help_line}")
+        return Verdict(
+            NOT_ATTEMPTED, f"Write your code in place of `raise NotImplementedError`, then run this cell again.\n{self.help_line}"
+        )
 
     def wrong(self, what: str, hint: str | None = None) -> Verdict:
         """A wrong verdict: what is wrong, an optional pointer that gives nothing away, and where help is."""
@@ -321,10 +339,23 @@ class FunctionExercise(Exercise):
     judged by a side effect (say, updating variables) or by running the function in a harness.
     """
 
-    def __init__(self, name, title, idea=None, solution=None, cases: Sequence[tuple | Case] | Callable = (), *,
-                 reference: Callable | None = None, names: Sequence[str] | None = None, shape_hint: str | None = None,
-                 rtol: float = 1e-6, atol: float = 1e-9, adapter: Callable[[Callable], Callable] | None = None,
-                 none_message: str | None = None, **common):
+    def __init__(
+        self,
+        name,
+        title,
+        idea=None,
+        solution=None,
+        cases: Sequence[tuple | Case] | Callable = (),
+        *,
+        reference: Callable | None = None,
+        names: Sequence[str] | None = None,
+        shape_hint: str | None = None,
+        rtol: float = 1e-6,
+        atol: float = 1e-9,
+        adapter: Callable[[Callable], Callable] | None = None,
+        none_message: str | None = None,
+        **common,
+    ):
         super().__init__(name, title, idea, solution, **common)
         self._cases = cases
         self.reference = reference or solution
@@ -342,6 +373,7 @@ class FunctionExercise(Exercise):
     @staticmethod
     def _copy(args: tuple) -> tuple:
         """Fresh copies of array arguments, so that an answer that changes its inputs changes nothing else."""
+
         def copy(a):
             if isinstance(a, np.ndarray):
                 return a.copy()
@@ -368,8 +400,10 @@ class FunctionExercise(Exercise):
 
     def evaluate(self, answer: Any) -> Verdict:
         if not callable(answer):
-            return self.wrong(f"`check` expects your function itself, for example check(\"{self.name}\", {self.stub}), "
-                              f"not {type(answer).__name__} {describe(answer)}.")
+            return self.wrong(
+                f'`check` expects your function itself, for example check("{self.name}", {self.stub}), '
+                f"not {type(answer).__name__} {describe(answer)}."
+            )
         cases = self.cases
         for number, case in enumerate(cases):
             words = self._case_words(case)
@@ -381,14 +415,18 @@ class FunctionExercise(Exercise):
                 except NotImplementedError:
                     return self.not_attempted()
                 except OutOfTime:
-                    return self.wrong(f"Your function was still running after {self.time_limit:g} s on {words}, so it was stopped. "
-                                      "Is there a loop that never ends, or a loop over every entry where an array operation would do?")
+                    return self.wrong(
+                        f"Your function was still running after {self.time_limit:g} s on {words}, so it was stopped. "
+                        "Is there a loop that never ends, or a loop over every entry where an array operation would do?"
+                    )
                 except RecursionError:
                     return self.wrong(f"Your function calls itself without end (RecursionError) on {words}.")
                 except Exception as exc:  # noqa: BLE001 - any error in learner code becomes a verdict
                     # A ValueError from NumPy is nearly always a shape mismatch, so give the shape hint.
                     hint = self.shape_hint if isinstance(exc, ValueError) else None
-                    return self.wrong(f"Your function raised {type(exc).__name__}: {exc}{_line_in_answer(exc, answer)}\nwhen called with {words}.", hint)
+                    return self.wrong(
+                        f"Your function raised {type(exc).__name__}: {exc}{_line_in_answer(exc, answer)}\nwhen called with {words}.", hint
+                    )
             if value is None:
                 return self.wrong(self.none_message)
             expected = self.expected(number)

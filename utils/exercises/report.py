@@ -53,8 +53,10 @@ def show_progress(step: int) -> None:
     """Print this step's labs with their state, and where the record is kept."""
     print(step_table(step))
     if in_colab():
-        print("Saved in this Colab session only: it is lost when the runtime is recycled. "
-              "Study locally (python course.py lab) to keep a record across sessions.")
+        print(
+            "Saved in this Colab session only: it is lost when the runtime is recycled. "
+            "Study locally (python course.py lab) to keep a record across sessions."
+        )
     else:
         print("Your record is kept on this computer; `python course.py progress` shows all seven steps.")
 
@@ -71,8 +73,14 @@ def course_table() -> str:
         real = [e for e in mine if e.kind == "lab"]
         warm = [e for e in mine if e.kind != "lab"]
         states = [progress.state(labs.get(e.name)) for e in real]
-        row = [states.count("done"), states.count("attempted"), states.count("not started"),
-               sum(progress.state(labs.get(e.name)) == "done" for e in warm), len(real), len(warm)]
+        row = [
+            states.count("done"),
+            states.count("attempted"),
+            states.count("not started"),
+            sum(progress.state(labs.get(e.name)) == "done" for e in warm),
+            len(real),
+            len(warm),
+        ]
         totals = [a + b for a, b in zip(totals, row)]
         lines.append(f"{step:<5}{title:44}{f'{row[0]}/{row[4]}':>11}{row[1]:>11}{row[2]:>13}{f'{row[3]}/{row[5]}':>15}")
     lines.append(f"{'all':<5}{'':44}{f'{totals[0]}/{totals[4]}':>11}{totals[1]:>11}{totals[2]:>13}{f'{totals[3]}/{totals[5]}':>15}")
@@ -94,4 +102,3 @@ def main(argv: list[str] | None = None) -> int:
         print(course_table())
     print(f"\nRecord: {file}" + ("" if file.exists() else " (nothing checked yet)"))
     return 0
-

@@ -19,6 +19,7 @@ NAND_TABLE = 1.0 - GATE_INPUTS[:, 0] * GATE_INPUTS[:, 1]
 
 # --- Warm-up: a NAND perceptron (section 2) ------------------------------------------------------
 
+
 def nand_parameters():
     """Weights and bias of a perceptron that computes NAND (the example of Nielsen's chapter 1)."""
     weights = np.array([-2.0, -2.0])  # each input that is on pulls the sum down by 2 ...
@@ -28,7 +29,7 @@ def nand_parameters():
 
 def _judge_nand(answer):
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return "Pass the weights and the bias together: check(\"nand_perceptron\", (nand_weights, nand_bias))."
+        return 'Pass the weights and the bias together: check("nand_perceptron", (nand_weights, nand_bias)).'
     weights, bias = np.asarray(answer[0], dtype=float), np.asarray(answer[1], dtype=float)
     if weights.shape != (2,):
         return f"`nand_weights` should hold two numbers, one per input, but it has shape {weights.shape}."
@@ -40,11 +41,15 @@ def _judge_nand(answer):
     if np.array_equal(outputs, 1 - NAND_TABLE):
         return ("Your perceptron computes AND, the exact opposite of NAND.", "Think about what changes when every sign changes.")
     if np.all(outputs == 1):
-        return ("Your perceptron outputs 1 for every input, (1, 1) included.",
-                "For the input (1, 1) the sum w1 + w2 + b must be zero or negative.")
+        return (
+            "Your perceptron outputs 1 for every input, (1, 1) included.",
+            "For the input (1, 1) the sum w1 + w2 + b must be zero or negative.",
+        )
     if np.all(outputs == 0):
-        return ("Your perceptron outputs 0 for every input, (0, 0) included.",
-                "For the input (0, 0) the sum is just b: what must b be for the output to be 1?")
+        return (
+            "Your perceptron outputs 0 for every input, (0, 0) included.",
+            "For the input (0, 0) the sum is just b: what must b be for the output to be 1?",
+        )
     wrong_rows = [f"({x1:g}, {x2:g}) gives {o:g}, NAND gives {t:g}" for (x1, x2), o, t in zip(GATE_INPUTS, outputs, NAND_TABLE) if o != t]
     return "Not NAND yet: " + "; ".join(wrong_rows) + "."
 
@@ -68,6 +73,7 @@ NAND = ValueExercise(
 
 
 # --- Lab: the perceptron learning rule (section 2) -----------------------------------------------
+
 
 def perceptron_without_bias_update(inputs, targets, epochs, learning_rate=1.0):
     weights, bias = np.zeros(inputs.shape[1]), 0.0
@@ -127,18 +133,24 @@ PERCEPTRON_RULE = FunctionExercise(
     name="perceptron_rule",
     title="The perceptron learning rule",
     idea="Go through the examples one at a time. If the perceptron gets one wrong, move the boundary towards getting it right: "
-         "add the input to the weights when the output should have been 1, subtract it when it should have been 0.",
+    "add the input to the weights when the output should have been 1, subtract it when it should have been 0.",
     structure="Start with zero weights (one per feature) and bias 0. For each epoch, set a counter to 0; for each (x, target): "
-              "error = target - step(x · w + b), which is -1, 0 or +1; w += learning_rate * error * x; b += learning_rate * error; "
-              "count the example if error is not 0. Append the counter after each epoch; return (w, b, counts).",
+    "error = target - step(x · w + b), which is -1, 0 or +1; w += learning_rate * error * x; b += learning_rate * error; "
+    "count the example if error is not 0. Append the counter after each epoch; return (w, b, counts).",
     solution=nn.train_perceptron,
     stub="my_train_perceptron",
     reference_name="the course's tested rule (utils.nn.train_perceptron)",
     cases=_perceptron_cases,
     names=("weights", "bias", "mistakes"),
     mistakes=[
-        Mistake(perceptron_without_bias_update, "The bias never changes: it learns like a weight whose input is always 1, so b += learning_rate * error."),
-        Mistake(perceptron_error_reversed, "The correction goes the wrong way: the error is target - prediction, so a missed 1 adds the input to the weights."),
+        Mistake(
+            perceptron_without_bias_update,
+            "The bias never changes: it learns like a weight whose input is always 1, so b += learning_rate * error.",
+        ),
+        Mistake(
+            perceptron_error_reversed,
+            "The correction goes the wrong way: the error is target - prediction, so a missed 1 adds the input to the weights.",
+        ),
         Mistake(perceptron_count_never_reset, "The mistake counts add up over the epochs: start each epoch's count from zero."),
     ],
     shape_hint="Return three things: the weights (one per feature, shape (d,)), the bias (a number) and a list with one count per epoch.",
@@ -146,6 +158,7 @@ PERCEPTRON_RULE = FunctionExercise(
 
 
 # --- Warm-up: the sigmoid (section 3) -------------------------------------------------------------
+
 
 def sigmoid_of_minus_z(z):
     return 1 / (1 + np.exp(z))
@@ -167,8 +180,11 @@ SIGMOID = FunctionExercise(
     structure="One line: np.exp(-z) for e^(-z), then 1 / (1 + that). Use np.exp, not math.exp, which takes single numbers only.",
     solution=nn.sigmoid,
     stub="my_sigmoid",
-    cases=[Case((np.array([-2.0, 0.0, 3.0]),), "a vector"), Case((np.array([[0.5, -1.0], [4.0, -4.0]]),), "a 2 x 2 matrix"),
-           Case((np.array([-1000.0, 1000.0]),), "very large inputs")],
+    cases=[
+        Case((np.array([-2.0, 0.0, 3.0]),), "a vector"),
+        Case((np.array([[0.5, -1.0], [4.0, -4.0]]),), "a 2 x 2 matrix"),
+        Case((np.array([-1000.0, 1000.0]),), "very large inputs"),
+    ],
     mistakes=[
         Mistake(sigmoid_of_minus_z, "That is σ(-z): check the sign in the exponent, e^(-z)."),
         Mistake(one_plus_exponential, "That is 1 + e^(-z); the sigmoid is one divided by it."),
@@ -179,6 +195,7 @@ SIGMOID = FunctionExercise(
 
 
 # --- Lab: a forward pass through a layered network (section 4) -------------------------------------
+
 
 def forward_without_biases(x, weights, biases):
     activations = x
@@ -205,8 +222,12 @@ def _forward_cases():
         return ([rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])], [rng.normal(size=b) for b in sizes[1:]])
 
     cases = []
-    for batch, sizes, label in ((5, [3, 4, 2], "3-4-2, a batch of 5"), (1, [6, 3, 5, 2], "6-3-5-2, a batch of 1"),
-                                (4, [2, 2, 2], "2-2-2, square weights"), (3, [4, 1], "a single layer with one neuron")):
+    for batch, sizes, label in (
+        (5, [3, 4, 2], "3-4-2, a batch of 5"),
+        (1, [6, 3, 5, 2], "6-3-5-2, a batch of 1"),
+        (4, [2, 2, 2], "2-2-2, square weights"),
+        (3, [4, 1], "a single layer with one neuron"),
+    ):
         weights, biases = network(sizes)
         cases.append(Case((rng.normal(size=(batch, sizes[0])), weights, biases), label))
     return cases
@@ -216,23 +237,28 @@ LAYERED_FORWARD = FunctionExercise(
     name="layered_forward",
     title="A forward pass through a layered network",
     idea="A network is layers applied one after another: the output of one layer is the input of the next. "
-         "Each layer is σ(A W + b), with one example per row of A.",
+    "Each layer is σ(A W + b), with one example per row of A.",
     structure="Start with activations = x. For each (W, b) in zip(weights, biases): activations = sigmoid(activations @ W + b). "
-              "Return activations, shape (batch, n_out). It works for any number of layers.",
+    "Return activations, shape (batch, n_out). It works for any number of layers.",
     solution=nn.dense_forward,
     stub="my_forward",
     reference_name="the course's tested forward pass (utils.nn.dense_forward, itself checked against Keras)",
     cases=_forward_cases,
     mistakes=[
         Mistake(forward_without_biases, "The biases are missing: every layer adds its b after the matrix product."),
-        Mistake(forward_linear_hidden_layers, "Only the output has a sigmoid: every layer needs its activation, or the layers collapse into one linear map."),
+        Mistake(
+            forward_linear_hidden_layers,
+            "Only the output has a sigmoid: every layer needs its activation, or the layers collapse into one linear map.",
+        ),
         Mistake(forward_first_layer_only, "That is the first layer only: go on through every (W, b) pair."),
     ],
-    shape_hint="With one example per row, (batch, n_in) @ (n_in, n_out) gives (batch, n_out); the bias (n_out,) is added to every row by broadcasting.",
+    shape_hint="With one example per row, (batch, n_in) @ (n_in, n_out) gives (batch, n_out); "
+    "the bias (n_out,) is added to every row by broadcasting.",
 )
 
 
 # --- Lab: a neuron per digit, from the class means (section 5) ------------------------------------
+
 
 def templates_bias_without_half(vectors, labels, classes=10):
     templates = np.stack([vectors[labels == k].mean(axis=0) for k in range(classes)])
@@ -263,9 +289,9 @@ NEAREST_TEMPLATES = FunctionExercise(
     name="nearest_templates",
     title="A neuron per digit: templates as weights",
     idea="Each digit's template is the average of its training vectors; the derivation above turns 'nearest template' into "
-         "ten neurons: the template is the weight vector and -½ ||template||² the bias.",
+    "ten neurons: the template is the weight vector and -½ ||template||² the bias.",
     structure="For each digit k in 0..9: select the rows with labels == k and average them over axis 0, giving (d,); "
-              "stack the ten into (10, d). Then biases = -0.5 * the sum of squares of each template (axis=1), shape (10,).",
+    "stack the ten into (10, d). Then biases = -0.5 * the sum of squares of each template (axis=1), shape (10,).",
     solution=nn.nearest_templates,
     stub="my_templates",
     reference_name="the course's tested version (utils.nn.nearest_templates)",
@@ -273,7 +299,9 @@ NEAREST_TEMPLATES = FunctionExercise(
     names=("templates", "biases"),
     mistakes=[
         Mistake(templates_bias_without_half, "The bias has lost its ½: it is -½ ||template||², from expanding ||x - m||²."),
-        Mistake(templates_bias_sign, "The bias has the wrong sign: a long template must pay for its length, so the bias is -½ ||template||²."),
+        Mistake(
+            templates_bias_sign, "The bias has the wrong sign: a long template must pay for its length, so the bias is -½ ||template||²."
+        ),
         Mistake(templates_summed, "The templates are sums, not averages: a digit with more examples would get a larger template."),
     ],
     shape_hint="templates has one row per digit, (10, d); biases has one number per digit, (10,).",

@@ -22,6 +22,7 @@ loss_gradient = nn.logistic_gradient
 
 # --- Warm-up: a rotation as a matrix (section 2) --------------------------------------------------
 
+
 def rotation_matrix(theta):
     """The 2 x 2 matrix that rotates the plane by ``theta`` radians, counter-clockwise."""
     cos, sin = np.cos(theta), np.sin(theta)
@@ -49,9 +50,9 @@ ROTATION = FunctionExercise(
     title="A rotation as a matrix",
     kind="warm-up",
     idea="The columns of the matrix are where e1 = (1, 0) and e2 = (0, 1) land. Draw the unit circle: where is each after "
-         "turning by θ counter-clockwise?",
+    "turning by θ counter-clockwise?",
     structure="e1 lands on (cos θ, sin θ) and e2, a quarter turn further on, on (-sin θ, cos θ). Put these two as the columns "
-              "of a 2 x 2 np.array (the array is written row by row).",
+    "of a 2 x 2 np.array (the array is written row by row).",
     solution=rotation_matrix,
     stub="my_rotation_matrix",
     cases=[Case((np.pi / 6,), "θ = π/6 (30°)"), Case((np.pi / 2,), "θ = π/2, a quarter turn"), Case((2.0,), "θ = 2 radians")],
@@ -65,6 +66,7 @@ ROTATION = FunctionExercise(
 
 
 # --- Warm-up: the central difference (section 4) -------------------------------------------------
+
 
 def cube(x):
     return x**3
@@ -90,8 +92,11 @@ CENTRAL_DIFFERENCE = FunctionExercise(
     structure="Evaluate f at x + h and at x - h, subtract, and divide by the distance between the two points, which is 2h.",
     solution=gradcheck.central_difference,
     stub="my_central_difference",
-    cases=[Case((np.sin, 1.0, 1e-3), "sin at 1, h = 1e-3"), Case((cube, 2.0, 1e-2), "x³ at 2, h = 0.01"),
-           Case((np.exp, 0.5, 1e-4), "exp at 0.5, h = 1e-4")],
+    cases=[
+        Case((np.sin, 1.0, 1e-3), "sin at 1, h = 1e-3"),
+        Case((cube, 2.0, 1e-2), "x³ at 2, h = 0.01"),
+        Case((np.exp, 0.5, 1e-4), "exp at 0.5, h = 1e-4"),
+    ],
     mistakes=[
         Mistake(forward_difference, "That is the forward difference; the central one looks both ways and is far more accurate."),
         Mistake(backward_difference, "That is the backward difference; the central one looks both ways."),
@@ -103,14 +108,20 @@ CENTRAL_DIFFERENCE = FunctionExercise(
 
 # --- Lab: the chain rule through two neurons (section 5) -----------------------------------------
 
+
 def chain_slopes_by_differences(x, w1, b1, w2, b2):
     """The independent reference: each slope by central differences of the chain's output."""
+
     def output(w1, b1, w2, b2):
         return sigmoid(w2 * sigmoid(w1 * x + b1) + b2)
 
     central = gradcheck.central_difference
-    return (central(lambda v: output(v, b1, w2, b2), w1), central(lambda v: output(w1, v, w2, b2), b1),
-            central(lambda v: output(w1, b1, v, b2), w2), central(lambda v: output(w1, b1, w2, v), b2))
+    return (
+        central(lambda v: output(v, b1, w2, b2), w1),
+        central(lambda v: output(w1, v, w2, b2), b1),
+        central(lambda v: output(w1, b1, v, b2), w2),
+        central(lambda v: output(w1, b1, w2, v), b2),
+    )
 
 
 def chain_without_hidden_slope(x, w1, b1, w2, b2):
@@ -154,10 +165,10 @@ CHAIN_RULE = FunctionExercise(
     name="chain_rule",
     title="The chain rule through two neurons",
     idea="Follow the path from each parameter to y and multiply the slope of every link on the way: "
-         "∂y/∂z2 = σ'(z2), ∂z2/∂h = w2, ∂h/∂z1 = σ'(z1), and ∂z1/∂w1 = x (∂z2/∂w2 = h; a bias's own link has slope 1).",
+    "∂y/∂z2 = σ'(z2), ∂z2/∂h = w2, ∂h/∂z1 = σ'(z1), and ∂z1/∂w1 = x (∂z2/∂w2 = h; a bias's own link has slope 1).",
     structure="Forward first: h = σ(w1 x + b1), then y = σ(w2 h + b2), element-wise over the inputs. Then σ'(z2) = y (1 - y) and "
-              "σ'(z1) = h (1 - h). dy/db2 is σ'(z2); dy/dw2 multiplies it by h; dy/db1 multiplies σ'(z2) by w2 and σ'(z1); "
-              "dy/dw1 multiplies that by x. Return the four in the order (dw1, db1, dw2, db2).",
+    "σ'(z1) = h (1 - h). dy/db2 is σ'(z2); dy/dw2 multiplies it by h; dy/db1 multiplies σ'(z2) by w2 and σ'(z1); "
+    "dy/dw1 multiplies that by x. Return the four in the order (dw1, db1, dw2, db2).",
     solution=logistic.two_neuron_slopes,
     stub="my_chain_slopes",
     reference_name="central differences of the chain's output",
@@ -176,6 +187,7 @@ CHAIN_RULE = FunctionExercise(
 
 
 # --- Lab: the numerical gradient (section 6) -----------------------------------------------------
+
 
 def numerical_gradient(f, x, h=1e-5):
     """The gradient of f at x by central differences, one entry of x at a time.
@@ -279,6 +291,7 @@ class _Probe:
 
 def _gradient_and_x_afterwards(answer):
     """Run a numerical gradient on (test function, x, [h]); judge its result and what x holds afterwards."""
+
     def run(function, x, *h):
         gradient = answer(_Probe(function, x), x, *h)
         return None if gradient is None else (gradient, x)
@@ -298,7 +311,9 @@ def _numerical_gradient_cases():
     quadratic = DifferentiableFunction(lambda v: v @ A @ v + c @ v, lambda v: (A + A.T) @ v + c)
     layer_error = DifferentiableFunction(lambda W: 0.5 * np.sum((inputs @ W - targets) ** 2), lambda W: inputs.T @ (inputs @ W - targets))
     single = DifferentiableFunction(lambda v: np.exp(2 * v[0]) + np.sin(v[0]), lambda v: 2 * np.exp(2 * v) + np.cos(v))
-    reads_itself = DifferentiableFunction(lambda M: np.sum(np.sin(M) * B) + np.sum(M**2), lambda M: np.cos(M) * B + 2 * M, reads_x_itself=True)
+    reads_itself = DifferentiableFunction(
+        lambda M: np.sum(np.sin(M) * B) + np.sum(M**2), lambda M: np.cos(M) * B + 2 * M, reads_x_itself=True
+    )
     return [
         Case((quadratic, rng.normal(size=4)), "a quadratic form of a vector of 4"),
         Case((layer_error, rng.normal(size=(3, 2))), "a (3, 2) weight matrix, the squared error of a layer"),
@@ -311,10 +326,10 @@ NUMERICAL_GRADIENT = FunctionExercise(
     name="numerical_gradient",
     title="The numerical gradient",
     idea="Each entry of the gradient is an ordinary derivative: hold every other entry of x fixed, move this one by +h and "
-         "by -h, and take the central difference of f. Do that for every entry, and leave x as you found it.",
+    "by -h, and take the central difference of f. Do that for every entry, and leave x as you found it.",
     structure="Make an array of zeros shaped like x. Loop over every index of x (np.ndindex(x.shape) gives them all, for any "
-              "shape). For each: remember the entry; set it to original + h and call f(x); set it to original - h and call "
-              "f(x); put the original back; store (f_plus - f_minus) / (2h) at that index. Return the array.",
+    "shape). For each: remember the entry; set it to original + h and call f(x); set it to original - h and call "
+    "f(x); put the original back; store (f_plus - f_minus) / (2h) at that index. Return the array.",
     solution=numerical_gradient,
     stub="my_numerical_gradient",
     reference=_analytic_gradient,
@@ -325,20 +340,31 @@ NUMERICAL_GRADIENT = FunctionExercise(
     rtol=1e-6,
     atol=1e-8,
     mistakes=[
-        Mistake(numerical_gradient_forward, "That is the forward difference (f(x + h) - f(x)) / h: its error shrinks only like h. "
-                                            "Look both ways, at x + h and x - h."),
+        Mistake(
+            numerical_gradient_forward,
+            "That is the forward difference (f(x + h) - f(x)) / h: its error shrinks only like h. Look both ways, at x + h and x - h.",
+        ),
         Mistake(numerical_gradient_over_h, "Twice too large: the two points are 2h apart, so divide by 2h."),
-        Mistake(numerical_gradient_not_restored, "Each entry is left nudged after its turn, so the nudges accumulate: put every "
-                                                 "entry back to its original value before moving on to the next."),
-        Mistake(numerical_gradient_flat, "The gradient comes back as a flat vector: it must have the shape of x, one entry per entry of x."),
-        Mistake(numerical_gradient_of_a_copy, "Your function nudges a copy of x, so a function that reads x itself (as a loss reads "
-                                              "a network's weights) never sees the nudges: change the entries of x in place, then put each back."),
+        Mistake(
+            numerical_gradient_not_restored,
+            "Each entry is left nudged after its turn, so the nudges accumulate: put every "
+            "entry back to its original value before moving on to the next.",
+        ),
+        Mistake(
+            numerical_gradient_flat, "The gradient comes back as a flat vector: it must have the shape of x, one entry per entry of x."
+        ),
+        Mistake(
+            numerical_gradient_of_a_copy,
+            "Your function nudges a copy of x, so a function that reads x itself (as a loss reads "
+            "a network's weights) never sees the nudges: change the entries of x in place, then put each back.",
+        ),
     ],
     shape_hint="The gradient has the shape of x: one partial derivative per entry, in the same place.",
 )
 
 
 # --- Warm-up: the slope of the sigmoid (section 7) ------------------------------------------------
+
 
 def sigmoid_slope_by_differences(z):
     """The independent reference: central differences of the sigmoid, entry by entry."""
@@ -381,8 +407,10 @@ SIGMOID_PRIME = FunctionExercise(
 
 # --- Lab: the gradient of logistic regression (section 8) ----------------------------------------
 
+
 def logistic_gradient_by_differences(X, y, w, b):
     """The independent reference: central differences of the mean binary cross-entropy."""
+
     def loss(parameters):
         return binary_cross_entropy(sigmoid(X @ parameters[:-1] + parameters[-1]), y)
 
@@ -425,9 +453,9 @@ LOGISTIC_GRADIENT = FunctionExercise(
     name="logistic_gradient",
     title="The gradient of logistic regression",
     idea="By the chain rule, one example's loss changes with its sum z_i at the rate p_i - y_i. Each weight's partial "
-         "derivative averages (p_i - y_i) times that weight's input over the examples; the bias's averages (p_i - y_i) alone.",
+    "derivative averages (p_i - y_i) times that weight's input over the examples; the bias's averages (p_i - y_i) alone.",
     structure="p = sigmoid(X @ w + b), shape (n,); error = p - y. dw: the matrix product of X transposed (features, n) with "
-              "the error (n,), divided by n, shape (features,). db: the mean of the error, a number.",
+    "the error (n,), divided by n, shape (features,). db: the mean of the error, a number.",
     solution=nn.logistic_gradient,
     stub="my_logistic_gradient",
     reference=logistic_gradient_by_differences,
@@ -437,18 +465,27 @@ LOGISTIC_GRADIENT = FunctionExercise(
     rtol=1e-6,
     atol=1e-9,
     mistakes=[
-        Mistake(logistic_gradient_wrong_sign, "Your gradient has the wrong sign: the slope of the loss is p - y, not y - p "
-                                              "(the gradient points uphill; descent subtracts it)."),
+        Mistake(
+            logistic_gradient_wrong_sign,
+            "Your gradient has the wrong sign: the slope of the loss is p - y, not y - p "
+            "(the gradient points uphill; descent subtracts it).",
+        ),
         Mistake(logistic_gradient_summed, "Your gradient is n times too large: the loss is a mean over the n examples, so divide by n."),
-        Mistake(logistic_gradient_of_quadratic_cost, "That is the gradient of the quadratic cost ½(p - y)², with its factor "
-                                                     "σ'(z) = p (1 - p). For the cross-entropy that factor cancels, leaving p - y."),
-        Mistake(logistic_gradient_unsquashed, "The sigmoid is missing: the error is p - y with p = σ(X w + b), not the raw sum X w + b minus y."),
+        Mistake(
+            logistic_gradient_of_quadratic_cost,
+            "That is the gradient of the quadratic cost ½(p - y)², with its factor "
+            "σ'(z) = p (1 - p). For the cross-entropy that factor cancels, leaving p - y.",
+        ),
+        Mistake(
+            logistic_gradient_unsquashed, "The sigmoid is missing: the error is p - y with p = σ(X w + b), not the raw sum X w + b minus y."
+        ),
     ],
     shape_hint="Return (dw, db): dw has one entry per weight, shape (features,); db is a single number.",
 )
 
 
 # --- Lab: training the neuron by gradient descent (section 8) ------------------------------------
+
 
 def train_logistic(X, y, learning_rate, steps):
     """Full-batch gradient descent for one sigmoid neuron, from w = 0 and b = 0.
@@ -529,8 +566,10 @@ def _training_cases():
     return [
         Case((clouds[order], cloud_labels[order], 0.5, 10), "20 examples of 3 features, 10 steps"),
         Case((rng.normal(size=(1, 4)), np.array([1.0]), 0.1, 3), "a single example, 3 steps"),
-        Case((one_feature, (one_feature[:, 0] + 0.3 * rng.normal(size=12) > 0.2).astype(float), 2.0, 5),
-             "one feature, learning rate 2, 5 steps"),
+        Case(
+            (one_feature, (one_feature[:, 0] + 0.3 * rng.normal(size=12) > 0.2).astype(float), 2.0, 5),
+            "one feature, learning rate 2, 5 steps",
+        ),
         Case((rng.normal(size=(6, 2)), np.array([1.0, 1, 0, 1, 1, 0]), 1.0, 1), "a single step"),
     ]
 
@@ -539,11 +578,11 @@ TRAIN_LOGISTIC = FunctionExercise(
     name="train_logistic",
     title="Training one sigmoid neuron by gradient descent",
     idea="Start with all weights and the bias at zero. Then, again and again: compute the gradient of the loss on all the "
-         "examples at the current (w, b), take a small step against it, and note the loss the step leads to.",
+    "examples at the current (w, b), take a small step against it, and note the loss the step leads to.",
     structure="Before the loop: zeros for w (one per feature), 0.0 for b, an empty list for the losses. In the loop, run "
-              "steps times: get (dw, db) from loss_gradient at the current (w, b); move w by minus learning_rate times dw, and b "
-              "by minus learning_rate times db; then compute the new predictions sigmoid(X @ w + b), their binary_cross_entropy "
-              "against y, and append it. After the loop, return (w, b, losses).",
+    "steps times: get (dw, db) from loss_gradient at the current (w, b); move w by minus learning_rate times dw, and b "
+    "by minus learning_rate times db; then compute the new predictions sigmoid(X @ w + b), their binary_cross_entropy "
+    "against y, and append it. After the loop, return (w, b, losses).",
     solution=train_logistic,
     stub="my_train_logistic",
     reference=logistic.train_logistic,
@@ -551,13 +590,21 @@ TRAIN_LOGISTIC = FunctionExercise(
     cases=_training_cases,
     names=("weights", "bias", "losses"),
     mistakes=[
-        Mistake(train_without_bias_update, "The bias never changes: it is a parameter like the weights, so it takes its step too, against db."),
+        Mistake(
+            train_without_bias_update, "The bias never changes: it is a parameter like the weights, so it takes its step too, against db."
+        ),
         Mistake(train_climbing, "You are climbing: the gradient points uphill, so a step downhill subtracts it from the parameters."),
-        Mistake(train_loss_before_step, "The losses are one step early: each is the loss before its step. Record the loss of the "
-                                        "weights the step leads to, so the last entry is the loss of the weights you return."),
+        Mistake(
+            train_loss_before_step,
+            "The losses are one step early: each is the loss before its step. Record the loss of the "
+            "weights the step leads to, so the last entry is the loss of the weights you return.",
+        ),
         Mistake(train_with_starting_loss, "The losses include the starting loss: there is one per step, each taken after its step."),
-        Mistake(train_from_random_weights, "The weights do not start at zero: this loop starts from w = 0 and b = 0 "
-                                           "(one neuron has no symmetry to break, so zeros are the usual start)."),
+        Mistake(
+            train_from_random_weights,
+            "The weights do not start at zero: this loop starts from w = 0 and b = 0 "
+            "(one neuron has no symmetry to break, so zeros are the usual start).",
+        ),
     ],
     shape_hint="Return three things: the weights (one per feature), the bias (a number) and the losses (one per step).",
 )

@@ -58,8 +58,12 @@ def _alike(a, b, rtol: float, atol: float) -> bool:
     if isinstance(a, dict) or isinstance(b, dict):
         return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and all(_alike(a[k], b[k], rtol, atol) for k in a)
     if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
-        return (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b)
-                and all(_alike(x, y, rtol, atol) for x, y in zip(a, b)))
+        return (
+            isinstance(a, (list, tuple))
+            and isinstance(b, (list, tuple))
+            and len(a) == len(b)
+            and all(_alike(x, y, rtol, atol) for x, y in zip(a, b))
+        )
     try:
         x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     except (TypeError, ValueError):
@@ -125,11 +129,12 @@ class TensorFlowLab(FunctionExercise):
 
 # --- Warm-up: the sigmoid's slope from the tape (section 2) ----------------------------------------
 
+
 def slope_of_z_itself(z):
     z = tf.constant(z, dtype=tf.float64)
     with tf.GradientTape() as tape:
         tape.watch(z)
-        a = tf.sigmoid(z)
+        a = tf.sigmoid(z)  # noqa: F841 - the mistake: a is computed, then z is differentiated
     return tape.gradient(z, z)
 
 
@@ -146,21 +151,24 @@ SIGMOID_SLOPE = TensorFlowLab(
     title="The sigmoid's slope from tf.GradientTape",
     kind="warm-up",
     idea="The tape records what is computed inside its `with` block, then gives the derivative of a result with respect "
-         "to a watched input. A constant is not watched unless you ask.",
+    "to a watched input. A constant is not watched unless you ask.",
     structure="Turn z into a float64 tensor; open `with tf.GradientTape() as tape:`; inside, watch z and compute a = σ(z) "
-              "with tf.sigmoid; after the block, ask the tape for the gradient of a with respect to z and return it.",
+    "with tf.sigmoid; after the block, ask the tape for the gradient of a with respect to z and return it.",
     load=lambda: {"solution": _tf_network().sigmoid_slope},
     reference=nn.sigmoid_prime,
     reference_name="σ(z)(1 - σ(z)) computed with NumPy (utils.nn.sigmoid_prime)",
     stub="my_sigmoid_slope",
-    cases=[Case((np.array([-3.0, 0.0, 0.5, 4.0]),), "a vector"), Case((np.array([[1.0, -2.0], [0.25, 8.0]]),), "a 2 x 2 matrix"),
-           Case((np.array([-30.0, 30.0]),), "far out on both tails")],
+    cases=[
+        Case((np.array([-3.0, 0.0, 0.5, 4.0]),), "a vector"),
+        Case((np.array([[1.0, -2.0], [0.25, 8.0]]),), "a 2 x 2 matrix"),
+        Case((np.array([-30.0, 30.0]),), "far out on both tails"),
+    ],
     mistakes=[
         Mistake(slope_returns_the_sigmoid, "That is σ(z) itself: ask the tape for the gradient of a with respect to z."),
         Mistake(slope_of_z_itself, "That is the gradient of z with respect to itself (all ones): differentiate a = σ(z)."),
     ],
     none_message="Your function returned None. If that came from tape.gradient, the tape did not record a path from z to a: "
-                 "a constant is watched only after tape.watch(z), and only what is computed inside the `with` block is recorded.",
+    "a constant is watched only after tape.watch(z), and only what is computed inside the `with` block is recorded.",
     shape_hint="The slope has the shape of z: the tape differentiates entry by entry for an element-wise function.",
 )
 
@@ -236,10 +244,12 @@ def _gradient_cases():
     tf_network = _tf_network()
     rng = np.random.default_rng(40)
     cases = []
-    for sizes, batch, cost, label in (([3, 4, 2], 5, tf_network.quadratic_cost, "3-4-2, a batch of 5, quadratic cost"),
-                                      ([4, 6, 5, 3], 8, tf_network.cross_entropy_cost, "4-6-5-3, a batch of 8, cross-entropy cost"),
-                                      ([7, 2], 1, tf_network.quadratic_cost, "a single layer 7-2, a batch of 1"),
-                                      ([2, 9, 1], 3, tf_network.cross_entropy_cost, "2-9-1, one output, cross-entropy cost")):
+    for sizes, batch, cost, label in (
+        ([3, 4, 2], 5, tf_network.quadratic_cost, "3-4-2, a batch of 5, quadratic cost"),
+        ([4, 6, 5, 3], 8, tf_network.cross_entropy_cost, "4-6-5-3, a batch of 8, cross-entropy cost"),
+        ([7, 2], 1, tf_network.quadratic_cost, "a single layer 7-2, a batch of 1"),
+        ([2, 9, 1], 3, tf_network.cross_entropy_cost, "2-9-1, one output, cross-entropy cost"),
+    ):
         cases.append(Case((*_network_case(rng, sizes, batch), cost), label))
     return cases
 
@@ -248,36 +258,49 @@ TAPE_GRADIENTS = TensorFlowLab(
     name="tape_gradients",
     title="The gradients of step 3's network from tf.GradientTape",
     idea="Run the forward pass and the cost while a tape records, then ask it for the derivative of the cost with "
-         "respect to every weight and bias. The tape watches tf.Variables by itself; the cost is the mean over the batch, "
-         "as in step 3; and float64 keeps the digits that the comparison with backpropagation needs.",
+    "respect to every weight and bias. The tape watches tf.Variables by itself; the cost is the mean over the batch, "
+    "as in step 3; and float64 keeps the digits that the comparison with backpropagation needs.",
     structure="Make each weight matrix and bias vector a float64 tf.Variable. Inside `with tf.GradientTape() as tape:` start "
-              "from X as a float64 tensor, apply every layer as σ(a @ W + b), and take the mean over the rows of "
-              "cost(Y, a). After the block, one call of tape.gradient with (weight variables, bias variables) as the sources "
-              "returns both lists.",
+    "from X as a float64 tensor, apply every layer as σ(a @ W + b), and take the mean over the rows of "
+    "cost(Y, a). After the block, one call of tape.gradient with (weight variables, bias variables) as the sources "
+    "returns both lists.",
     load=lambda: {"solution": _tf_network().tape_gradients},
     reference=backpropagation_gradients,
     reference_name="step 3's hand-written backpropagation (utils.network, NumPy, no TensorFlow)",
     stub="my_tf_gradients",
     cases=_gradient_cases,
     names=("weight_grads", "bias_grads"),
-    rtol=1e-8, atol=1e-12,
+    rtol=1e-8,
+    atol=1e-12,
     mistakes=[
-        Mistake(gradients_of_summed_cost, "The cost is summed over the batch, not averaged: every gradient comes out "
-                                          "batch-size times too large. Step 3's gradients are those of the mean cost."),
-        Mistake(gradients_without_output_sigmoid, "The output layer has no sigmoid: every layer of this network, the last "
-                                                  "one included, computes σ(a W + b)."),
-        Mistake(gradients_of_unwatched_constants, "tape.gradient gave None: the tape recorded no path from the cost to these "
-                                                  "tensors. It watches tf.Variables by itself, a constant only after "
-                                                  "tape.watch, and only what is computed inside the `with` block."),
-        Mistake(gradients_in_float32, "The computation ran in float32, which keeps about 7 significant digits: too few to "
-                                      "agree with float64 backpropagation. Keep float64, the dtype of the NumPy inputs."),
+        Mistake(
+            gradients_of_summed_cost,
+            "The cost is summed over the batch, not averaged: every gradient comes out "
+            "batch-size times too large. Step 3's gradients are those of the mean cost.",
+        ),
+        Mistake(
+            gradients_without_output_sigmoid,
+            "The output layer has no sigmoid: every layer of this network, the last one included, computes σ(a W + b).",
+        ),
+        Mistake(
+            gradients_of_unwatched_constants,
+            "tape.gradient gave None: the tape recorded no path from the cost to these "
+            "tensors. It watches tf.Variables by itself, a constant only after "
+            "tape.watch, and only what is computed inside the `with` block.",
+        ),
+        Mistake(
+            gradients_in_float32,
+            "The computation ran in float32, which keeps about 7 significant digits: too few to "
+            "agree with float64 backpropagation. Keep float64, the dtype of the NumPy inputs.",
+        ),
     ],
     shape_hint="Return two lists, (weight_grads, bias_grads), with one gradient per layer shaped like that layer's "
-               "weights (n_in, n_out) and bias (n_out,).",
+    "weights (n_in, n_out) and bias (n_out,).",
 )
 
 
 # --- Lab: a training step with the tape (section 2) ------------------------------------------------
+
 
 def numpy_gradient_step(weights, biases, X, Y, learning_rate):
     """One step of plain gradient descent done by step 3's NumPy network (``utils.network``, no TensorFlow
@@ -306,8 +329,13 @@ def _after_one_step(step):
         function = step
         if traced and not getattr(step, "eager_only", False):
             function = tf.function(step)
-            function([tf.Variable(W, dtype=tf.float32) for W in weights], [tf.Variable(b, dtype=tf.float32) for b in biases],
-                     tf.constant(X, dtype=tf.float32), tf.constant(Y, dtype=tf.float32), learning_rate)
+            function(
+                [tf.Variable(W, dtype=tf.float32) for W in weights],
+                [tf.Variable(b, dtype=tf.float32) for b in biases],
+                tf.constant(X, dtype=tf.float32),
+                tf.constant(Y, dtype=tf.float32),
+                learning_rate,
+            )
         weight_variables = [tf.Variable(W) for W in weights]
         bias_variables = [tf.Variable(b) for b in biases]
         loss = function(weight_variables, bias_variables, tf.constant(X), tf.constant(Y), learning_rate)
@@ -367,11 +395,11 @@ def _step_cases():
     rng = np.random.default_rng(41)
     cases = []
     for sizes, batch, learning_rate, traced, label in (
-            ([3, 4, 2], 5, 0.5, False, "3-4-2, a batch of 5, η = 0.5"),
-            ([6, 3], 1, 3.0, False, "a single layer 6-3, a batch of 1, η = 3"),
-            ([4, 6, 5, 3], 8, 0.1, False, "4-6-5-3, a batch of 8, η = 0.1"),
-            ([10, 7, 4], 10, 3.0, True,
-             "10-7-4, a batch of 10, η = 3, inside tf.function and in float32 too, as sections 4 and 5 run it")):
+        ([3, 4, 2], 5, 0.5, False, "3-4-2, a batch of 5, η = 0.5"),
+        ([6, 3], 1, 3.0, False, "a single layer 6-3, a batch of 1, η = 3"),
+        ([4, 6, 5, 3], 8, 0.1, False, "4-6-5-3, a batch of 8, η = 0.1"),
+        ([10, 7, 4], 10, 3.0, True, "10-7-4, a batch of 10, η = 3, inside tf.function and in float32 too, as sections 4 and 5 run it"),
+    ):
         cases.append(Case((*_network_case(rng, sizes, batch), learning_rate, traced), label))
     return cases
 
@@ -380,11 +408,11 @@ TRAIN_STEP = TensorFlowLab(
     name="tf_train_step",
     title="A training step with tf.GradientTape",
     idea="A training step is the forward pass and the cost recorded on a tape, the gradients from it, and then every "
-         "variable moved a little against its gradient, in place: a tf.Variable keeps its identity and changes its value.",
+    "variable moved a little against its gradient, in place: a tf.Variable keeps its identity and changes its value.",
     structure="Inside `with tf.GradientTape() as tape:` run the layers σ(a @ W + b) from X and take the mean of "
-              "quadratic_cost(Y, a) over the batch. After the block, get the gradients of that loss for weights + biases "
-              "(one list), and for each (variable, gradient) pair call the variable's assign_sub with learning_rate * "
-              "gradient. Return the loss.",
+    "quadratic_cost(Y, a) over the batch. After the block, get the gradients of that loss for weights + biases "
+    "(one list), and for each (variable, gradient) pair call the variable's assign_sub with learning_rate * "
+    "gradient. Return the loss.",
     load=lambda: {"solution": _tf_network().train_step},
     reference=numpy_gradient_step,
     reference_name="one step of gradient descent by step 3's NumPy network (utils.network, no TensorFlow gradients)",
@@ -392,23 +420,31 @@ TRAIN_STEP = TensorFlowLab(
     cases=_step_cases,
     adapter=_after_one_step,
     names=("weights", "biases", "loss"),
-    rtol=1e-8, atol=1e-12,
+    rtol=1e-8,
+    atol=1e-12,
     mistakes=[
-        Mistake(step_climbing, "You are climbing: the step adds the gradient (assign_add), so the cost goes up. Gradient "
-                               "descent subtracts it."),
-        Mistake(step_rebinding_names, "Your variables did not change: `variable = variable - ...` makes a new tensor and "
-                                      "binds the name to it, leaving the tf.Variable as it was. Change it in place."),
-        Mistake(step_on_summed_cost, "The step follows the gradient of the summed cost, batch-size times too large: the cost "
-                                     "is the mean over the batch (and the loss returned is that mean)."),
-        Mistake(step_weights_only, "The biases did not move: only the weights were updated. The biases learn too, by the "
-                                   "same rule."),
+        Mistake(
+            step_climbing, "You are climbing: the step adds the gradient (assign_add), so the cost goes up. Gradient descent subtracts it."
+        ),
+        Mistake(
+            step_rebinding_names,
+            "Your variables did not change: `variable = variable - ...` makes a new tensor and "
+            "binds the name to it, leaving the tf.Variable as it was. Change it in place.",
+        ),
+        Mistake(
+            step_on_summed_cost,
+            "The step follows the gradient of the summed cost, batch-size times too large: the cost "
+            "is the mean over the batch (and the loss returned is that mean).",
+        ),
+        Mistake(step_weights_only, "The biases did not move: only the weights were updated. The biases learn too, by the same rule."),
     ],
     shape_hint="Update the variables you are given in place and return the loss, a single number (a scalar tensor): the "
-               "checker reads the variables afterwards.",
+    "checker reads the variables afterwards.",
 )
 
 
 # --- Lab: a sigmoid dense layer as a Keras Layer (section 6) ---------------------------------------
+
 
 def keras_dense(units):
     """The independent reference: Keras' own dense layer with the sigmoid."""
@@ -461,9 +497,11 @@ def _layer_facts(layer_class):
 def _layer_cases():
     rng = np.random.default_rng(42)
     cases = []
-    for batch, n_in, units, in_model, label in ((4, 5, 3, False, "5 inputs -> 3 units, a batch of 4"),
-                                                (1, 2, 7, False, "2 inputs -> 7 units, a batch of 1"),
-                                                (3, 6, 1, True, "6 inputs -> 1 unit, a batch of 3, in a keras.Sequential model")):
+    for batch, n_in, units, in_model, label in (
+        (4, 5, 3, False, "5 inputs -> 3 units, a batch of 4"),
+        (1, 2, 7, False, "2 inputs -> 7 units, a batch of 1"),
+        (3, 6, 1, True, "6 inputs -> 1 unit, a batch of 3, in a keras.Sequential model"),
+    ):
         cases.append(Case((rng.normal(size=(batch, n_in)), units, rng.normal(size=(n_in, units)), rng.normal(size=units), in_model), label))
     return cases
 
@@ -531,12 +569,21 @@ def _layer_mistakes():
     return [
         Mistake(LayerWithoutBias, "The layer has no bias: Dense has a kernel and a bias, and σ(x W + b) needs both."),
         Mistake(LayerWithoutSigmoid, "The layer has no activation: it computes x W + b, a linear layer. Apply the sigmoid."),
-        Mistake(LayerWithTransposedKernel, "The kernel is made transposed, (units, n_in): Dense's is (n_in, units), so that "
-                                           "x W needs no transpose and set_weights([kernel, bias]) takes the same arrays."),
-        Mistake(LayerBuiltInInit, "The weights are made in __init__ with a fixed input size: the layer then fits only inputs "
-                                  "of that size. Make them in build(input_shape), where the input size is known."),
-        Mistake(LayerComputingInNumPy, "The weights receive no gradients: call computes in NumPy, where the tape cannot "
-                                       "follow (and a keras.Input cannot pass). Use TensorFlow operations on the tensors."),
+        Mistake(
+            LayerWithTransposedKernel,
+            "The kernel is made transposed, (units, n_in): Dense's is (n_in, units), so that "
+            "x W needs no transpose and set_weights([kernel, bias]) takes the same arrays.",
+        ),
+        Mistake(
+            LayerBuiltInInit,
+            "The weights are made in __init__ with a fixed input size: the layer then fits only inputs "
+            "of that size. Make them in build(input_shape), where the input size is known.",
+        ),
+        Mistake(
+            LayerComputingInNumPy,
+            "The weights receive no gradients: call computes in NumPy, where the tape cannot "
+            "follow (and a keras.Input cannot pass). Use TensorFlow operations on the tensors.",
+        ),
     ]
 
 
@@ -544,19 +591,22 @@ SIGMOID_DENSE = TensorFlowLab(
     name="sigmoid_dense_layer",
     title="A sigmoid dense layer as a Keras Layer",
     idea="A Keras layer keeps its settings in __init__, makes its weights in build, when the size of the input is first "
-         "known, and computes its output in call. Given the same weights, yours should compute exactly what "
-         "Dense(units, activation=\"sigmoid\") computes.",
+    "known, and computes its output in call. Given the same weights, yours should compute exactly what "
+    'Dense(units, activation="sigmoid") computes.',
     structure="__init__(self, units, **kwargs): pass kwargs to super().__init__ and store units. build(self, input_shape): "
-              "the input size is input_shape[-1]; make self.kernel, shape (n_in, units), then self.bias, shape (units,), "
-              "each with self.add_weight (an initializer and a name). call(self, inputs): σ(inputs @ kernel + bias) with tf.sigmoid.",
+    "the input size is input_shape[-1]; make self.kernel, shape (n_in, units), then self.bias, shape (units,), "
+    "each with self.add_weight (an initializer and a name). call(self, inputs): σ(inputs @ kernel + bias) with tf.sigmoid.",
     load=lambda: {"solution": _tf_network().SigmoidDense, "mistakes": _layer_mistakes()},
     reference=keras_dense,
-    reference_name="keras.layers.Dense(units, activation=\"sigmoid\") given the same weights",
+    reference_name='keras.layers.Dense(units, activation="sigmoid") given the same weights',
     stub="MySigmoidDense",
     cases=_layer_cases,
     adapter=_layer_facts,
     names=("weights made before the first call", "trainable weight shapes", "output", "gradients"),
-    rtol=1e-5, atol=1e-6, match_rtol=1e-4, match_atol=1e-6,
+    rtol=1e-5,
+    atol=1e-6,
+    match_rtol=1e-4,
+    match_atol=1e-6,
     shape_hint="The layer makes two trainable weights in build, in this order: the kernel (n_in, units) and the bias (units,).",
 )
 

@@ -36,8 +36,14 @@ def _layers(seed):
     """(images, kernels, bias, stride, padding, label) for each layer of LAYERS, with random values."""
     rng = np.random.default_rng(seed)
     for batch, height, width, c_in, kh, kw, c_out, stride, padding, label in LAYERS:
-        yield (rng.normal(size=(batch, height, width, c_in)), rng.normal(size=(kh, kw, c_in, c_out)), rng.normal(size=c_out),
-               stride, padding, label)
+        yield (
+            rng.normal(size=(batch, height, width, c_in)),
+            rng.normal(size=(kh, kw, c_in, c_out)),
+            rng.normal(size=c_out),
+            stride,
+            padding,
+            label,
+        )
 
 
 def _tf_conv_forward(images, kernels, bias, stride=1, padding="valid"):
@@ -51,11 +57,14 @@ def _forward_cases():
     return [Case((images, kernels, bias, stride, padding), label) for images, kernels, bias, stride, padding, label in _layers(50)]
 
 
-FORWARD_SHAPE_HINT = ("The output is (batch, H_out, W_out, C_out): one value per image, output position and kernel. Along each "
-                      "axis, valid gives (n - k) // stride + 1 positions and same gives ceil(n / stride).")
+FORWARD_SHAPE_HINT = (
+    "The output is (batch, H_out, W_out, C_out): one value per image, output position and kernel. Along each "
+    "axis, valid gives (n - k) // stride + 1 positions and same gives ceil(n / stride)."
+)
 
 
 # --- Lab: convolution by loops (section 1) ----------------------------------------------------------
+
 
 def conv_forward_loops(images, kernels, bias, stride=1, padding="valid"):
     """A convolution layer, by loops: images (batch, H, W, C_in), kernels (kh, kw, C_in, C_out),
@@ -67,15 +76,16 @@ def conv_forward_loops(images, kernels, bias, stride=1, padding="valid"):
         rows, columns = -(-height // stride), -(-width // stride)  # ceil(H / stride), ceil(W / stride)
         pad_rows = max((rows - 1) * stride + kh - height, 0)
         pad_columns = max((columns - 1) * stride + kw - width, 0)
-        images = np.pad(images, ((0, 0), (pad_rows // 2, pad_rows - pad_rows // 2),
-                                 (pad_columns // 2, pad_columns - pad_columns // 2), (0, 0)))
+        images = np.pad(
+            images, ((0, 0), (pad_rows // 2, pad_rows - pad_rows // 2), (pad_columns // 2, pad_columns - pad_columns // 2), (0, 0))
+        )
     else:
         rows, columns = (height - kh) // stride + 1, (width - kw) // stride + 1
     output = np.zeros((batch, rows, columns, c_out))
     for n in range(batch):
         for i in range(rows):
             for j in range(columns):
-                window = images[n, i * stride:i * stride + kh, j * stride:j * stride + kw, :]  # (kh, kw, C_in)
+                window = images[n, i * stride : i * stride + kh, j * stride : j * stride + kw, :]  # (kh, kw, C_in)
                 for k in range(c_out):
                     output[n, i, j, k] = np.sum(window * kernels[:, :, :, k]) + bias[k]
     return output
@@ -94,8 +104,9 @@ def conv_loops_extra_padding_first(images, kernels, bias, stride=1, padding="val
         kh, kw = kernels.shape[:2]
         pad_rows = max((-(-images.shape[1] // stride) - 1) * stride + kh - images.shape[1], 0)
         pad_columns = max((-(-images.shape[2] // stride) - 1) * stride + kw - images.shape[2], 0)
-        images = np.pad(images, ((0, 0), (pad_rows - pad_rows // 2, pad_rows // 2),
-                                 (pad_columns - pad_columns // 2, pad_columns // 2), (0, 0)))
+        images = np.pad(
+            images, ((0, 0), (pad_rows - pad_rows // 2, pad_rows // 2), (pad_columns - pad_columns // 2, pad_columns // 2), (0, 0))
+        )
     return correct_loops(images, kernels, bias, stride, "valid")
 
 
@@ -110,7 +121,7 @@ def conv_loops_stride_ignored(images, kernels, bias, stride=1, padding="valid"):
         for i in range(rows):
             for j in range(columns):
                 for k in range(c_out):
-                    output[n, i, j, k] = np.sum(padded[n, i:i + kh, j:j + kw, :] * kernels[:, :, :, k]) + bias[k]
+                    output[n, i, j, k] = np.sum(padded[n, i : i + kh, j : j + kw, :] * kernels[:, :, :, k]) + bias[k]
     return output
 
 
@@ -124,25 +135,33 @@ CONV_FORWARD_LOOPS = FunctionExercise(
     name="conv_forward_loops",
     title="A convolution layer, by loops",
     idea="Every output value is one window of the (padded) image times one kernel, summed over the window's rows, columns and "
-         "channels, plus that kernel's bias. With stride s the window of output (i, j) starts at row s·i and column s·j. "
-         "'same' pads with zeros first, the odd extra row or column at the bottom or right.",
+    "channels, plus that kernel's bias. With stride s the window of output (i, j) starts at row s·i and column s·j. "
+    "'same' pads with zeros first, the odd extra row or column at the bottom or right.",
     structure="1. Output size and padding: valid: rows = (H - kh) // stride + 1; same: rows = ceil(H / stride), total padding "
-              "p = max((rows - 1)·stride + kh - H, 0), p // 2 rows on top and the rest below (np.pad); the same for the columns. "
-              "2. output = np.zeros((batch, rows, columns, C_out)). 3. Loops over n, i, j, k: the window "
-              "images[n, i·stride : i·stride + kh, j·stride : j·stride + kw, :] has shape (kh, kw, C_in); "
-              "output[n, i, j, k] = sum(window · kernels[:, :, :, k]) + bias[k].",
+    "p = max((rows - 1)·stride + kh - H, 0), p // 2 rows on top and the rest below (np.pad); the same for the columns. "
+    "2. output = np.zeros((batch, rows, columns, C_out)). 3. Loops over n, i, j, k: the window "
+    "images[n, i·stride : i·stride + kh, j·stride : j·stride + kw, :] has shape (kh, kw, C_in); "
+    "output[n, i, j, k] = sum(window · kernels[:, :, :, k]) + bias[k].",
     solution=conv_forward_loops,
     stub="my_conv_forward_loops",
     reference=_tf_conv_forward,
     reference_name="tf.nn.conv2d plus the bias",
     cases=_forward_cases,
     mistakes=[
-        Mistake(conv_loops_kernel_flipped, "That is a mathematician's convolution: the kernel is flipped. Deep learning's "
-                                           "convolution slides the kernel as it is (a cross-correlation): window entry (a, b) meets kernel entry (a, b)."),
-        Mistake(conv_loops_extra_padding_first, "With 'same' and an odd amount of padding, the extra row or column goes at the "
-                                                "bottom or right (TensorFlow's rule), not at the top or left."),
-        Mistake(conv_loops_stride_ignored, "The windows do not move by the stride: the window of output (i, j) starts at row "
-                                           "stride·i and column stride·j."),
+        Mistake(
+            conv_loops_kernel_flipped,
+            "That is a mathematician's convolution: the kernel is flipped. Deep learning's "
+            "convolution slides the kernel as it is (a cross-correlation): window entry (a, b) meets kernel entry (a, b).",
+        ),
+        Mistake(
+            conv_loops_extra_padding_first,
+            "With 'same' and an odd amount of padding, the extra row or column goes at the "
+            "bottom or right (TensorFlow's rule), not at the top or left.",
+        ),
+        Mistake(
+            conv_loops_stride_ignored,
+            "The windows do not move by the stride: the window of output (i, j) starts at row stride·i and column stride·j.",
+        ),
         Mistake(conv_loops_without_bias, "The bias is missing: each output channel k adds its bias[k] to every value."),
     ],
     shape_hint=FORWARD_SHAPE_HINT,
@@ -150,6 +169,7 @@ CONV_FORWARD_LOOPS = FunctionExercise(
 
 
 # --- Lab: convolution by im2col and one matrix product (section 1) -----------------------------------
+
 
 def im2col_conv(images, kernels, bias, stride=1, padding="valid"):
     """A convolution layer as one matrix product: images (batch, H, W, C_in), kernels (kh, kw, C_in, C_out),
@@ -194,23 +214,29 @@ IM2COL_CONV = FunctionExercise(
     name="im2col_conv",
     title="A convolution layer by im2col and one matrix product",
     idea="Copy every window into one row, so that all the sums of the loops become a single matrix product with the kernels "
-         "flattened into columns. Entry m of a window's row must meet entry m of every kernel's column: flatten both in the "
-         "same (row, column, channel) order.",
+    "flattened into columns. Entry m of a window's row must meet entry m of every kernel's column: flatten both in the "
+    "same (row, column, channel) order.",
     structure="padded = pad(images, kh, kw, stride, padding); sliding_window_view(padded, (kh, kw), axis=(1, 2)) gives "
-              "(batch, H', W', C_in, kh, kw): keep every stride-th window along axes 1 and 2, move the channel axis after kh "
-              "and kw (transpose), reshape to (batch, rows, columns, kh·kw·C_in); kernels.reshape(kh·kw·C_in, C_out) lists "
-              "each kernel in that order; patches @ that matrix + bias.",
+    "(batch, H', W', C_in, kh, kw): keep every stride-th window along axes 1 and 2, move the channel axis after kh "
+    "and kw (transpose), reshape to (batch, rows, columns, kh·kw·C_in); kernels.reshape(kh·kw·C_in, C_out) lists "
+    "each kernel in that order; patches @ that matrix + bias.",
     solution=im2col_conv,
     stub="my_im2col_conv",
     reference=_tf_conv_forward,
     reference_name="tf.nn.conv2d plus the bias",
     cases=_forward_cases,
     mistakes=[
-        Mistake(im2col_channels_first, "The windows are flattened in (channel, row, column) order, sliding_window_view's own, "
-                                       "but the kernels in (row, column, channel) order: move the channel axis last before reshaping."),
-        Mistake(im2col_kernels_transposed, "The kernel matrix is reshaped as if the output channel came first and then "
-                                           "transposed, which scrambles the kernels: reshape (kh, kw, C_in, C_out) to "
-                                           "(kh·kw·C_in, C_out) directly, C_out staying last."),
+        Mistake(
+            im2col_channels_first,
+            "The windows are flattened in (channel, row, column) order, sliding_window_view's own, "
+            "but the kernels in (row, column, channel) order: move the channel axis last before reshaping.",
+        ),
+        Mistake(
+            im2col_kernels_transposed,
+            "The kernel matrix is reshaped as if the output channel came first and then "
+            "transposed, which scrambles the kernels: reshape (kh, kw, C_in, C_out) to "
+            "(kh·kw·C_in, C_out) directly, C_out staying last.",
+        ),
         Mistake(im2col_every_window, "Every window is used: with stride s, keep every s-th window along the rows and the columns."),
     ],
     shape_hint=FORWARD_SHAPE_HINT,
@@ -218,6 +244,7 @@ IM2COL_CONV = FunctionExercise(
 
 
 # --- Lab: the backward pass of a convolution layer (section 1) ---------------------------------------
+
 
 def _tf_conv_gradients(images, kernels, upstream, stride=1, padding="valid"):
     """The reference: tf.GradientTape's gradients of sum(upstream · (conv2d(x, W) + b)) for x, W, b."""
@@ -254,7 +281,7 @@ def conv_backward(images, kernels, upstream, stride=1, padding="valid"):
             d_kernels += np.einsum("nabc,nk->abck", padded[:, rows, columns, :], gradient)
     top = (padded.shape[1] - images.shape[1]) // 2  # the padding added above (and to the left): drop it
     left = (padded.shape[2] - images.shape[2]) // 2
-    d_images = d_padded[:, top:top + images.shape[1], left:left + images.shape[2], :]
+    d_images = d_padded[:, top : top + images.shape[1], left : left + images.shape[2], :]
     return d_images, d_kernels, upstream.sum(axis=(0, 1, 2))
 
 
@@ -275,12 +302,14 @@ def conv_backward_by_gather(images, kernels, upstream, stride=1, padding="valid"
     d_kernels = np.zeros(kernels.shape)
     for p in range(padded.shape[1]):
         for q in range(padded.shape[2]):
-            d_padded[:, p, q, :] = np.einsum("nabk,abck->nc", full[:, p:p + kh, q:q + kw, :], turned)
+            d_padded[:, p, q, :] = np.einsum("nabk,abck->nc", full[:, p : p + kh, q : q + kw, :], turned)
     for a in range(kh):
         for b in range(kw):
-            d_kernels[a, b] = np.einsum("nijc,nijk->ck", padded[:, a:a + stride * (rows - 1) + 1:stride, b:b + stride * (columns - 1) + 1:stride], upstream)
+            d_kernels[a, b] = np.einsum(
+                "nijc,nijk->ck", padded[:, a : a + stride * (rows - 1) + 1 : stride, b : b + stride * (columns - 1) + 1 : stride], upstream
+            )
     top, left = (padded.shape[1] - images.shape[1]) // 2, (padded.shape[2] - images.shape[2]) // 2
-    return d_padded[:, top:top + images.shape[1], left:left + images.shape[2], :], d_kernels, upstream.sum(axis=(0, 1, 2))
+    return d_padded[:, top : top + images.shape[1], left : left + images.shape[2], :], d_kernels, upstream.sum(axis=(0, 1, 2))
 
 
 def conv_backward_kernel_not_rotated(images, kernels, upstream, stride=1, padding="valid"):
@@ -300,7 +329,7 @@ def conv_backward_kernel_gradient_per_image(images, kernels, upstream, stride=1,
     from utils.conv import conv_backward as correct_backward
 
     d_images, _, d_bias = correct_backward(images, kernels, upstream, stride, padding)
-    per_image = [correct_backward(images[n:n + 1], kernels, upstream[n:n + 1], stride, padding)[1] for n in range(len(images))]
+    per_image = [correct_backward(images[n : n + 1], kernels, upstream[n : n + 1], stride, padding)[1] for n in range(len(images))]
     return d_images, np.stack(per_image), d_bias
 
 
@@ -312,24 +341,24 @@ def conv_backward_stride_ignored(images, kernels, upstream, stride=1, padding="v
     d_padded, d_kernels = np.zeros(padded.shape), np.zeros(kernels.shape)
     for i in range(upstream.shape[1]):
         for j in range(upstream.shape[2]):
-            d_padded[:, i:i + kh, j:j + kw, :] += np.einsum("nk,abck->nabc", upstream[:, i, j, :], kernels)
-            d_kernels += np.einsum("nabc,nk->abck", padded[:, i:i + kh, j:j + kw, :], upstream[:, i, j, :])
+            d_padded[:, i : i + kh, j : j + kw, :] += np.einsum("nk,abck->nabc", upstream[:, i, j, :], kernels)
+            d_kernels += np.einsum("nabc,nk->abck", padded[:, i : i + kh, j : j + kw, :], upstream[:, i, j, :])
     top, left = (padded.shape[1] - images.shape[1]) // 2, (padded.shape[2] - images.shape[2]) // 2
-    return d_padded[:, top:top + images.shape[1], left:left + images.shape[2], :], d_kernels, upstream.sum(axis=(0, 1, 2))
+    return d_padded[:, top : top + images.shape[1], left : left + images.shape[2], :], d_kernels, upstream.sum(axis=(0, 1, 2))
 
 
 CONV_BACKWARD = FunctionExercise(
     name="conv_backward",
     title="The backward pass of a convolution layer",
     idea="Each output value came from one window: its gradient flows back through that window only. To the kernel it brings "
-         "the window's pixels times the gradient (summed over every position and every image of the batch), to the window's "
-         "pixels the kernel times the gradient (added up where windows overlap), to the bias the gradient itself.",
+    "the window's pixels times the gradient (summed over every position and every image of the batch), to the window's "
+    "pixels the kernel times the gradient (added up where windows overlap), to the bias the gradient itself.",
     structure="padded = pad(images, kh, kw, stride, padding); zero arrays for d_padded (padded's shape) and dW (the kernels'). "
-              "For each output position (i, j): the window is rows stride·i : stride·i + kh, columns stride·j : stride·j + kw; "
-              "g = upstream[:, i, j, :] is (batch, C_out); d_padded[:, window] += sum over k of g[n, k]·W[a, b, c, k]; "
-              "dW += sum over n of window[n, a, b, c]·g[n, k]. Then drop the "
-              "padding from d_padded: pad put half of each axis's padding (rounded down) before the image, the rest after; "
-              "db = upstream summed over the batch, rows and columns.",
+    "For each output position (i, j): the window is rows stride·i : stride·i + kh, columns stride·j : stride·j + kw; "
+    "g = upstream[:, i, j, :] is (batch, C_out); d_padded[:, window] += sum over k of g[n, k]·W[a, b, c, k]; "
+    "dW += sum over n of window[n, a, b, c]·g[n, k]. Then drop the "
+    "padding from d_padded: pad put half of each axis's padding (rounded down) before the image, the rest after; "
+    "db = upstream summed over the batch, rows and columns.",
     solution=conv_backward,
     stub="my_conv_backward",
     reference=_tf_conv_gradients,
@@ -337,21 +366,34 @@ CONV_BACKWARD = FunctionExercise(
     cases=_backward_cases,
     names=("dX", "dW", "db"),
     mistakes=[
-        Mistake(conv_backward_kernel_not_rotated, "dX is a 'full' correlation of the upstream gradient with the kernel as it is: "
-                                                  "written that way, the kernel must be turned by 180 degrees (flipped in both "
-                                                  "directions), because pixel p meets kernel entry a through the output at p - a."),
-        Mistake(conv_backward_bias_channels_first, "db is summed over the axes (0, 2, 3), the channels-first habit: here the "
-                                                   "channels are last, so sum over the batch, the rows and the columns."),
-        Mistake(conv_backward_kernel_gradient_per_image, "dW keeps one gradient per image: the same kernel serves every image "
-                                                         "of the batch, so their contributions add up into one (kh, kw, C_in, C_out) array."),
-        Mistake(conv_backward_stride_ignored, "The windows do not move by the stride: output (i, j) came from the window that "
-                                              "starts at row stride·i and column stride·j."),
+        Mistake(
+            conv_backward_kernel_not_rotated,
+            "dX is a 'full' correlation of the upstream gradient with the kernel as it is: "
+            "written that way, the kernel must be turned by 180 degrees (flipped in both "
+            "directions), because pixel p meets kernel entry a through the output at p - a.",
+        ),
+        Mistake(
+            conv_backward_bias_channels_first,
+            "db is summed over the axes (0, 2, 3), the channels-first habit: here the "
+            "channels are last, so sum over the batch, the rows and the columns.",
+        ),
+        Mistake(
+            conv_backward_kernel_gradient_per_image,
+            "dW keeps one gradient per image: the same kernel serves every image "
+            "of the batch, so their contributions add up into one (kh, kw, C_in, C_out) array.",
+        ),
+        Mistake(
+            conv_backward_stride_ignored,
+            "The windows do not move by the stride: output (i, j) came from the window that starts at row stride·i and column stride·j.",
+        ),
     ],
-    shape_hint="dX has the images' shape (batch, H, W, C_in), dW the kernels' (kh, kw, C_in, C_out), db one value per output channel (C_out,).",
+    shape_hint="dX has the images' shape (batch, H, W, C_in), dW the kernels' (kh, kw, C_in, C_out), "
+    "db one value per output channel (C_out,).",
 )
 
 
 # --- Lab: the backward pass of max pooling (section 1) ----------------------------------------------
+
 
 def _tf_max_pool_gradient(images, upstream, size=2, stride=2):
     """The reference: tf.GradientTape's gradient of sum(upstream · max_pool2d(x)) for x."""
@@ -367,10 +409,11 @@ def _pool_cases():
     rng = np.random.default_rng(53)
     cases = []
     for (batch, height, width, channels), size, stride, label in (
-            ((2, 6, 6, 3), 2, 2, "2 x 2 windows, stride 2: no overlap"),
-            ((1, 7, 7, 2), 3, 2, "a batch of 1, 3 x 3 windows, stride 2: neighbours share a row or column"),
-            ((2, 5, 8, 1), 2, 1, "one channel, 2 x 2 windows, stride 1: a pixel can be in four windows"),
-            ((1, 10, 7, 2), 3, 3, "3 x 3, stride 3, non-square: the last rows and columns are never reached")):
+        ((2, 6, 6, 3), 2, 2, "2 x 2 windows, stride 2: no overlap"),
+        ((1, 7, 7, 2), 3, 2, "a batch of 1, 3 x 3 windows, stride 2: neighbours share a row or column"),
+        ((2, 5, 8, 1), 2, 1, "one channel, 2 x 2 windows, stride 1: a pixel can be in four windows"),
+        ((1, 10, 7, 2), 3, 3, "3 x 3, stride 3, non-square: the last rows and columns are never reached"),
+    ):
         values = rng.permutation(batch * height * width * channels).reshape(batch, height, width, channels)  # no ties
         images = values / values.size - 0.5
         rows, columns = (height - size) // stride + 1, (width - size) // stride + 1
@@ -388,7 +431,7 @@ def maxpool_backward(images, upstream, size=2, stride=2):
             rows, columns = slice(i * stride, i * stride + size), slice(j * stride, j * stride + size)
             window = images[:, rows, columns, :]  # (batch, size, size, C)
             is_max = window == window.max(axis=(1, 2), keepdims=True)  # one True per image and channel
-            d_images[:, rows, columns, :] += is_max * upstream[:, i:i + 1, j:j + 1, :]
+            d_images[:, rows, columns, :] += is_max * upstream[:, i : i + 1, j : j + 1, :]
     return d_images
 
 
@@ -396,7 +439,7 @@ def maxpool_backward_spread(images, upstream, size=2, stride=2):
     d_images = np.zeros(images.shape)
     for i in range(upstream.shape[1]):
         for j in range(upstream.shape[2]):
-            d_images[:, i * stride:i * stride + size, j * stride:j * stride + size, :] += upstream[:, i:i + 1, j:j + 1, :] / size**2
+            d_images[:, i * stride : i * stride + size, j * stride : j * stride + size, :] += upstream[:, i : i + 1, j : j + 1, :] / size**2
     return d_images
 
 
@@ -412,9 +455,9 @@ def maxpool_backward_overwritten(images, upstream, size=2, stride=2):
     d_images = np.zeros(images.shape)
     for i in range(upstream.shape[1]):
         for j in range(upstream.shape[2]):
-            window = images[:, i * stride:i * stride + size, j * stride:j * stride + size, :]
+            window = images[:, i * stride : i * stride + size, j * stride : j * stride + size, :]
             is_max = window == window.max(axis=(1, 2), keepdims=True)
-            d_images[:, i * stride:i * stride + size, j * stride:j * stride + size, :] = is_max * upstream[:, i:i + 1, j:j + 1, :]
+            d_images[:, i * stride : i * stride + size, j * stride : j * stride + size, :] = is_max * upstream[:, i : i + 1, j : j + 1, :]
     return d_images
 
 
@@ -422,30 +465,39 @@ MAXPOOL_BACKWARD = FunctionExercise(
     name="maxpool_backward",
     title="The backward pass of max pooling",
     idea="An output of max pooling is one of its window's values, the largest: nudging any other value of the window does not "
-         "change it. So each output's gradient goes, whole, to the position of its window's maximum, and nothing to the rest; "
-         "a pixel that is the maximum of several overlapping windows collects all their gradients.",
+    "change it. So each output's gradient goes, whole, to the position of its window's maximum, and nothing to the rest; "
+    "a pixel that is the maximum of several overlapping windows collects all their gradients.",
     structure="Start from zeros shaped like the images. For each output position (i, j): window = images[:, stride·i : "
-              "stride·i + size, stride·j : stride·j + size, :], shape (batch, size, size, C); a mask of where it equals its "
-              "max over axes 1 and 2 (keepdims=True); add mask · upstream[:, i:i+1, j:j+1, :] to the same slice of the result "
-              "(+=, so that overlapping windows add up).",
+    "stride·i + size, stride·j : stride·j + size, :], shape (batch, size, size, C); a mask of where it equals its "
+    "max over axes 1 and 2 (keepdims=True); add mask · upstream[:, i:i+1, j:j+1, :] to the same slice of the result "
+    "(+=, so that overlapping windows add up).",
     solution=maxpool_backward,
     stub="my_maxpool_backward",
     reference=_tf_max_pool_gradient,
     reference_name="tf.GradientTape on tf.nn.max_pool2d",
     cases=_pool_cases,
     mistakes=[
-        Mistake(maxpool_backward_spread, "The gradient is shared out over the whole window: that is average pooling's backward "
-                                         "pass. Max pooling's output depends on the maximum only."),
-        Mistake(maxpool_backward_first_element, "The gradient goes to the first (top-left) element of each window: it should go "
-                                                "to the window's maximum, wherever it is."),
-        Mistake(maxpool_backward_overwritten, "Where windows overlap, a later window overwrites what an earlier one sent (with "
-                                              "its own values, zeros included): the contributions must be added."),
+        Mistake(
+            maxpool_backward_spread,
+            "The gradient is shared out over the whole window: that is average pooling's backward "
+            "pass. Max pooling's output depends on the maximum only.",
+        ),
+        Mistake(
+            maxpool_backward_first_element,
+            "The gradient goes to the first (top-left) element of each window: it should go to the window's maximum, wherever it is.",
+        ),
+        Mistake(
+            maxpool_backward_overwritten,
+            "Where windows overlap, a later window overwrites what an earlier one sent (with "
+            "its own values, zeros included): the contributions must be added.",
+        ),
     ],
     shape_hint="dX has the shape of the images, (batch, H, W, C): every pixel gets a gradient, most of them 0.",
 )
 
 
 # --- Lab: learning an edge kernel by gradient descent (section 1) -------------------------------------
+
 
 def _tf_descent(image, target, steps, learning_rate, initial):
     """The reference: the same descent with tf.GradientTape's gradient of the mean squared difference."""
@@ -547,12 +599,12 @@ LEARN_EDGE_KERNEL = FunctionExercise(
     name="learn_edge_kernel",
     title="Learning a kernel by gradient descent",
     idea="The loss is the mean of (prediction - target)² over the N output pixels, and each prediction is a window of the image "
-         "times the kernel. So the gradient for kernel entry (a, b) is 2/N times the sum, over the output pixels, of the error "
-         "there times the image pixel that entry (a, b) meets there: every window, weighted by its error. Step against it.",
+    "times the kernel. So the gradient for kernel entry (a, b) is 2/N times the sum, over the output pixels, of the error "
+    "there times the image pixel that entry (a, b) meets there: every window, weighted by its error. Step against it.",
     structure="windows = sliding_window_view(image, (kh, kw)) is (H_out, W_out, kh, kw); kernel = a float copy of initial. "
-              "Each step: error = sum over a, b of windows·kernel, minus target (np.einsum 'ijab,ab->ij'); record "
-              "mean(error²); gradient = 2 · (sum over i, j of windows·error) / error.size ('ijab,ij->ab'); "
-              "kernel = kernel - learning_rate · gradient. Return the kernel and the array of losses.",
+    "Each step: error = sum over a, b of windows·kernel, minus target (np.einsum 'ijab,ab->ij'); record "
+    "mean(error²); gradient = 2 · (sum over i, j of windows·error) / error.size ('ijab,ij->ab'); "
+    "kernel = kernel - learning_rate · gradient. Return the kernel and the array of losses.",
     solution=learn_edge_kernel,
     stub="my_learn_edge_kernel",
     reference=_tf_descent,
@@ -562,13 +614,20 @@ LEARN_EDGE_KERNEL = FunctionExercise(
     rtol=1e-7,
     atol=1e-10,
     mistakes=[
-        Mistake(learn_kernel_climbing, "The kernel moves up the gradient, so the loss grows: gradient descent subtracts "
-                                       "learning_rate times the gradient."),
-        Mistake(learn_kernel_summed_gradient, "The gradient is not divided by the number of output pixels N: that is the "
-                                              "gradient of the sum of squares, N times too large for this learning rate (the "
-                                              "loss is the mean)."),
-        Mistake(learn_kernel_loss_as_step, "The update uses the loss itself, the same number for every entry: it must use the "
-                                           "gradient, one number per kernel entry."),
+        Mistake(
+            learn_kernel_climbing,
+            "The kernel moves up the gradient, so the loss grows: gradient descent subtracts learning_rate times the gradient.",
+        ),
+        Mistake(
+            learn_kernel_summed_gradient,
+            "The gradient is not divided by the number of output pixels N: that is the "
+            "gradient of the sum of squares, N times too large for this learning rate (the "
+            "loss is the mean).",
+        ),
+        Mistake(
+            learn_kernel_loss_as_step,
+            "The update uses the loss itself, the same number for every entry: it must use the gradient, one number per kernel entry.",
+        ),
         Mistake(learn_kernel_without_the_two, "The gradient has lost its factor 2: the derivative of (error)² is 2 · error."),
     ],
     shape_hint="Return (kernel, losses): the kernel has the shape of initial, (kh, kw); losses holds one number per step, (steps,).",
@@ -576,6 +635,7 @@ LEARN_EDGE_KERNEL = FunctionExercise(
 
 
 # --- Warm-ups: the arithmetic of shapes (section 2) --------------------------------------------------
+
 
 def parameters_without_biases(kernel_height, kernel_width, in_channels, out_channels):
     return kernel_height * kernel_width * in_channels * out_channels
@@ -594,12 +654,17 @@ PARAMETERS = FunctionExercise(
     title="The parameters of a convolution layer",
     kind="warm-up",
     idea="Each output channel has one kernel, and each kernel spans all the input channels; each output channel also has one bias.",
-    structure="One kernel has kernel_height · kernel_width · in_channels weights; add its bias; multiply by the number of kernels, out_channels.",
+    structure="One kernel has kernel_height · kernel_width · in_channels weights; add its bias; "
+    "multiply by the number of kernels, out_channels.",
     solution=conv.conv_parameters,
     stub="my_conv_parameters",
-    cases=[Case((3, 3, 3, 32), "3 x 3 kernels on colour images, 32 of them"), Case((5, 5, 1, 20), "LeNet's first layer"),
-           Case((5, 5, 20, 50), "LeNet's second layer"), Case((1, 1, 64, 16), "a 1 x 1 convolution"),
-           Case((3, 5, 2, 7), "a non-square 3 x 5 kernel")],
+    cases=[
+        Case((3, 3, 3, 32), "3 x 3 kernels on colour images, 32 of them"),
+        Case((5, 5, 1, 20), "LeNet's first layer"),
+        Case((5, 5, 20, 50), "LeNet's second layer"),
+        Case((1, 1, 64, 16), "a 1 x 1 convolution"),
+        Case((3, 5, 2, 7), "a non-square 3 x 5 kernel"),
+    ],
     mistakes=[
         Mistake(parameters_without_biases, "The biases are missing: one per output channel."),
         Mistake(parameters_one_channel, "Each kernel spans every input channel: multiply its size by in_channels."),
@@ -629,21 +694,31 @@ RECEPTIVE_FIELD = FunctionExercise(
     title="The receptive field of a stack of layers",
     kind="warm-up",
     idea="One output of a layer sees `kernel` values of the layer below, which are spaced by the product of the strides of all "
-         "the layers before it (in input pixels). So each layer widens the field by (kernel - 1) times that spacing.",
+    "the layers before it (in input pixels). So each layer widens the field by (kernel - 1) times that spacing.",
     structure="field = 1, jump = 1 (the spacing, in input pixels, of the current layer's values). For each (kernel, stride), "
-              "first layer first: field += (kernel - 1) · jump, then jump *= stride. Return field.",
+    "first layer first: field += (kernel - 1) · jump, then jump *= stride. Return field.",
     solution=conv.receptive_field,
     stub="my_receptive_field",
-    cases=[Case(([(3, 1), (3, 1)],), "two 3 x 3 convolutions"), Case(([(5, 1), (2, 2), (5, 1), (2, 2)],), "LeNet's four layers"),
-           Case(([(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)],), "the CIFAR-10 CNN's five layers"),
-           Case(([(7, 2)],), "a single layer"), Case(([(3, 2), (3, 2), (3, 2)],), "three stride-2 layers")],
+    cases=[
+        Case(([(3, 1), (3, 1)],), "two 3 x 3 convolutions"),
+        Case(([(5, 1), (2, 2), (5, 1), (2, 2)],), "LeNet's four layers"),
+        Case(([(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)],), "the CIFAR-10 CNN's five layers"),
+        Case(([(7, 2)],), "a single layer"),
+        Case(([(3, 2), (3, 2), (3, 2)],), "three stride-2 layers"),
+    ],
     mistakes=[
-        Mistake(receptive_field_strides_ignored, "The strides are ignored: after a stride-2 layer, one step of the next kernel "
-                                                 "spans two input pixels."),
-        Mistake(receptive_field_kernels_added, "Kernel sizes do not simply add up: each layer adds (kernel - 1) steps, since "
-                                               "its windows overlap by all but one."),
-        Mistake(receptive_field_own_stride, "A layer's own stride counts only for the layers after it: multiply the jump by "
-                                            "the stride after adding (kernel - 1) · jump."),
+        Mistake(
+            receptive_field_strides_ignored,
+            "The strides are ignored: after a stride-2 layer, one step of the next kernel spans two input pixels.",
+        ),
+        Mistake(
+            receptive_field_kernels_added,
+            "Kernel sizes do not simply add up: each layer adds (kernel - 1) steps, since its windows overlap by all but one.",
+        ),
+        Mistake(
+            receptive_field_own_stride,
+            "A layer's own stride counts only for the layers after it: multiply the jump by the stride after adding (kernel - 1) · jump.",
+        ),
     ],
 )
 

@@ -36,8 +36,16 @@ def _keras_simple_rnn(W_xh, W_hh, b_h):
     """Keras' SimpleRNN holding the given weights, in float64, returning every step's state."""
     import keras
 
-    layer = keras.layers.SimpleRNN(W_hh.shape[0], return_sequences=True, dtype="float64", seed=0, name="reference_simple_rnn",
-                                   kernel_initializer="zeros", recurrent_initializer="zeros", bias_initializer="zeros")
+    layer = keras.layers.SimpleRNN(
+        W_hh.shape[0],
+        return_sequences=True,
+        dtype="float64",
+        seed=0,
+        name="reference_simple_rnn",
+        kernel_initializer="zeros",
+        recurrent_initializer="zeros",
+        bias_initializer="zeros",
+    )
     layer.build((None, None, W_xh.shape[0]))
     layer.set_weights([W_xh, W_hh, b_h])
     return layer
@@ -53,6 +61,7 @@ def _keras_states(p, inputs, h_prev):
 
 
 # --- Warm-up: one step of the RNN (section 1) -----------------------------------------------------
+
 
 def rnn_step(x_id, h_prev, W_xh, W_hh, b_h):
     """One step of a vanilla RNN: the new hidden state tanh(W_xh[x] + h_prev @ W_hh + b_h), shape (hidden,)."""
@@ -79,8 +88,11 @@ def keras_rnn_step(x_id, h_prev, W_xh, W_hh, b_h):
 def _step_cases():
     rng = np.random.default_rng(61)
     cases = []
-    for vocab, hidden, x_id, label in ((5, 4, 2, "vocabulary 5, hidden 4"), (6, 3, 0, "vocabulary 6 > hidden 3, zero bias"),
-                                       (3, 5, 2, "hidden 5 > vocabulary 3, the last character")):
+    for vocab, hidden, x_id, label in (
+        (5, 4, 2, "vocabulary 5, hidden 4"),
+        (6, 3, 0, "vocabulary 6 > hidden 3, zero bias"),
+        (3, 5, 2, "hidden 5 > vocabulary 3, the last character"),
+    ):
         p = random_parameters(rng, vocab, hidden, scale=0.8)
         bias = np.zeros(hidden) if "zero bias" in label else p["b_h"]
         cases.append(Case((x_id, rng.normal(size=hidden), p["W_xh"], p["W_hh"], bias), label))
@@ -92,16 +104,18 @@ RNN_STEP = FunctionExercise(
     title="One step of a recurrent network",
     kind="warm-up",
     idea="The new state mixes what comes in now (the character) with what the network remembers (the previous state), "
-         "then squashes the sum with tanh.",
+    "then squashes the sum with tanh.",
     structure="The character's contribution is row x_id of W_xh (a one-hot row times W_xh picks that row), shape (hidden,); "
-              "add h_prev @ W_hh, also (hidden,), and b_h; apply np.tanh.",
+    "add h_prev @ W_hh, also (hidden,), and b_h; apply np.tanh.",
     solution=rnn_step,
     reference=keras_rnn_step,
     reference_name="Keras' SimpleRNN given the same weights",
     stub="my_rnn_step",
     cases=_step_cases,
     mistakes=[
-        Mistake(step_without_tanh, "The tanh is missing: without it the state is a linear function of the inputs and can grow without bound."),
+        Mistake(
+            step_without_tanh, "The tanh is missing: without it the state is a linear function of the inputs and can grow without bound."
+        ),
         Mistake(step_recurrence_transposed, "With the state as a row, the recurrence is h_prev times W_hh, not times its transpose."),
         Mistake(step_without_memory, "The previous state is missing: h_prev times W_hh is what gives the network its memory."),
     ],
@@ -110,6 +124,7 @@ RNN_STEP = FunctionExercise(
 
 
 # --- Lab: the forward pass over a window (section 1) -----------------------------------------------
+
 
 def forward_scores_from_state_before(p, inputs, targets, h_prev):
     states = np.zeros((len(inputs) + 1, p["W_hh"].shape[0]))
@@ -166,10 +181,12 @@ def keras_forward(p, inputs, targets, h_prev):
 def _window_cases():
     rng = np.random.default_rng(62)
     cases = []
-    for vocab, hidden, length, label in ((5, 3, 6, "a window of 6, vocabulary 5 > hidden 3"),
-                                         (6, 2, 1, "a window of length 1, vocabulary 6 > hidden 2"),
-                                         (4, 7, 9, "a window of 9, hidden 7 > vocabulary 4, starting from a zero state"),
-                                         (3, 5, 5, "one character repeated, large weights (tanh saturates)")):
+    for vocab, hidden, length, label in (
+        (5, 3, 6, "a window of 6, vocabulary 5 > hidden 3"),
+        (6, 2, 1, "a window of length 1, vocabulary 6 > hidden 2"),
+        (4, 7, 9, "a window of 9, hidden 7 > vocabulary 4, starting from a zero state"),
+        (3, 5, 5, "one character repeated, large weights (tanh saturates)"),
+    ):
         p = random_parameters(rng, vocab, hidden, scale=2.0 if "large" in label else 0.6)
         inputs = np.full(length, 1) if "repeated" in label else rng.integers(0, vocab, size=length)
         targets = rng.integers(0, vocab, size=length)
@@ -182,13 +199,13 @@ RNN_FORWARD = FunctionExercise(
     name="rnn_forward",
     title="The forward pass of a character RNN over a window",
     idea="Read the window one character at a time, each step starting from the state the step before produced (the first from "
-         "h_prev). From each new state come the scores of the next character, their softmax, and the loss term "
-         "-log(probability of the true next character). Keep every state: the backward pass needs them.",
+    "h_prev). From each new state come the scores of the next character, their softmax, and the loss term "
+    "-log(probability of the true next character). Keep every state: the backward pass needs them.",
     structure="Make an array of states, shape (T + 1, hidden), with h_prev in row 0. For each t from 0 to T - 1, row t + 1 is "
-              "the tanh of: row inputs[t] of W_xh, plus row t of the states times W_hh, plus b_h. The outputs need no loop: "
-              "the states after the steps (rows 1 to T) times W_hy, plus b_y, are the scores, shape (T, vocab); softmax works "
-              "row by row; the loss is minus the sum over t of the log of entry targets[t] of row t. "
-              "Return (loss, states, probabilities).",
+    "the tanh of: row inputs[t] of W_xh, plus row t of the states times W_hh, plus b_h. The outputs need no loop: "
+    "the states after the steps (rows 1 to T) times W_hy, plus b_y, are the scores, shape (T, vocab); softmax works "
+    "row by row; the loss is minus the sum over t of the log of entry targets[t] of row t. "
+    "Return (loss, states, probabilities).",
     solution=char_rnn.rnn_forward,
     reference=keras_forward,
     reference_name="Keras' SimpleRNN with the same weights, and TensorFlow's sparse_softmax_cross_entropy_with_logits for the loss",
@@ -196,19 +213,28 @@ RNN_FORWARD = FunctionExercise(
     cases=_window_cases,
     names=("loss", "states", "probabilities"),
     mistakes=[
-        Mistake(forward_scores_from_state_before, "The scores come from the state before each step: the prediction of targets[t] "
-                                                  "reads the state after reading inputs[t], which is states[t + 1] (states[0] is h_prev)."),
+        Mistake(
+            forward_scores_from_state_before,
+            "The scores come from the state before each step: the prediction of targets[t] "
+            "reads the state after reading inputs[t], which is states[t + 1] (states[0] is h_prev).",
+        ),
         Mistake(forward_loss_of_the_input, "The loss scores the character just read: it should score the next one, targets[t]."),
-        Mistake(forward_mean_loss, "The loss is averaged over the window: here it is the sum over the T steps (the loss per "
-                                   "character is that sum divided by T)."),
-        Mistake(forward_state_not_carried, "Every step starts again from h_prev: each step must read the state that the step before it produced."),
+        Mistake(
+            forward_mean_loss,
+            "The loss is averaged over the window: here it is the sum over the T steps (the loss per character is that sum divided by T).",
+        ),
+        Mistake(
+            forward_state_not_carried,
+            "Every step starts again from h_prev: each step must read the state that the step before it produced.",
+        ),
     ],
     shape_hint="Return (loss, states, probabilities): the loss is one number; states has T + 1 rows (row 0 is h_prev) of "
-               "hidden numbers; probabilities has one row of vocab numbers per input character.",
+    "hidden numbers; probabilities has one row of vocab numbers per input character.",
 )
 
 
 # --- Lab: backpropagation through time (section 1) -------------------------------------------------
+
 
 def bptt_without_the_future(p, inputs, targets, states, probabilities):
     gradients = {name: np.zeros_like(value) for name, value in p.items()}
@@ -321,10 +347,12 @@ def central_difference_gradients(p, inputs, targets, states, probabilities):
 def _bptt_cases():
     rng = np.random.default_rng(63)
     cases = []
-    for vocab, hidden, length, label in ((5, 3, 6, "a window of 6, vocabulary 5 > hidden 3"),
-                                         (4, 2, 1, "a window of length 1, vocabulary 4 > hidden 2"),
-                                         (3, 6, 8, "a window of 8 with repeated characters, hidden 6 > vocabulary 3"),
-                                         (4, 4, 12, "a window of 12, vocabulary = hidden = 4")):
+    for vocab, hidden, length, label in (
+        (5, 3, 6, "a window of 6, vocabulary 5 > hidden 3"),
+        (4, 2, 1, "a window of length 1, vocabulary 4 > hidden 2"),
+        (3, 6, 8, "a window of 8 with repeated characters, hidden 6 > vocabulary 3"),
+        (4, 4, 12, "a window of 12, vocabulary = hidden = 4"),
+    ):
         p = random_parameters(rng, vocab, hidden)
         inputs, targets = rng.integers(0, vocab, size=length), rng.integers(0, vocab, size=length)
         if "repeated" in label:
@@ -338,16 +366,16 @@ BPTT_BACKWARD = FunctionExercise(
     name="bptt_backward",
     title="Backpropagation through time",
     idea="Walk the window backwards, from the last step to the first. At each step the gradient reaching the state h_t has two "
-         "sources: the output at t, and step t + 1, which read h_t (nothing comes from after the window). Take it back "
-         "through tanh, add each parameter's share (the same weights serve every step, so their gradients add up), and "
-         "pass the rest on to h_(t-1).",
+    "sources: the output at t, and step t + 1, which read h_t (nothing comes from after the window). Take it back "
+    "through tanh, add each parameter's share (the same weights serve every step, so their gradients add up), and "
+    "pass the rest on to h_(t-1).",
     structure="Start every gradient at zero, shaped like its parameter, and the gradient coming from the future, dh_next, at "
-              "zero, shape (hidden,). Loop t from T - 1 down to 0; the step's state is states[t + 1], the one it read "
-              "states[t]. δy: a copy of row t of the probabilities with 1 subtracted at targets[t]. Add the outer product of "
-              "the step's state and δy to W_hy's gradient, and δy to b_y's. δh: δy times W_hy transposed, plus dh_next. "
-              "δs: δh times 1 - (the step's state)², element by element. Add δs to b_h's gradient and to row inputs[t] of "
-              "W_xh's, and the outer product of the state it read and δs to W_hh's. The next dh_next is δs times W_hh "
-              "transposed; after the loop it is the gradient of h_prev. Return (gradients, dh_next).",
+    "zero, shape (hidden,). Loop t from T - 1 down to 0; the step's state is states[t + 1], the one it read "
+    "states[t]. δy: a copy of row t of the probabilities with 1 subtracted at targets[t]. Add the outer product of "
+    "the step's state and δy to W_hy's gradient, and δy to b_y's. δh: δy times W_hy transposed, plus dh_next. "
+    "δs: δh times 1 - (the step's state)², element by element. Add δs to b_h's gradient and to row inputs[t] of "
+    "W_xh's, and the outer product of the state it read and δs to W_hh's. The next dh_next is δs times W_hh "
+    "transposed; after the loop it is the gradient of h_prev. Return (gradients, dh_next).",
     solution=char_rnn.bptt_backward,
     reference=central_difference_gradients,
     reference_name="central differences of the loss",
@@ -357,23 +385,39 @@ BPTT_BACKWARD = FunctionExercise(
     rtol=1e-5,
     atol=1e-7,
     mistakes=[
-        Mistake(bptt_without_the_future, "The gradient from the future is missing: h_t also feeds step t + 1, so the gradient "
-                                         "reaching it is the one from the output at t plus the one coming back from step t + 1."),
-        Mistake(bptt_without_tanh_derivative, "tanh' is missing: between the gradient of h_t and that of the sum inside the tanh "
-                                              "comes the factor 1 - h_t², the derivative of tanh."),
-        Mistake(bptt_tanh_derivative_of_the_state_before, "tanh' is taken at the wrong step: the factor 1 - h_t² uses the state "
-                                                          "step t produced, states[t + 1], not the one it read, states[t]."),
-        Mistake(bptt_recurrence_not_transposed, "Going back to h_(t-1) needs W_hh transposed: the forward pass multiplies the row "
-                                                "h_(t-1) by W_hh, so the gradient of h_(t-1) is the gradient of the sum times W_hhᵀ."),
-        Mistake(bptt_softmax_gradient_without_target, "The softmax gradient lacks the -1 at the target: the gradient of "
-                                                      "-log softmax with respect to the scores is p - onehot(target)."),
+        Mistake(
+            bptt_without_the_future,
+            "The gradient from the future is missing: h_t also feeds step t + 1, so the gradient "
+            "reaching it is the one from the output at t plus the one coming back from step t + 1.",
+        ),
+        Mistake(
+            bptt_without_tanh_derivative,
+            "tanh' is missing: between the gradient of h_t and that of the sum inside the tanh "
+            "comes the factor 1 - h_t², the derivative of tanh.",
+        ),
+        Mistake(
+            bptt_tanh_derivative_of_the_state_before,
+            "tanh' is taken at the wrong step: the factor 1 - h_t² uses the state "
+            "step t produced, states[t + 1], not the one it read, states[t].",
+        ),
+        Mistake(
+            bptt_recurrence_not_transposed,
+            "Going back to h_(t-1) needs W_hh transposed: the forward pass multiplies the row "
+            "h_(t-1) by W_hh, so the gradient of h_(t-1) is the gradient of the sum times W_hhᵀ.",
+        ),
+        Mistake(
+            bptt_softmax_gradient_without_target,
+            "The softmax gradient lacks the -1 at the target: the gradient of "
+            "-log softmax with respect to the scores is p - onehot(target).",
+        ),
     ],
     shape_hint="Return (gradients, dh_prev): gradients is a dict with the keys W_xh, W_hh, b_h, W_hy, b_y, each gradient shaped "
-               "like its parameter; dh_prev is shaped like states[0], (hidden,).",
+    "like its parameter; dh_prev is shaped like states[0], (hidden,).",
 )
 
 
 # --- Lab: sampling with a temperature (section 2) --------------------------------------------------
+
 
 def sample_with_temperature(scores, temperature, rng):
     """One index drawn from softmax(scores / temperature), computed stably (the same draws as
@@ -456,8 +500,10 @@ def draw_frequencies(sampler):
             return (np.full(len(scores), np.nan),)  # rng.choice refused probabilities that are nan
         again = np.random.default_rng(DRAW_SEED)
         if [_draw(sampler, scores, temperature, again) for _ in range(REPEATED_DRAWS)] != draws[:REPEATED_DRAWS]:
-            raise UnusableDraw("the same seed gave different draws: draw with the generator you are given, rng "
-                               "(rng.choice or rng.random), so that the same seed writes the same text")
+            raise UnusableDraw(
+                "the same seed gave different draws: draw with the generator you are given, rng "
+                "(rng.choice or rng.random), so that the same seed writes the same text"
+            )
         return (np.bincount(draws, minlength=len(scores)) / DRAWS,)
 
     return frequencies
@@ -478,11 +524,11 @@ SAMPLE_WITH_TEMPERATURE = FunctionExercise(
     name="sample_with_temperature",
     title="Sampling with a temperature",
     idea="Dividing the scores by T before the softmax sharpens the distribution when T < 1 and flattens it when T > 1. "
-         "Subtracting the largest scaled score first changes no probability (it cancels in the ratio) but keeps every "
-         "exponential at most 1. Then draw one index with those probabilities, using the generator you are given.",
+    "Subtracting the largest scaled score first changes no probability (it cancels in the ratio) but keeps every "
+    "exponential at most 1. Then draw one index with those probabilities, using the generator you are given.",
     structure="Divide the scores (as floats) by the temperature; subtract the largest of them; exponentiate (np.exp); divide "
-              "by the sum, which gives probabilities adding up to 1; draw one index with rng.choice(number of scores, "
-              "p=those probabilities) and return it as an int.",
+    "by the sum, which gives probabilities adding up to 1; draw one index with rng.choice(number of scores, "
+    "p=those probabilities) and return it as an int.",
     solution=sample_with_temperature,
     reference=exact_distribution,
     reference_name=f"the exact softmax(scores / T), from the frequencies of {DRAWS:,} draws (within {FREQUENCY_TOLERANCE:.3f})",
@@ -494,12 +540,19 @@ SAMPLE_WITH_TEMPERATURE = FunctionExercise(
     atol=FREQUENCY_TOLERANCE,
     time_limit=20,
     mistakes=[
-        Mistake(sample_multiplying_by_temperature, "The scores are multiplied by the temperature: divide them by it, so that a "
-                                                   "low temperature sharpens the distribution."),
-        Mistake(sample_without_subtracting_the_maximum, "The exponentials overflow: e^1000 is inf in float64 and inf / inf is nan. "
-                                                        "Subtract the largest scaled score before exponentiating."),
-        Mistake(sample_always_the_largest, "It always returns the largest score: that is the limit T → 0. Draw at random "
-                                           "with the probabilities instead."),
+        Mistake(
+            sample_multiplying_by_temperature,
+            "The scores are multiplied by the temperature: divide them by it, so that a low temperature sharpens the distribution.",
+        ),
+        Mistake(
+            sample_without_subtracting_the_maximum,
+            "The exponentials overflow: e^1000 is inf in float64 and inf / inf is nan. "
+            "Subtract the largest scaled score before exponentiating.",
+        ),
+        Mistake(
+            sample_always_the_largest,
+            "It always returns the largest score: that is the limit T → 0. Draw at random with the probabilities instead.",
+        ),
     ],
     shape_hint="Return one index, an int from 0 to len(scores) - 1, drawn with rng from probabilities that add up to 1.",
     none_message="Your function returned None. Did you forget the `return` statement? Return the index drawn, an int.",
@@ -507,6 +560,7 @@ SAMPLE_WITH_TEMPERATURE = FunctionExercise(
 
 
 # --- Warm-up: max-over-time pooling (section 4) -----------------------------------------------------
+
 
 def max_over_time(feature_maps):
     """Max-over-time pooling (Kim 2014): (batch, time, channels) -> (batch, channels), the strongest
@@ -535,9 +589,11 @@ def keras_max_over_time(feature_maps):
 
 def _pooling_cases():
     rng = np.random.default_rng(64)
-    return [Case((rng.normal(size=(2, 7, 3)),), "2 sentences of 7 words, 3 channels"),
-            Case((rng.normal(size=(4, 5, 6)),), "4 sentences of 5 words, 6 channels"),
-            Case((rng.normal(size=(1, 1, 4)),), "one sentence of one word")]
+    return [
+        Case((rng.normal(size=(2, 7, 3)),), "2 sentences of 7 words, 3 channels"),
+        Case((rng.normal(size=(4, 5, 6)),), "4 sentences of 5 words, 6 channels"),
+        Case((rng.normal(size=(1, 1, 4)),), "one sentence of one word"),
+    ]
 
 
 MAX_OVER_TIME = FunctionExercise(
