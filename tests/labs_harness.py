@@ -13,18 +13,17 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
-import os
 import re
 import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
 
+from tools.execute import kernel_environment, notebook_client
 from tools.solutions import BEGIN_SOLUTION, END_SOLUTION
 from tools.solutions import lab_cells as notebook_lab_cells
-from utils import ROOT, settings
+from utils import ROOT
 from utils.exercises import EXERCISES
 from utils.exercises.core import Exercise
 
@@ -144,9 +143,10 @@ def seed_progress(file: Path, before_step: int) -> None:
     file.write_text(json.dumps({"format": 1, "labs": labs}))
 
 
-#: A cell that shows a live explorer widget returns within seconds. Now and then the client never
-#: sees its reply (seen in a CI run: the kernel had run the cell and sat idle while the client
-#: waited), so such a cell gets this long, and a run that times out is tried once more.
+#: A cell that shows a live explorer widget returns within seconds. Now and then the client did not
+#: see its reply (seen in a CI run: the kernel had run the cell and sat idle while the client
+#: waited; tools.execute now asks again every second), so such a cell gets at most this long, and
+#: a run that times out is tried once more.
 WIDGET_CELL_TIMEOUT = 120
 WIDGET_CELL = re.compile(r"^\w+_explorer\(", re.MULTILINE)
 
@@ -166,14 +166,7 @@ def _run_labs_once(step: int, progress_file: Path, timeout: int) -> LabRun:
     labs = {cell.stub_index: cell for cell in lab_cells(nb)}
     checks = {cell.check_index for cell in labs.values()}
     seed_progress(progress_file, step)
-    saved = {k: os.environ.get(k) for k in (settings.PROGRESS.name, settings.PROFILE.name)}
-    os.environ.update({settings.PROGRESS.name: str(progress_file), settings.PROFILE.name: "quick"})
-    client = NotebookClient(
-        nb,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        timeout_func=lambda cell: WIDGET_CELL_TIMEOUT if WIDGET_CELL.search(cell.source) else timeout,
-    )
+    client = notebook_client(nb, path.parent, timeout_func=lambda cell: WIDGET_CELL_TIMEOUT if WIDGET_CELL.search(cell.source) else timeout)
     seen_labs, seen_cells = {}, []
 
     timings = []
@@ -186,7 +179,7 @@ def _run_labs_once(step: int, progress_file: Path, timeout: int) -> LabRun:
         return text_of(cell.outputs)
 
     try:
-        with client.setup_kernel():
+        with client.setup_kernel(env=kernel_environment(progress_file)):
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or index in checks:
                     continue
@@ -212,9 +205,4 @@ def _run_labs_once(step: int, progress_file: Path, timeout: int) -> LabRun:
         log.write_text(
             "".join(f"{seconds:8.1f} s  cell {index:3}  {first}\n" for index, seconds, first in sorted(timings, key=lambda t: -t[1]))
         )
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return LabRun(path, seen_labs, seen_cells)

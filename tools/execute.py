@@ -24,21 +24,12 @@ def execute(path: Path, timeout: int = 1800, output: Path | None = None, **kerne
     # A fresh progress record, so the stored outputs show every lab as a newcomer sees it (and the
     # maintainer's own record is left alone); the quick profile; on the CPU, wherever they are made.
     progress_dir = tempfile.mkdtemp(prefix="dl7-progress-")
-    kernel_environment = settings.child_environment(
-        PROFILE="quick", PROGRESS=os.path.join(progress_dir, "progress.json"), **kernel_settings
-    )
-    kernel_environment["CUDA_VISIBLE_DEVICES"] = ""
+    environment = kernel_environment(os.path.join(progress_dir, "progress.json"), **kernel_settings)
     nb = nbformat.read(path, as_version=4)
-    client = _client_class()(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        record_timing=False,
-    )
+    client = notebook_client(nb, path.parent, timeout=timeout, record_timing=False)
     start = time.perf_counter()
     try:
-        client.execute(env=kernel_environment)
+        client.execute(env=environment)
     finally:
         shutil.rmtree(progress_dir, ignore_errors=True)
     seconds = time.perf_counter() - start
@@ -46,6 +37,21 @@ def execute(path: Path, timeout: int = 1800, output: Path | None = None, **kerne
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     nbformat.write(nb, output or path)
     return seconds
+
+
+def kernel_environment(progress_file: str | os.PathLike, **kernel_settings: str | None) -> dict[str, str]:
+    """The environment of a kernel that runs a notebook for the tests or the stored outputs: the quick
+    profile, the progress record ``progress_file``, on the CPU, and ``kernel_settings`` (as for
+    ``utils.settings.child_environment``)."""
+    environment = settings.child_environment(PROFILE="quick", PROGRESS=str(progress_file), **kernel_settings)
+    environment["CUDA_VISIBLE_DEVICES"] = ""
+    return environment
+
+
+def notebook_client(nb, folder: Path, **options):
+    """nbclient's ``NotebookClient`` for the notebook ``nb``, its kernel started in ``folder``, waiting
+    for kernel messages in slices (below); ``options`` go to the client (``timeout``, ...)."""
+    return _client_class()(nb, kernel_name="python3", resources={"metadata": {"path": str(folder)}}, **options)
 
 
 # How long one wait for a kernel message may last before the socket is looked at again.
