@@ -61,3 +61,16 @@ def test_generated_modules_keep_their_notebook_layout():
 
     excluded = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["ruff"]["format"]["exclude"]
     assert {target.module for target in export.EXPORTS.values()} <= set(excluded)
+
+
+def test_ruff_writes_for_the_oldest_supported_python():
+    """pyupgrade's fixes (ruff's UP rules) must leave code that the oldest tested Python runs: once an
+    unset target let `ruff --fix` turn datetime.timezone.utc into datetime.UTC (3.11+), and every
+    notebook failed on Python 3.10 in the matrix."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
+
+    from utils.environments import ENVIRONMENTS
+
+    oldest = min((tuple(map(int, env.python.split("."))) for env in ENVIRONMENTS.values() if env.python), default=None)
+    target = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["ruff"]["target-version"]
+    assert oldest is not None and target == f"py{oldest[0]}{oldest[1]}"
