@@ -222,6 +222,13 @@ def replace_registry_file(monkeypatch, dataset_name: str, file_name: str, **chan
     monkeypatch.setitem(data.REGISTRY, dataset_name, dataclasses.replace(original, files=files))
 
 
+def register_cifar_archive(monkeypatch, content: bytes, **changes) -> None:
+    """For one test, the registry's CIFAR-10 archive is ``content`` (its checksum and size), with
+    ``changes`` (sources) besides."""
+    checksum = data.FileSha256(hashlib.sha256(content).hexdigest())
+    replace_registry_file(monkeypatch, "cifar10", data.CIFAR10_ARCHIVE_FILE, checksum=checksum, size=len(content), **changes)
+
+
 @pytest.fixture(scope="module")
 def small_archive_bytes(real_subset):
     """A cifar-10-python.tar.gz in the official layout whose first rows are the real subset."""
@@ -243,13 +250,7 @@ def small_cifar_archive(small_archive_bytes, empty_cache, monkeypatch):
     path = empty_cache / "cifar10" / "cifar-10-python.tar.gz"
     path.parent.mkdir()
     path.write_bytes(small_archive_bytes)
-    replace_registry_file(
-        monkeypatch,
-        "cifar10",
-        "cifar-10-python.tar.gz",
-        checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
-        size=len(small_archive_bytes),
-    )
+    register_cifar_archive(monkeypatch, small_archive_bytes)
     return path
 
 
@@ -289,9 +290,7 @@ def test_corrupt_cached_subset_is_rebuilt(small_cifar_archive, empty_cache, real
 def test_truncated_archive_gives_a_clear_error(small_cifar_archive, monkeypatch):
     content = small_cifar_archive.read_bytes()[:5000]
     small_cifar_archive.write_bytes(content)
-    replace_registry_file(
-        monkeypatch, "cifar10", "cifar-10-python.tar.gz", checksum=data.FileSha256(hashlib.sha256(content).hexdigest()), size=len(content)
-    )
+    register_cifar_archive(monkeypatch, content)
     with pytest.raises(data.CorruptDataError, match="truncated or damaged"):
         data.load_cifar10("full")
 
@@ -573,12 +572,9 @@ def test_corrupt_subset_is_rebuilt_from_an_archive_downloaded_on_loopback(
     the subset cut from it and written atomically; then both are in the cache and verify says ok."""
     served, base = web_server
     (served / "cifar-10-python.tar.gz").write_bytes(small_archive_bytes)
-    replace_registry_file(
+    register_cifar_archive(
         monkeypatch,
-        "cifar10",
-        "cifar-10-python.tar.gz",
-        size=len(small_archive_bytes),
-        checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
+        small_archive_bytes,
         sources=(
             data.Source(f"{closed_port_url()}/cifar-10-python.tar.gz"),  # a mirror that is down first
             data.Source(f"{base}/cifar-10-python.tar.gz"),
@@ -601,14 +597,7 @@ def test_fetch_cifar10_in_the_quick_profile_downloads_the_archive_and_cuts_the_s
 ):
     served, base = web_server
     (served / "cifar.tar.gz").write_bytes(small_archive_bytes)
-    replace_registry_file(
-        monkeypatch,
-        "cifar10",
-        "cifar-10-python.tar.gz",
-        size=len(small_archive_bytes),
-        checksum=data.FileSha256(hashlib.sha256(small_archive_bytes).hexdigest()),
-        sources=(data.Source(f"{base}/cifar.tar.gz"),),
-    )
+    register_cifar_archive(monkeypatch, small_archive_bytes, sources=(data.Source(f"{base}/cifar.tar.gz"),))
     monkeypatch.setenv(settings.PROFILE.name, "quick")
     assert data.main(["fetch", "cifar10"]) == 0
     out = capsys.readouterr().out
