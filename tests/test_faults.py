@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import http.server
-import json
 import os
 import shutil
 import socket
@@ -99,50 +98,40 @@ def test_full_disk_is_explained_and_leaves_nothing(empty_cache, monkeypatch):
     assert files_under(empty_cache) == []
 
 
-def run_notebook(path, cwd, env_extra):
-    """Execute a notebook with nbclient in a fresh kernel whose working directory is ``cwd``."""
-    code = (
-        "import nbformat, sys\n"
-        "from nbclient import NotebookClient\n"
-        "from nbclient.exceptions import CellExecutionError\n"
-        f"nb = nbformat.read({str(path)!r}, as_version=4)\n"
-        f"client = NotebookClient(nb, timeout=300, kernel_name='python3', resources={{'metadata': {{'path': {str(cwd)!r}}}}})\n"
-        "try:\n    client.execute()\nexcept CellExecutionError as error:\n    print('CELL ERROR', str(error)[-600:]); sys.exit(3)\n"
-        "print(''.join(o.get('text', '') for c in nb.cells for o in c.get('outputs', [])))\n"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "DL7_ROOT"}
-    env.update(env_extra)
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env)
+def run_notebook(path, cwd, **kernel_settings) -> str:
+    """Execute a notebook in a fresh kernel whose working directory is ``cwd`` (tools.execute's client),
+    with ``kernel_settings`` (as for ``utils.settings.child_environment``); its printed text."""
+    import nbformat
+
+    from tools.execute import notebook_client
+    from tools.solutions import text_of
+
+    nb = nbformat.read(path, as_version=4)
+    notebook_client(nb, cwd, timeout=300).execute(env=settings.child_environment(**kernel_settings))
+    return "".join(text_of(output.get("text")) for cell in nb.cells for output in cell.get("outputs", []))
 
 
 @pytest.fixture
 def small_notebook(tmp_path):
-    nb = {
-        "cells": [
-            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": setup_cell(1)},
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "execution_count": None,
-                "outputs": [],
-                "source": "from utils.data import load_mnist\n(x, y), _ = load_mnist(n_train=10)\nprint('loaded', x.shape)",
-            },
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(setup_cell(1)),
+            nbformat.v4.new_code_cell("from utils.data import load_mnist\n(x, y), _ = load_mnist(n_train=10)\nprint('loaded', x.shape)"),
         ],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     elsewhere = tmp_path / "somewhere-else"
     elsewhere.mkdir()
     path = elsewhere / "copy.ipynb"
-    path.write_text(json.dumps(nb))
+    nbformat.write(nb, path)
     return path
 
 
 def test_notebook_run_from_another_folder(small_notebook):
-    found = run_notebook(small_notebook, small_notebook.parent, {"DL7_ROOT": str(ROOT)})
-    assert found.returncode == 0, found.stdout + found.stderr
-    assert "profile=quick" in found.stdout and "loaded (10, 28, 28)" in found.stdout
+    printed = run_notebook(small_notebook, small_notebook.parent, ROOT_DIR=str(ROOT))  # a failing cell raises
+    assert "profile=quick" in printed and "loaded (10, 28, 28)" in printed
     # Without DL7_ROOT from elsewhere: tests/test_setup_cell.py (test_a_clear_message_when_the_code_is_nowhere).
 
 
