@@ -128,7 +128,7 @@ def _passed(name: str, answer) -> bool:
     return _judge(EXERCISES[name], answer).correct
 
 
-def _from_record(name: str, reference):
+def _from_record(name: str):
     """The function saved in the progress record when lab ``name`` passed, rebuilt and re-checked; or None."""
     source = progress.saved_source(name)
     if not source:
@@ -164,7 +164,7 @@ def yours_or_reference(name: str, answer, reference, reference_name: str | None 
             return answer
         print(f"→ Using the course's {label} from here on: your {mine} has not passed its check yet.")
         return reference
-    saved = _from_record(name, reference)
+    saved = _from_record(name)
     if saved is not None:
         print(f"→ Using your {exercise.stub} from step {exercise.step} (saved in your progress record when it passed, and re-checked).")
         return saved

@@ -3,13 +3,15 @@
 A lab (:class:`FunctionExercise` or :class:`ValueExercise`) knows
 
 - the name of the function (or variables) the learner writes in the notebook's stub cell (``stub``);
-- a tested reference solution, written with the notebook's own names so that it can be pasted into
-  the stub cell as it is (``solution``; :func:`paste_source` gives that text);
+- a tested reference solution: the course's own function from its topic module of ``utils`` (one
+  copy of each algorithm), written with the notebook's own names so that it can be pasted into the
+  stub cell as it is (``solution``; :meth:`Exercise.paste_source` gives that text);
 - an independent reference to judge against (``reference``: TensorFlow's gradients, central
   differences, a Keras layer...; the solution itself when nothing better exists);
 - several cases to try, the awkward ones included (batch of 1, non-square shapes, stride > 1), each
   with a label that the verdict names;
-- the typical mistakes, each a complete wrong answer (pasteable too) and what to say about it;
+- the typical mistakes, each declared as a small edit of the solution's source (:func:`edit`: old
+  text, new text, what to say), from which the wrong function is built (and pasted, by the tests);
 - two hints: the idea, then the structure (shapes, the order of operations).
 
 Checking never raises: it returns a :class:`Verdict` that says "correct", "not attempted", or what
@@ -21,13 +23,17 @@ matches. Nothing in a verdict gives the answer away; help comes from ``hint()`` 
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import copy as copy_module
 import ctypes
 import dataclasses
+import importlib
 import inspect
+import linecache
 import re
 import signal
+import sys
 import textwrap
 import threading
 import traceback
@@ -58,12 +64,53 @@ class Verdict:
 
 @dataclasses.dataclass(frozen=True)
 class Mistake:
-    """A typical wrong answer. ``compute`` is a complete wrong solution with the stub's signature (so
-    that a test can paste its source into the notebook), or, for a value lab, a function of no
-    arguments returning the wrong values. ``message`` says what the mistake is."""
+    """A typical wrong answer and what to say about it.
 
-    compute: Callable[..., Any]
-    message: str
+    Declared as an edit of the lab's solution (:func:`edit`): ``edits`` are ``(old, new)`` pairs of
+    source text, each ``old`` found exactly once in the solution's source. The lab builds the wrong
+    function from the edited source when it needs it (``compute``), and a test pastes that same text
+    into the notebook. For a value lab, ``compute`` is a function of no arguments that returns the
+    wrong values.
+    """
+
+    compute: Callable[..., Any] | None = None
+    message: str = ""
+    edits: tuple[tuple[str, str], ...] = ()
+
+
+def edit(old: str, new: str, message: str, *more: tuple[str, str]) -> Mistake:
+    """A typical mistake as a small edit of the solution: replace ``old`` by ``new`` (and each further
+    ``(old, new)`` pair of ``more``) in the solution's source; ``message`` says what the mistake is::
+
+        edit("delta.mean(axis=0)", "delta.mean(axis=1)", "The bias gradient averages over the neurons ...")
+    """
+    return Mistake(message=message, edits=((old, new), *more))
+
+
+class MistakeDoesNotApply(ValueError):
+    """A declared edit whose old text is not in the solution's source exactly once (a bug of the course)."""
+
+
+def edited_source(source: str, edits: Sequence[tuple[str, str]], where: str) -> str:
+    """``source`` with every ``(old, new)`` edit applied; each ``old`` must occur exactly once."""
+    for old, new in edits:
+        count = source.count(old)
+        if count != 1:
+            raise MistakeDoesNotApply(f"{where}: the edit of {old!r} applies to text found {count} times in the solution, not once")
+        source = source.replace(old, new)
+    return source
+
+
+def build_from_source(source: str, namespace: dict, filename: str) -> Callable:
+    """Define the function or class of ``source`` in a copy of ``namespace`` and return it, with its
+    text kept (``__source__``) so that it can be pasted into a notebook and shown in tracebacks."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    scope = dict(namespace)
+    exec(compile(source, filename, "exec", dont_inherit=True), scope)  # noqa: S102 - the course's own code
+    defined = [node.name for node in ast.parse(source).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    built = scope[defined[-1]]
+    built.__source__ = source
+    return built
 
 
 @dataclasses.dataclass(frozen=True)
@@ -151,6 +198,24 @@ def describe(value: Any) -> str:
     return f"an array of shape {array.shape}"
 
 
+class LazyModule:
+    """A module imported when first used: ``tf = LazyModule("tensorflow")`` imports TensorFlow at the first
+    ``tf.something``, so that the labs can be listed (``python course.py progress``) without it."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+def last_line(exc: BaseException) -> str:
+    """An exception in one line: TensorFlow's own messages end with the line that matters."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    last = lines[-1] if lines else ""
+    return last if last.startswith(type(exc).__name__) else f"{type(exc).__name__}: {last}".rstrip(": ")
+
+
 def _line_in_answer(exc: BaseException, answer: Callable) -> str:
     """ " (line N of the cell that defines it)" for the deepest frame of the learner's own code."""
     method = getattr(answer, "__call__", None)  # noqa: B004 - not a callable test: a callable object's method, for its code
@@ -181,7 +246,7 @@ def _join(path: str, part: str) -> str:
     return f"{path}{part}" if part.startswith("[") else f"{path}.{part}" if path else part
 
 
-def _conform(got: Any, expected: Any, path: str, names: Sequence[str] | None):
+def conform(got: Any, expected: Any, path: str, names: Sequence[str] | None):
     """Bring ``got`` into the structure of ``expected``: returns (converted, None) or (None, what is wrong)."""
     label = path or "your result"
     if isinstance(expected, tuple):
@@ -193,7 +258,7 @@ def _conform(got: Any, expected: Any, path: str, names: Sequence[str] | None):
         converted = []
         for index, (g, e) in enumerate(zip(got, expected)):
             name = names[index] if names and len(names) == len(expected) and not path else f"[{index}]"
-            value, problem = _conform(g, e, _join(path, name), None)
+            value, problem = conform(g, e, _join(path, name), None)
             if problem:
                 return None, problem
             converted.append(value)
@@ -205,7 +270,7 @@ def _conform(got: Any, expected: Any, path: str, names: Sequence[str] | None):
             return None, f"{label} should have the keys {sorted(expected)}, but it has {sorted(got)}."
         converted = {}
         for key in expected:
-            value, problem = _conform(got[key], expected[key], _join(path, f"[{key!r}]"), None)
+            value, problem = conform(got[key], expected[key], _join(path, f"[{key!r}]"), None)
             if problem:
                 return None, problem
             converted[key] = value
@@ -256,14 +321,51 @@ def first_difference(got: Any, expected: Any, rtol: float, atol: float, names: S
     return None
 
 
-def _same(a: Any, b: Any, rtol: float, atol: float) -> bool:
-    """True when two results have the same structure and shapes and agree."""
-    converted, problem = _conform(a, b, "", None)
-    return problem is None and first_difference(converted, b, rtol, atol) is None
+def same(a: Any, b: Any, rtol: float, atol: float) -> bool:
+    """Whether two results agree within the tolerances, part by part (lists and tuples alike, a list of
+    numbers as an array, dicts by key, arrays by shape and value); a None matches only a None."""
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k], rtol, atol) for k in a)
+    a_parts, b_parts = (isinstance(v, (list, tuple)) and not _numbers(v) for v in (a, b))
+    if a_parts or b_parts:
+        return a_parts and b_parts and len(a) == len(b) and all(same(x, y, rtol, atol) for x, y in zip(a, b))
+    try:
+        x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return x.shape == y.shape and bool(np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def _numbers(value: Sequence) -> bool:
+    return bool(value) and all(isinstance(v, (int, float, np.number)) for v in value)
+
+
+def resolve(target: Any) -> Any:
+    """A solution or reference named by its dotted path ("utils.tf_network.train_step") is imported on
+    first use, so that listing the labs needs no TensorFlow; anything else is returned as it is."""
+    if isinstance(target, str):
+        module, _, attribute = target.rpartition(".")
+        return getattr(importlib.import_module(module), attribute)
+    return target
 
 
 # ---------------------------------------------------------------------------------------------
 # Labs.
+
+
+def source_of(function: Callable) -> str:
+    """The text of a function or class: what :func:`build_from_source` kept, else its source file's lines."""
+    kept = getattr(function, "__source__", None)
+    return kept if isinstance(kept, str) else textwrap.dedent(inspect.getsource(function))
+
+
+def namespace_of(function: Callable) -> dict:
+    """The global names a function or class sees (its module's), for building an edited copy of it."""
+    if inspect.isclass(function):
+        return dict(vars(sys.modules[function.__module__]))
+    return dict(getattr(inspect.unwrap(function), "__globals__", {}))
 
 
 class Exercise:
@@ -289,18 +391,43 @@ class Exercise:
         time_limit: float = 10.0,
         paste: Callable[[Any], str] | None = None,
     ):
-        self.name, self.title, self.solution, self.step = name, title, solution, step
+        self.name, self.title, self._solution, self.step = name, title, solution, step
         idea = idea or hint  # ``hint=`` is the older name of the first hint
         self.hints = tuple(h for h in (idea, structure) if h)
         if not self.hints:
             raise ValueError(f"exercise {name!r} needs at least the idea as a hint")
-        self.stub = stub or getattr(solution, "__name__", name)
+        self.stub = stub or (solution.rpartition(".")[2] if isinstance(solution, str) else getattr(solution, "__name__", name))
         if kind:
             self.kind = kind
         self.mistakes = list(mistakes)
         self.reference_name = reference_name
         self.time_limit = time_limit
         self._paste = paste
+
+    @property
+    def solution(self) -> Any:
+        """The tested solution (imported on first use when it was given by its dotted name)."""
+        self._solution = resolve(self._solution)
+        return self._solution
+
+    @property
+    def mistakes(self) -> list[Mistake]:
+        """The typical mistakes, each with its wrong function (built from its declared edit on first use)."""
+        if self._bound_mistakes is None:
+            self._bound_mistakes = [self._bind(mistake) for mistake in self._declared_mistakes]
+        return self._bound_mistakes
+
+    @mistakes.setter
+    def mistakes(self, value: Sequence[Mistake]) -> None:
+        self._declared_mistakes, self._bound_mistakes = list(value), None
+
+    def _bind(self, mistake: Mistake) -> Mistake:
+        """``mistake`` with ``compute`` built from the solution's source with the mistake's edits applied."""
+        if not mistake.edits:
+            return mistake
+        where = f"lab {self.name!r}, mistake {mistake.message[:60]!r}"
+        source = edited_source(source_of(self.solution), mistake.edits, where)
+        return dataclasses.replace(mistake, compute=build_from_source(source, namespace_of(self.solution), f"<{where}>"))
 
     @property
     def help_line(self) -> str:
@@ -324,7 +451,7 @@ class Exercise:
         candidate = self.solution if candidate is None else candidate
         if self._paste is not None:
             return self._paste(candidate())  # value labs: the solution and each mistake return the values
-        source = textwrap.dedent(inspect.getsource(candidate))
+        source = source_of(candidate)
         return re.sub(r"^(def|class)\s+\w+", lambda m: f"{m.group(1)} {self.stub}", source, count=1, flags=re.MULTILINE).rstrip() + "\n"
 
 
@@ -334,7 +461,11 @@ class FunctionExercise(Exercise):
 
     ``cases``: tuples of arguments or :class:`Case` objects (or a function returning them, called on
     first use, when building them needs TensorFlow). ``reference``: the independent reference
-    (default: the solution). ``names``: names of the parts of a tuple result (``("dW", "db")``), used
+    (default: the solution); it and the solution may be given by dotted name, imported on first use.
+    ``in_training(answer)``: for a function that the notebook runs inside a ``tf.function`` training
+    step, once its values agree, runs it that way and returns None or what goes wrong there.
+    ``match_rtol`` and ``match_atol``: how close an answer must come to a typical mistake to be named
+    as it (default: ``rtol`` and ``atol``). ``names``: names of the parts of a tuple result (``("dW", "db")``), used
     in messages. ``adapter(function)`` turns a learner function into what is compared, for labs
     judged by a side effect (say, updating variables) or by running the function in a harness.
     """
@@ -354,15 +485,28 @@ class FunctionExercise(Exercise):
         atol: float = 1e-9,
         adapter: Callable[[Callable], Callable] | None = None,
         none_message: str | None = None,
+        match_rtol: float | None = None,
+        match_atol: float | None = None,
+        in_training: Callable[[Callable], str | None] | None = None,
         **common,
     ):
         super().__init__(name, title, idea, solution, **common)
         self._cases = cases
-        self.reference = reference or solution
+        self._reference = reference
         self.names, self.shape_hint, self.rtol, self.atol = names, shape_hint, rtol, atol
+        # A known mistake is recognised within these (looser, for float32 answers written differently).
+        self.match_rtol = rtol if match_rtol is None else match_rtol
+        self.match_atol = atol if match_atol is None else match_atol
         self.adapter = adapter or (lambda function: function)
         self.none_message = none_message or "Your function returned None. Did you forget the `return` statement?"
+        self.in_training = in_training
         self._expected: dict[int, Any] = {}
+
+    @property
+    def reference(self) -> Callable:
+        """The independent reference the answer is judged against (default: the solution)."""
+        self._reference = resolve(self._reference)
+        return self._reference or self.solution
 
     @property
     def cases(self) -> list[Case]:
@@ -430,7 +574,7 @@ class FunctionExercise(Exercise):
             if value is None:
                 return self.wrong(self.none_message)
             expected = self.expected(number)
-            got, problem = _conform(value, expected, "", self.names)
+            got, problem = conform(value, expected, "", self.names)
             if problem is None:
                 problem = first_difference(got, expected, self.rtol, self.atol, self.names)
                 hint = None
@@ -440,10 +584,31 @@ class FunctionExercise(Exercise):
                 continue
             known = self._known_mistake(case, value)
             return self.wrong(f"For {words}: {problem}" + (f"\nThis is a known mistake: {known}" if known else ""), None if known else hint)
+        if self.in_training is not None:
+            problem = self._problem_in_training(answer)
+            if problem:
+                return self.wrong(problem)
         labels = [c.label for c in cases if c.label]
         against = f" with {self.reference_name}" if self.reference_name else ""
         which = f": {'; '.join(labels)}" if labels else ""
         return Verdict(CORRECT, f"{self.title}: your function agrees{against} on all {len(cases)} cases{which}.")
+
+    def _problem_in_training(self, answer: Callable) -> str | None:
+        """What goes wrong when the notebook's ``tf.function`` training step runs ``answer`` (None: nothing)."""
+        fails = "Your function gives the right numbers when run directly, but fails inside tf.function, as the notebook's training step runs it"
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings(), time_limit(self.time_limit):
+                warnings.simplefilter("ignore")
+                return self.in_training(answer)  # type: ignore[misc]
+        except OutOfTime:
+            return f"Inside tf.function, as the notebook's training step runs it, your function was still running after {self.time_limit:g} s."
+        except NotImplementedError as exc:  # what TensorFlow raises when NumPy meets a symbolic tensor
+            return (
+                f"{fails}: {last_line(exc)}\nNumPy cannot work on the symbolic tensors of a tf.function: "
+                "use TensorFlow operations (tf.exp, tf.reduce_sum, ...)."
+            )
+        except Exception as exc:  # noqa: BLE001 - learner code
+            return f"{fails}: {last_line(exc)}"
 
     def _known_mistake(self, case: Case, value: Any) -> str | None:
         """The message of the typical mistake that computes what the learner returned, if any."""
@@ -454,7 +619,7 @@ class FunctionExercise(Exercise):
                     typical = canonical(self.adapter(mistake.compute)(*self._copy(case.args)))
             except Exception:  # noqa: BLE001 - a mistake may fail on some inputs; it is then not this one
                 continue
-            if _same(value, typical, self.rtol, self.atol):
+            if same(value, typical, self.match_rtol, self.match_atol):
                 return mistake.message
         return None
 

@@ -92,19 +92,11 @@ class TensorFlowLab(FunctionExercise):
 
     @property
     def solution(self):
-        return self._part("solution", self._given_solution)
-
-    @solution.setter
-    def solution(self, value):
-        self._given_solution = value
+        return self._part("solution", self._solution)
 
     @property
     def reference(self):
-        return self._part("reference", self._given_reference) or self.solution
-
-    @reference.setter
-    def reference(self, value):
-        self._given_reference = value
+        return self._part("reference", self._reference) or self.solution
 
     @property
     def mistakes(self):

@@ -21,7 +21,7 @@ import warnings
 
 import numpy as np
 
-from utils.exercises.core import CORRECT, Case, FunctionExercise, Mistake, OutOfTime, _conform, first_difference, time_limit
+from utils.exercises.core import CORRECT, Case, FunctionExercise, Mistake, OutOfTime, conform, first_difference, time_limit
 from utils.nn import sigmoid
 
 
@@ -702,7 +702,7 @@ def _gan_in_training(answer):
     case = GAN_STEP.cases[0]
     got = _on_fresh_networks(answer, graph=True)(*case.args)
     expected = GAN_STEP.expected(0)
-    converted, problem = _conform(got, expected, "", GAN_STEP.names)
+    converted, problem = conform(got, expected, "", GAN_STEP.names)
     problem = problem or first_difference(converted, expected, GAN_STEP.rtol, GAN_STEP.atol, GAN_STEP.names)
     if problem:
         return (
