@@ -18,7 +18,7 @@
     python course.py export [--check]     (maintainers) copy the notebooks' "# @save" cells into utils/ (the
                                           one source of code that a notebook shows and later steps reuse)
     python course.py matrix [ENV ...]     (maintainers) every notebook in Colab's runtime versions, the newest
-                                          releases and the oldest supported ones (utils/environments.py),
+                                          releases and the oldest supported ones (utils/tested_environments.py),
                                           each headline figure checked against its expected range
     python course.py ranges               (maintainers) re-measure those ranges over seeds and environments
                                           and write utils/expected_ranges.json and the README's table
@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
 #: The Python versions whose notebooks the tests run: the pinned suite (3.11 in CI) and the
-#: compatibility matrix (utils/environments.py: 3.10 and 3.13). 3.12 installs but is not run.
+#: compatibility matrix (utils/tested_environments.py: 3.10 and 3.13). 3.12 installs but is not run.
 TESTED_PYTHONS = ((3, 10), (3, 11), (3, 13))
 FIRST_NOTEBOOK = "notebooks/01_introducing_deep_learning.ipynb"
 
@@ -148,7 +148,7 @@ def matrix_command(rest: list[str]) -> tuple[list[str], dict]:
     """nox's command line and environment for ``python course.py matrix [ENV ...] [-- NOTEBOOK ...]``:
     the interpreters each environment needs are put on PATH (nox looks for python3.X there)."""
     sys.path.insert(0, str(ROOT))
-    from utils.environments import ENVIRONMENTS
+    from utils.tested_environments import ENVIRONMENTS
 
     split = rest.index("--") if "--" in rest else len(rest)
     names, notebooks = rest[:split], rest[split + 1 :]

@@ -1,5 +1,5 @@
 """The compatibility matrix: every notebook, top to bottom, in each environment of
-``utils/environments.py`` (Colab's runtime, the newest releases, the oldest supported), one nox
+``utils/tested_environments.py`` (Colab's runtime, the newest releases, the oldest supported), one nox
 session each. Run it with ``python course.py matrix [ENV ...]``, which finds the Python versions
 and calls nox (https://nox.thea.codes, by Alethea Katherine Flowers and the nox contributors)."""
 
@@ -10,7 +10,7 @@ import nox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from utils import settings  # noqa: E402
-from utils.environments import ENVIRONMENTS  # noqa: E402
+from utils.tested_environments import ENVIRONMENTS  # noqa: E402
 
 nox.options.sessions = list(ENVIRONMENTS)
 nox.options.error_on_missing_interpreters = True  # a matrix that skips an environment proves nothing

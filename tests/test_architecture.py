@@ -13,7 +13,7 @@ from utils import ROOT
 #: A name ending in ".*" stands for a package and everything in it.
 ROOMS = [
     ("leaves: paths, settings", ["utils.paths", "utils.settings"]),
-    ("run parameters", ["utils.profiles", "utils.seeds", "utils.environments"]),
+    ("run parameters", ["utils.profiles", "utils.seeds", "utils.tested_environments"]),
     ("data", ["utils.data", "utils.data.*"]),
     (
         "from scratch",

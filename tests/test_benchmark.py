@@ -27,7 +27,7 @@ def test_every_headline_figure_is_in_the_benchmark_table_and_recorded_by_its_not
     notebook's code records it (by its key, or by an f-string key such as step03.gradient_check_{...})."""
     import json
 
-    from tools.notebook_files import notebook_paths
+    from tools.layout import notebook_paths
     from utils.expected import EXACT, FIGURES
 
     shown = {key for lines in benchmark.HEADLINES.values() for _, keys in lines for key in keys}

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from labs_harness import answer_lines
 
-from tools.notebook_files import colab_url, notebook_paths, step_of
+from tools.layout import colab_url, notebook_paths, step_of
 from utils.exercises import EXERCISES
 
 NOTEBOOKS = notebook_paths()

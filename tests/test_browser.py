@@ -26,7 +26,7 @@ import warnings
 import pytest
 from conftest import stop_process_group
 
-from tools.notebook_files import notebook_paths
+from tools.layout import notebook_paths
 from utils import ROOT, settings
 
 pytestmark = pytest.mark.slow

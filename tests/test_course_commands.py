@@ -158,7 +158,7 @@ def test_matrix_command_finds_each_python_and_names_the_sessions(tmp_path, monke
     spec = importlib.util.spec_from_file_location("course_for_matrix", ROOT / "course.py")
     course = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(course)
-    from utils.environments import ENVIRONMENTS
+    from utils.tested_environments import ENVIRONMENTS
 
     pyenv = tmp_path / "pyenv"
     for version in {e.python for e in ENVIRONMENTS.values()}:
@@ -196,7 +196,7 @@ def test_matrix_refuses_an_environment_that_is_not_what_the_table_says(monkeypat
     import dataclasses
 
     from tools import matrix
-    from utils.environments import ENVIRONMENTS
+    from utils.tested_environments import ENVIRONMENTS
 
     other = dataclasses.replace(ENVIRONMENTS["newest"], packages={**ENVIRONMENTS["newest"].packages, "tensorflow": "2.0.1"})
     monkeypatch.setitem(ENVIRONMENTS, "newest", other)

@@ -694,3 +694,19 @@ def test_utils_data_reads_settings_only_through_utils_settings():
     for path in (ROOT / "utils" / "data").glob("*.py"):
         text = path.read_text()
         assert "DL7_" not in text and "os.environ" not in text and "getenv" not in text, path.name
+
+
+def test_the_data_readme_names_every_registry_file_and_nothing_else():
+    """data/README.md's table is written by hand; it must name each dataset folder and file of the
+    registry, and no file the registry does not have."""
+    import re
+
+    from utils.data.registry import REGISTRY
+
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "(`" in line]
+    folders = {re.search(r"\(`([\w-]+)/`\)", row).group(1): row for row in rows}
+    assert set(folders) == set(REGISTRY), "one row per dataset folder of the registry"
+    for name, dataset in REGISTRY.items():
+        named = set(re.findall(r"`([\w.-]+\.(?:gz|npz|txt|pos|neg))`", folders[name].split("|")[2]))
+        assert named == {f.name for f in dataset.files}, (name, named)

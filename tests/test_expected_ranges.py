@@ -1,13 +1,15 @@
 """Is my result normal? The expected ranges of the headline figures, the verdicts, and the table."""
 
+import json
 import re
 
 import pytest
 
 from tools import matrix, ranges
-from tools.notebook_files import printed_text
+from tools.layout import stored_printout
 from utils import ROOT, expected, settings
-from utils.environments import ENVIRONMENTS
+from utils.expected import FIGURES, RANGES_FILE
+from utils.tested_environments import ENVIRONMENTS
 
 KEY = "step03.network_accuracy"
 TABLE = {"profiles": {"quick": {KEY: {"low": 0.94, "high": 0.95}}}}
@@ -141,7 +143,7 @@ def test_the_readme_shows_the_table_as_measured():
 
 @pytest.mark.parametrize("stem", sorted(p.stem for p in (ROOT / "notebooks").glob("0*.ipynb")))
 def test_each_stored_figure_is_printed_with_its_range_and_inside_it(stem):
-    text = printed_text(ROOT / "notebooks" / f"{stem}.ipynb")
+    text = stored_printout(ROOT / "notebooks" / f"{stem}.ipynb")
     keys = [key for key in expected.FIGURES if key.startswith(f"step{stem[:2]}.")]
     assert keys, "every notebook has at least one headline figure with an expected range"
     for key in keys:
@@ -154,4 +156,14 @@ def test_each_stored_figure_is_printed_with_its_range_and_inside_it(stem):
 def test_the_readme_example_is_a_line_the_course_printed():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = readme.split("### Is my result normal? Expected ranges")[1].split("\n    ", 1)[1].split("\n", 1)[0]
-    assert example in printed_text(ROOT / "notebooks" / "03_backprop_and_gradient_descent.ipynb").splitlines()
+    assert example in stored_printout(ROOT / "notebooks" / "03_backprop_and_gradient_descent.ipynb").splitlines()
+
+
+def test_the_stored_ranges_are_their_values_seen_widened_by_the_rule():
+    """The JSON is generated: a range edited by hand, or a floor changed in FIGURES without
+    `python -m tools.ranges widen`, is caught here."""
+    stored = json.loads(RANGES_FILE.read_text(encoding="utf-8"))
+    for profile, entries in stored["profiles"].items():
+        for key, entry in entries.items():
+            assert (entry["low"], entry["high"]) == FIGURES[key].widened(entry["seen_low"], entry["seen_high"]), (profile, key)
+    assert ranges.rewiden(json.loads(RANGES_FILE.read_text(encoding="utf-8"))) == stored

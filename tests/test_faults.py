@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import files_under, register_dataset
 
-from tools.notebook_files import setup_cell
+from tools.layout import setup_cell
 from utils import ROOT, data, settings
 from utils.profiles import PROFILES
 
@@ -104,11 +104,11 @@ def run_notebook(path, cwd, **kernel_settings) -> str:
     import nbformat
 
     from tools.execute import notebook_client
-    from tools.solutions import text_of
+    from tools.layout import field_text
 
     nb = nbformat.read(path, as_version=4)
     notebook_client(nb, cwd, timeout=300).execute(env=settings.child_environment(**kernel_settings))
-    return "".join(text_of(output.get("text")) for cell in nb.cells for output in cell.get("outputs", []))
+    return "".join(field_text(output.get("text")) for cell in nb.cells for output in cell.get("outputs", []))
 
 
 @pytest.fixture

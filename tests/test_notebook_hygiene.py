@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from tools.hygiene import problems
-from tools.notebook_files import colab_url, notebook_paths, setup_cell
+from tools.layout import colab_url, notebook_paths, setup_cell
 from utils import REPOSITORY_URL, ROOT
 
 NOTEBOOKS = notebook_paths()
@@ -211,19 +211,19 @@ def test_run_times_come_from_the_measured_table():
 def test_retarget_points_badges_and_set_up_cells_at_a_fork(tmp_path, monkeypatch):
     import nbformat
 
-    from tools import notebook_files
+    from tools import layout
 
     readme, notebook = tmp_path / "README.md", tmp_path / "03_backprop_and_gradient_descent.ipynb"
     shutil.copy(ROOT / "README.md", readme)
     shutil.copy(ROOT / "notebooks" / notebook.name, notebook)
-    assert notebook_files.retarget(readme, [notebook]) == []  # already pointing at utils.REPOSITORY
-    monkeypatch.setattr(notebook_files, "REPOSITORY", "someone/fork")
-    monkeypatch.setattr(notebook_files, "REPOSITORY_URL", "https://github.com/someone/fork")
-    assert notebook_files.retarget(readme, [notebook]) == ["README.md", notebook.name]
+    assert layout.retarget(readme, [notebook]) == []  # already pointing at utils.REPOSITORY
+    monkeypatch.setattr(layout, "REPOSITORY", "someone/fork")
+    monkeypatch.setattr(layout, "REPOSITORY_URL", "https://github.com/someone/fork")
+    assert layout.retarget(readme, [notebook]) == ["README.md", notebook.name]
     text = readme.read_text(encoding="utf-8")
     assert "git clone https://github.com/someone/fork.git" in text and "colab.research.google.com/github/dl7-course" not in text
     assert text.count("colab.research.google.com/github/someone/fork/blob/main/notebooks/") == 7
     nb = nbformat.read(notebook, as_version=4)
     assert "colab.research.google.com/github/someone/fork/blob/main/notebooks/03_" in nb.cells[0].source
     first_code = next(c for c in nb.cells if c.cell_type == "code")
-    assert first_code.source == notebook_files.setup_cell(3) and '"https://github.com/someone/fork"' in first_code.source
+    assert first_code.source == layout.setup_cell(3) and '"https://github.com/someone/fork"' in first_code.source

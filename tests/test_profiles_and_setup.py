@@ -105,7 +105,7 @@ def test_native_start_up_noise_is_held_back_unless_the_import_fails(capfd, monke
 
 def test_version_report_says_where_the_learner_stands():
     from utils.environment import tested_versions, version_report
-    from utils.environments import ENVIRONMENTS
+    from utils.tested_environments import ENVIRONMENTS
 
     pins = tested_versions()
     pinned = {"python": "3.11", **{k: pins[k] for k in ("tensorflow", "keras", "numpy")}}

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tools.notebook_files import notebook_paths
+from tools.layout import notebook_paths
 
 #: A percentage (81%, 94.73 %), a decimal (0.175, 2.5), a power of ten (1e-7), a ratio (6.2x).
 NUMBER = re.compile(r"(?<![\w.\-/^_{])(\d+(?:,\d{3})*(?:\.\d+)?(?:e-?\d+)?)(\s?%|x\b)?")

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tools.notebook_files import setup_cell
+from tools.layout import setup_cell
 from utils import ROOT
 
 

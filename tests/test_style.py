@@ -69,7 +69,7 @@ def test_ruff_writes_for_the_oldest_supported_python():
     notebook failed on Python 3.10 in the matrix."""
     tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
 
-    from utils.environments import ENVIRONMENTS
+    from utils.tested_environments import ENVIRONMENTS
 
     oldest = min((tuple(map(int, env.python.split("."))) for env in ENVIRONMENTS.values() if env.python), default=None)
     target = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["ruff"]["target-version"]

@@ -65,7 +65,8 @@ def backprop(repeats: int = 2, n_images: int = 50_000) -> dict:
         return weights, biases
 
     def nielsen_train(state, rng):
-        return nielsen_sgd_epoch(*state, nielsen_data, 10, 3.0, rng)
+        weights, biases = state
+        return nielsen_sgd_epoch(weights, biases, nielsen_data, 10, 3.0, rng)
 
     def nielsen_finish(result):
         return as_network([w.T for w in result[0]], [b.ravel() for b in result[1]])
@@ -189,7 +190,7 @@ def convolution(repeats: int = 5) -> dict:
 
 #: The headline figures of each notebook, as its cells record them (``utils.expected.record`` and
 #: ``judge``, into the file ``DL7_RECORD`` names): one line of the table per label, with the keys it shows.
-HEADLINES = {
+HEADLINES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "01_introducing_deep_learning": [
         ("MNIST test accuracy: templates {}, trained network {}", ("step01.templates_accuracy", "step01.network_accuracy"))
     ],
@@ -269,12 +270,12 @@ def course(output=None) -> list[dict]:
     import tempfile
     from pathlib import Path
 
-    from tools.notebook_files import notebook_paths
+    from tools.layout import notebook_paths
     from utils import settings
     from utils.expected import read_records
     from utils.paths import ROOT
 
-    rows = []
+    rows: list[dict] = []
     with tempfile.TemporaryDirectory() as folder:
         for path in notebook_paths():
             records = Path(folder) / f"{path.stem}.jsonl"

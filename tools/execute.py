@@ -43,7 +43,7 @@ def kernel_environment(progress_file: str | os.PathLike, **kernel_settings: str 
     """The environment of a kernel that runs a notebook for the tests or the stored outputs: the quick
     profile, the progress record ``progress_file``, on the CPU, and ``kernel_settings`` (as for
     ``utils.settings.child_environment``)."""
-    environment = settings.child_environment(PROFILE="quick", PROGRESS=str(progress_file), **kernel_settings)
+    environment = settings.child_environment(None, PROFILE="quick", PROGRESS=str(progress_file), **kernel_settings)
     environment["CUDA_VISIBLE_DEVICES"] = ""
     return environment
 

@@ -3,7 +3,7 @@
     python -m tools.matrix run ENV [NOTEBOOK ...] [--seed S] [--no-range-check]
         (nox runs this inside ENV's virtual environment; ENV "pinned" is requirements.txt's .venv)
 
-The environment's key packages must be the versions ``utils/environments.py`` (or, for ``pinned``,
+The environment's key packages must be the versions ``utils/tested_environments.py`` (or, for ``pinned``,
 ``requirements.txt``) names, else the run would prove nothing about them. Each notebook runs in a
 fresh kernel in the quick profile, two at a time (one per core), on copies: the stored notebooks are
 never touched and no output is compared. A notebook fails on a cell error, on any stderr output, or
@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from utils import ROOT
-from utils.environments import ENVIRONMENTS, KEY_PACKAGES, Environment
+from utils.tested_environments import ENVIRONMENTS, KEY_PACKAGES, Environment
 
 ARTIFACTS = ROOT / "artifacts" / "matrix"
 #: Where each run's recorded headline figures go, one folder per environment, one file per seed.
@@ -84,7 +84,7 @@ def _execute(path_text: str, scratch_text: str, seed: int | None = None) -> dict
 
     path, output = Path(path_text), Path(scratch_text) / Path(path_text).name
     record = output.with_suffix(".jsonl")
-    result = {"notebook": path.name, "error": None, "stderr": [], "headlines": [], "records": [], "seconds": None, "stalled": 0}
+    result: dict = {"notebook": path.name, "error": None, "stderr": [], "headlines": [], "records": [], "seconds": None, "stalled": 0}
     # Where the kernel records the figures, and its seed (None: the notebook's own).
     kernel_settings = {"RECORD": str(record), "SEED": None if seed is None else str(seed)}
     start = time.perf_counter()
@@ -145,7 +145,7 @@ def run(name: str, notebooks: list[str] | None = None, jobs: int = 2, seed: int 
 
     ``seed`` overrides the notebooks' own (``DL7_SEED``); ``check_ranges=False`` records the figures
     without judging them (``python course.py ranges`` measures the ranges that way)."""
-    from tools.notebook_files import notebook_paths
+    from tools.layout import notebook_paths
     from utils.expected import load_ranges
 
     environment = environment_named(name)
@@ -153,7 +153,7 @@ def run(name: str, notebooks: list[str] | None = None, jobs: int = 2, seed: int 
     versions = ", ".join(f"{k} {v}" for k, v in installed_versions().items())
     print(f"{name}: Python {platform.python_version()}, {versions}", flush=True)
     if mismatches:
-        print(f"{name}: this is not the environment utils/environments.py describes: {'; '.join(mismatches)}")
+        print(f"{name}: this is not the environment utils/tested_environments.py describes: {'; '.join(mismatches)}")
         return 1
     # A notebook may be named as a path or by its file name (python course.py matrix oldest -- 05_cnns...).
     paths = notebook_paths([n if Path(n).exists() else str(ROOT / "notebooks" / Path(n).name) for n in notebooks or []] or None)

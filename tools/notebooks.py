@@ -15,6 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from types import ModuleType
+
+resource: ModuleType | None
 try:
     import resource  # Unix only: the peak memory of the kernels run so far
 except ImportError:  # pragma: no cover - Windows
@@ -22,7 +25,7 @@ except ImportError:  # pragma: no cover - Windows
 
 from tools.execute import execute
 from tools.hygiene import problems
-from tools.notebook_files import notebook_paths, retarget
+from tools.layout import notebook_paths, retarget
 from tools.solutions import write_solved
 from utils.paths import REPOSITORY
 

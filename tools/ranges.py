@@ -2,6 +2,7 @@
 
     python -m tools.ranges measure [--seeds 0 1 2] [--environments pinned colab newest oldest]
     python -m tools.ranges write
+    python -m tools.ranges widen      # after a floor or bound in utils.expected.FIGURES changed
 
 ``measure`` runs every notebook once per seed in each environment (``pinned`` here, in this
 interpreter; the others through ``python course.py matrix``), recording the figures that
@@ -9,11 +10,14 @@ interpreter; the others through ``python course.py matrix``), recording the figu
 recorded figure there and writes ``utils/expected_ranges.json`` and the README's table of ranges.
 ``python course.py ranges`` does both.
 
-The rule, for each figure: the lowest and highest value seen, widened on each side by half their
-spread and at least by the figure's floor (``utils.expected.FIGURES``), but never past what the figure
-can be (an accuracy above 100%, an error below 0): a few runs under-state how far
-a figure can move on another machine, and a range as tight as the runs seen would call normal
-results abnormal.
+The rule, for each figure (``utils.expected.Figure.widened``): the lowest and highest value seen,
+widened on each side by half their spread and at least by the figure's floor, but never past what the
+figure can be (an accuracy above 100%, an error below 0): a few runs under-state how far a figure can
+move on another machine, and a range as tight as the runs seen would call normal results abnormal.
+
+Where a range comes from: the values seen are measured (``measure``; never typed in); the floor and the
+bounds are edited in one place, ``utils.expected.FIGURES``; the JSON and the README's table are
+generated (``write``, or ``widen`` after a floor changed) and a test fails when they were edited by hand.
 """
 
 from __future__ import annotations
@@ -25,8 +29,8 @@ import sys
 from pathlib import Path
 
 from utils import ROOT
-from utils.environments import ENVIRONMENTS
 from utils.expected import FIGURES, RANGES_FILE
+from utils.tested_environments import ENVIRONMENTS
 
 RECORDS = ROOT / "artifacts" / "ranges"
 README = ROOT / "README.md"
@@ -66,7 +70,7 @@ def table(records: list[dict]) -> dict:
     for record in records:
         if record["key"] in FIGURES:
             profiles.setdefault(record["profile"], {}).setdefault(record["key"], []).append(record)
-    result = {
+    result: dict = {
         "rule": "lowest and highest value seen, each widened by half their spread, and at least by the figure's floor "
         "(never past 0, or 100% for a share)",
         "profiles": {},
@@ -78,12 +82,10 @@ def table(records: list[dict]) -> dict:
                 continue
             values = [r["value"] for r in by_key[key]]
             seen_low, seen_high = min(values), max(values)
-            figure = FIGURES[key]
-            margin = max((seen_high - seen_low) / 2, figure.floor)
-            low, high = max(seen_low - margin, figure.lowest), min(seen_high + margin, figure.highest)
+            low, high = FIGURES[key].widened(seen_low, seen_high)
             entries[key] = {
-                "low": round(low, 6),
-                "high": round(high, 6),
+                "low": low,
+                "high": high,
                 "seen_low": seen_low,
                 "seen_high": seen_high,
                 "runs": len(values),
@@ -115,12 +117,23 @@ def markdown(ranges: dict, profile: str = "quick") -> str:
     return "\n".join(lines)
 
 
-def write(records: list[dict] | None = None) -> dict:
-    """Write ``utils/expected_ranges.json`` and the README's table from the recorded figures."""
-    records = collect() if records is None else records
-    if not records:
-        raise SystemExit(f"No recorded figures under {RECORDS.relative_to(ROOT)}: run `python -m tools.ranges measure` first.")
-    ranges = table(records)
+def rewiden(ranges: dict) -> dict:
+    """The table with every range widened again from its values seen, by the figures' current floors and
+    bounds (``utils.expected.FIGURES``): after a floor is changed, no re-measurement is needed."""
+    for entries in ranges.get("profiles", {}).values():
+        for key, entry in entries.items():
+            entry["low"], entry["high"] = FIGURES[key].widened(entry["seen_low"], entry["seen_high"])
+    return ranges
+
+
+def write(records: list[dict] | None = None, ranges: dict | None = None) -> dict:
+    """Write ``utils/expected_ranges.json`` and the README's table from the recorded figures (or from
+    ``ranges``, a table already made)."""
+    if ranges is None:
+        records = collect() if records is None else records
+        if not records:
+            raise SystemExit(f"No recorded figures under {RECORDS.relative_to(ROOT)}: run `python -m tools.ranges measure` first.")
+        ranges = table(records)
     missing = [key for key in FIGURES if key not in ranges["profiles"].get("quick", {})]
     if missing:
         print(f"warning: no figure recorded for {', '.join(missing)}; they will say 'no expected range'")
@@ -135,7 +148,7 @@ def write(records: list[dict] | None = None) -> dict:
     else:
         print(f"warning: README.md has no {TABLE_START!r} marker; its table was not written")
     print(markdown(ranges))
-    print(f"\nwritten: {RANGES_FILE.relative_to(ROOT)} ({len(records)} figures recorded)")
+    print(f"\nwritten: {RANGES_FILE.relative_to(ROOT)}")
     return ranges
 
 
@@ -146,9 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     measure_parser.add_argument("--seeds", type=int, nargs="+", default=list(DEFAULT_SEEDS))
     measure_parser.add_argument("--environments", nargs="+", default=list(ALL_ENVIRONMENTS), choices=list(ALL_ENVIRONMENTS))
     commands.add_parser("write", help="write utils/expected_ranges.json and the README's table from what was recorded")
+    commands.add_parser("widen", help="after a floor or bound in utils.expected.FIGURES changed: widen the stored values seen again")
     args = parser.parse_args(argv)
     if args.command == "measure":
         return measure(args.seeds, args.environments)
+    if args.command == "widen":
+        write(ranges=rewiden(json.loads(RANGES_FILE.read_text(encoding="utf-8"))))
+        return 0
     write()
     return 0
 

@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+from tools.layout import field_text
+
 #: A lab's stub cell holds nbgrader's solution markers; the next code cell calls check("name", ...).
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 CHECK_CALL = re.compile(r"""^check\(\s*["'](\w+)["']""", re.MULTILINE)
@@ -18,10 +20,10 @@ def lab_cells(cells: list) -> list[tuple[str, int, int]]:
     found = []
     code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
     for position, index in enumerate(code):
-        if BEGIN_SOLUTION in text_of(cells[index]["source"]):
+        if BEGIN_SOLUTION in field_text(cells[index]["source"]):
             following = code[position + 1] if position + 1 < len(code) else None
-            match = CHECK_CALL.search(text_of(cells[following]["source"])) if following is not None else None
-            if match is None:
+            match = CHECK_CALL.search(field_text(cells[following]["source"])) if following is not None else None
+            if match is None or following is None:
                 raise ValueError(f'cell {index} is a lab\'s stub, but the next code cell does not call check("name", ...)')
             found.append((match.group(1), index, following))
     return found
@@ -42,8 +44,3 @@ def write_solved(path: Path, output: Path) -> int:
             cell["outputs"], cell["execution_count"] = [], None
     output.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return len(labs)
-
-
-def text_of(value) -> str:
-    """A notebook field as one string (nbformat stores sources and outputs as a string or a list of lines)."""
-    return "".join(value) if isinstance(value, list) else (value or "")

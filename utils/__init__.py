@@ -6,7 +6,7 @@ One module per job, in rooms that import only downward (the README's "map of the
 - leaves: ``utils.paths`` (the course folder, the repository, Colab or not) and ``utils.settings``
   (every ``DL7_*`` environment variable, read in one place);
 - run parameters: ``utils.profiles`` (quick and full), ``utils.seeds`` (the seed of this run),
-  ``utils.environments`` (the tested environments);
+  ``utils.tested_environments`` (the tested environments);
 - ``utils.data``: the dataset registry, the verified download cache and the loaders;
 - from scratch, each checked against an independent reference in ``tests/``: ``utils.nn``,
   ``utils.gradcheck``, ``utils.logistic``, ``utils.network``, ``utils.conv``, ``utils.text``,

@@ -70,10 +70,10 @@ def _install_missing(packages: tuple[str, ...]) -> None:
 REPORTED = {"python": "Python", "tensorflow": "TensorFlow", "keras": "Keras", "numpy": "NumPy"}
 
 
-def tested_environments() -> dict[str, dict[str, str]]:
+def tested_environments() -> dict[str, dict[str, str | None]]:
     """Every environment the course is tested in, as ``{name: {package: version}}`` with the Python
     minor version under ``"python"``: the pinned one (requirements.txt) and the matrix's."""
-    from utils.environments import ENVIRONMENTS
+    from utils.tested_environments import ENVIRONMENTS
 
     pins = tested_versions()
     found = {"pinned": {"python": None, **{k: pins.get(k) for k in REPORTED if k != "python"}}}
@@ -107,9 +107,11 @@ def version_report(installed: dict[str, str], device: str, colab: bool = False, 
     lines = [f"profile={profile} · {names} · {where} · {verdict}"]
     untested = []
     for key, label in REPORTED.items():
-        seen = sorted({v[key] for v in tested.values() if v[key]}, key=_release)
+        seen = sorted({version for v in tested.values() if (version := v[key])}, key=_release)
         if key == "python":
-            from utils.environments import SUPPORTED_PYTHONS as seen
+            from utils.tested_environments import SUPPORTED_PYTHONS
+
+            seen = list(SUPPORTED_PYTHONS)
         if not seen or installed[key] in seen:
             continue
         newer = _release(installed[key]) > _release(seen[-1])

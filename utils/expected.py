@@ -44,6 +44,12 @@ class Figure:
     def format(self, value: float) -> str:
         return format(value, self.spec)
 
+    def widened(self, seen_low: float, seen_high: float) -> tuple[float, float]:
+        """The expected range from the lowest and highest value seen: each widened by half their spread,
+        at least by ``floor``, and never past ``lowest`` and ``highest`` (rounded to 6 decimals)."""
+        margin = max((seen_high - seen_low) / 2, self.floor)
+        return round(max(seen_low - margin, self.lowest), 6), round(min(seen_high + margin, self.highest), 6)
+
 
 _ACCURACY = 0.005  # half a percentage point
 

@@ -139,7 +139,7 @@ def plot_descent_1d(function, derivative, start: float, learning_rates, steps: i
 
     from utils.nn import gradient_descent
 
-    xs = np.linspace(*xlim, 300)
+    xs = np.linspace(xlim[0], xlim[1], 300)
     fig, axes = plt.subplots(1, len(learning_rates), figsize=(2.4 * len(learning_rates), 2.6), sharey=True)
     for ax, rate in zip(np.atleast_1d(axes), learning_rates):
         path = gradient_descent(lambda p: np.array([derivative(p[0])]), [start], rate, steps)[:, 0]
@@ -201,7 +201,7 @@ def plot_op_graph(graph, title: str = "the traced graph"):
     operations = graph.get_operations()
     producer = {output.name: op.name for op in operations for output in op.outputs}
     sources = {op.name: [producer[t.name] for t in op.inputs if t.name in producer] for op in operations}
-    depth = {}
+    depth: dict[str, int] = {}
     for op in operations:  # operations come in an order where inputs precede their users
         depth[op.name] = 1 + max((depth[s] for s in sources[op.name]), default=-1)
     columns: dict[int, list[str]] = {}

@@ -1,7 +1,7 @@
 """The seed of this run: the one a notebook gives ``utils.setup()``, unless ``DL7_SEED`` names another.
 
 ``setup()`` chooses it and keeps it here; the recorded figures (``utils.expected``) say which seed
-made them. A leaf module, below the set-up.
+made them. It imports only ``utils.settings`` (for ``DL7_SEED``), and sits below the set-up.
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ GATE_NAMES = {
 
 def gate_name(outputs) -> str:
     """The name of the logic gate with these four outputs (inputs in truth-table order)."""
-    return GATE_NAMES.get(tuple(int(o) for o in outputs), "another function")
+    first, second, third, fourth = (int(o) for o in outputs)
+    return GATE_NAMES.get((first, second, third, fourth), "another function")
 
 
 def plot_neuron(w1: float = 1.0, w2: float = 1.0, b: float = -1.5, activation: str = "sigmoid"):

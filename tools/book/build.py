@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.notebook_files import colab_url, notebook_paths
+from tools.layout import colab_url, notebook_paths
 from utils import REPOSITORY_URL, ROOT
 
 HERE = Path(__file__).resolve().parent

@@ -85,7 +85,7 @@ def check_available(profile=None, datasets=None) -> None:
     if not missing:
         return
     downloads = [registry_file(name) for name in dict.fromkeys(d for n in missing for d in downloaded_files(n))]
-    hosts = {urlparse(source.url).hostname for data_file in downloads for source in data_file.sources if isinstance(source, Source)}
+    hosts = {urlparse(source.url).hostname or source.url for data_file in downloads for source in data_file.sources if isinstance(source, Source)}
     if settings.OFFLINE.is_on():
         reason = f"{settings.OFFLINE.name} is set"
     else:

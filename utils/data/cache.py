@@ -188,7 +188,7 @@ def _unavailable(dataset: Dataset, data_file: DataFile, target: Path, reasons: l
         f"and could not be downloaded.\n{why}\nIt is published at:\n{addresses}\n"
         f"When you are online, fetch it from the repository root with:\n    {fetch_command([dataset.name])}\n"
         f"or copy the file there yourself (expected {data_file.checksum}).",
-        reasons,
+        tuple(reasons),
     )
 
 

@@ -99,7 +99,7 @@ def read_npz(source: Path | bytes, keys: tuple[str, ...]) -> dict[str, np.ndarra
 def write_npz(arrays: dict[str, np.ndarray]) -> bytes:
     """The bytes of an uncompressed ``.npz`` holding ``arrays`` (what ``np.savez`` writes)."""
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, allow_pickle=False, **arrays)
     return buffer.getvalue()
 
 

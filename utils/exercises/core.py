@@ -255,7 +255,7 @@ def conform(got: Any, expected: Any, path: str, names: Sequence[str] | None):
             return None, f"{label} should be a tuple of {len(expected)} values{parts}, but it is {type(got).__name__} {describe(got)}."
         if len(got) != len(expected):
             return None, f"{label} should have {len(expected)} items, but it has {len(got)}."
-        converted = []
+        converted: list = []
         for index, (g, e) in enumerate(zip(got, expected)):
             name = names[index] if names and len(names) == len(expected) and not path else f"[{index}]"
             value, problem = conform(g, e, _join(path, name), None)
@@ -268,13 +268,13 @@ def conform(got: Any, expected: Any, path: str, names: Sequence[str] | None):
             return None, f"{label} should be a dict with keys {sorted(expected)}, but it is {type(got).__name__}."
         if set(got) != set(expected):
             return None, f"{label} should have the keys {sorted(expected)}, but it has {sorted(got)}."
-        converted = {}
+        by_key = {}
         for key in expected:
             value, problem = conform(got[key], expected[key], _join(path, f"[{key!r}]"), None)
             if problem:
                 return None, problem
-            converted[key] = value
-        return converted, None
+            by_key[key] = value
+        return by_key, None
     try:
         array = np.asarray(got)
     except Exception:  # noqa: BLE001 - learner output of any kind
@@ -399,7 +399,8 @@ class Exercise:
         self.stub = stub or (solution.rpartition(".")[2] if isinstance(solution, str) else getattr(solution, "__name__", name))
         if kind:
             self.kind = kind
-        self.mistakes = list(mistakes)
+        self._declared_mistakes: list[Mistake] = list(mistakes)
+        self._bound_mistakes: list[Mistake] | None = None
         self.reference_name = reference_name
         self.time_limit = time_limit
         self._paste = paste
@@ -512,7 +513,8 @@ class FunctionExercise(Exercise):
     def cases(self) -> list[Case]:
         if callable(self._cases):
             self._cases = self._cases()
-        return [c if isinstance(c, Case) else Case(tuple(c)) for c in self._cases]
+        cases: Sequence[tuple | Case] = self._cases  # type: ignore[assignment]
+        return [c if isinstance(c, Case) else Case(tuple(c)) for c in cases]
 
     @staticmethod
     def _copy(args: tuple) -> tuple:
@@ -595,13 +597,14 @@ class FunctionExercise(Exercise):
 
     def _problem_in_training(self, answer: Callable) -> str | None:
         """What goes wrong when the notebook's ``tf.function`` training step runs ``answer`` (None: nothing)."""
-        fails = "Your function gives the right numbers when run directly, but fails inside tf.function, as the notebook's training step runs it"
+        where = "inside tf.function, as the notebook's training step runs it"
+        fails = f"Your function gives the right numbers when run directly, but fails {where}"
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings(), time_limit(self.time_limit):
                 warnings.simplefilter("ignore")
                 return self.in_training(answer)  # type: ignore[misc]
         except OutOfTime:
-            return f"Inside tf.function, as the notebook's training step runs it, your function was still running after {self.time_limit:g} s."
+            return f"{where.capitalize()}, your function was still running after {self.time_limit:g} s."
         except NotImplementedError as exc:  # what TensorFlow raises when NumPy meets a symbolic tensor
             return (
                 f"{fails}: {last_line(exc)}\nNumPy cannot work on the symbolic tensors of a tf.function: "
@@ -616,6 +619,7 @@ class FunctionExercise(Exercise):
             try:
                 with np.errstate(all="ignore"), warnings.catch_warnings():
                     warnings.simplefilter("ignore")
+                    assert mistake.compute is not None, "a declared mistake is built before it is used"
                     typical = canonical(self.adapter(mistake.compute)(*self._copy(case.args)))
             except Exception:  # noqa: BLE001 - a mistake may fail on some inputs; it is then not this one
                 continue
@@ -660,7 +664,8 @@ class ValueExercise(Exercise):
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings(), time_limit(self.time_limit):
                 warnings.simplefilter("ignore")
-                problem = self.judge(answer)
+                problem = self.judge(answer) if self.judge else "This lab has no judge (a bug of the course)."
+
         except OutOfTime:
             return self.wrong(f"Checking your answer took more than {self.time_limit:g} s, so it was stopped.")
         except Exception as exc:  # noqa: BLE001 - a malformed answer becomes a verdict

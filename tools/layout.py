@@ -1,6 +1,7 @@
-"""The course's notebooks as files: where they are, their step numbers and Colab addresses, and the
+"""The layout of the course's notebooks: where they are, their step numbers and Colab addresses, the
 set-up cell that opens every one of them (and ``retarget``, which rewrites badges and set-up cells
-after a fork). Maintainer tools; nothing here is imported by a notebook."""
+after a fork), and how to read a stored notebook's fields as text. Maintainer tools; nothing here is
+imported by a notebook. (The command line that uses them is ``tools/notebooks.py``.)"""
 
 from __future__ import annotations
 
@@ -86,9 +87,14 @@ def retarget(readme: Path = ROOT / "README.md", paths: list[Path] | None = None)
     return changed
 
 
-def printed_text(path: Path) -> str:
+def field_text(value: str | list[str] | None) -> str:
+    """A notebook field as one string (nbformat stores sources and outputs as a string or a list of lines)."""
+    return "".join(value) if isinstance(value, list) else (value or "")
+
+
+def stored_printout(path: Path) -> str:
     """Everything a stored notebook printed (its stream outputs), as one string."""
     import json
 
     cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
-    return "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+    return "".join(field_text(o.get("text")) for c in cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
