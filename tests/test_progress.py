@@ -36,9 +36,18 @@ def test_a_check_records_its_verdict_and_the_passing_source(record, capsys):
     entry = json.loads(record.read_text())["labs"]["perceptron_rule"]
     assert entry["status"] == "correct" and progress.state(entry) == "done" and entry["checks"] == 3
     assert "def train_perceptron(" in entry["source"] and entry["step"] == 1 and entry["kind"] == "lab"
-    check("perceptron_rule", stub)  # a later slip keeps the lab done, with its latest verdict
+    check("perceptron_rule", stub)  # the stub run again is no verdict: the lab stays done
     entry = json.loads(record.read_text())["labs"]["perceptron_rule"]
     assert entry["status"] == "not attempted" and progress.state(entry) == "done"
+    check("perceptron_rule", lambda *args: None)  # a later wrong answer: attempted now, and it passed before
+    entry = json.loads(record.read_text())["labs"]["perceptron_rule"]
+    assert progress.state(entry) == "attempted" and progress.passed_before(entry) and entry["checks"] == 5
+    from utils.exercises.report import course_table, step_table
+
+    assert "attempted    The perceptron learning rule (an earlier answer passed)" in step_table(1)
+    assert course_table().splitlines()[1].split()[-4:-2] == ["0/3", "1"], "counted as attempted, not done"
+    check("perceptron_rule", train_perceptron)
+    assert progress.state(json.loads(record.read_text())["labs"]["perceptron_rule"]) == "done"
     assert "⚠" not in capsys.readouterr().out
     assert not list(record.parent.glob("*.tmp")), "no temporary file is left behind"
 

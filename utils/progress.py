@@ -154,6 +154,8 @@ def record_check(exercise, status: str, source: str | None = None) -> None:
         now = _now()
         entry.update(step=exercise.step, kind=exercise.kind, title=exercise.title, status=status, last_checked=now)
         entry["checks"] = entry.get("checks", 0) + 1
+        if status in ("correct", "wrong"):
+            entry["verdict"] = status  # the latest real verdict (a stub run again is not one)
         if status == "correct":
             entry.setdefault("solved", now)
             if source:
@@ -183,12 +185,17 @@ def load() -> dict:
 
 
 def state(entry: dict | None) -> str:
-    """ "done" (solved at least once), "attempted" (a wrong answer checked, not solved yet) or "not started"."""
+    """ "done" (the latest answer checked passed), "attempted" (the latest answer checked is wrong, whether
+    or not an earlier one passed: :func:`passed_before` tells) or "not started" (no answer checked yet)."""
     if not entry:
         return "not started"
-    if entry.get("solved"):
-        return "done"
-    return "attempted" if entry.get("wrong_checks") else "not started"
+    latest = entry.get("verdict") or ("correct" if entry.get("solved") else "wrong" if entry.get("wrong_checks") else None)
+    return {"correct": "done", "wrong": "attempted"}.get(latest or "", "not started")
+
+
+def passed_before(entry: dict | None) -> bool:
+    """Whether an earlier answer passed a lab whose latest answer is wrong."""
+    return bool(entry and entry.get("solved")) and state(entry) == "attempted"
 
 
 def saved_source(name: str) -> str | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import traceback
 
 from utils import progress
@@ -52,10 +53,43 @@ def evaluate(name: str, answer) -> Verdict:
 
 
 def _source_of(answer) -> str | None:
+    """The text that rebuilds ``answer`` in a later step: the notebook functions and simple constants it
+    uses (found by name in its code, and in theirs), then the answer itself."""
     try:
-        return inspect.getsource(answer) if inspect.isroutine(answer) or inspect.isclass(answer) else None
+        if not (inspect.isroutine(answer) or inspect.isclass(answer)):
+            return None
+        own = inspect.getsource(answer)
     except (OSError, TypeError):
         return None
+    scope = getattr(answer, "__globals__", None) or vars(inspect.getmodule(answer) or inspect)
+    parts: dict[str, str] = {}
+
+    def names_in(code) -> set[str]:
+        found = set(code.co_names)
+        for constant in code.co_consts:
+            if inspect.iscode(constant):
+                found |= names_in(constant)
+        return found
+
+    def collect(function) -> None:
+        codes = (
+            [function.__code__] if inspect.isfunction(function) else [m.__code__ for m in vars(function).values() if inspect.isfunction(m)]
+        )
+        for name in sorted(set().union(*map(names_in, codes)) if codes else ()):
+            value = scope.get(name)
+            if name in parts or value is answer or value is None:
+                continue
+            if (inspect.isfunction(value) or inspect.isclass(value)) and getattr(value, "__module__", None) == answer.__module__:
+                try:
+                    parts[name] = inspect.getsource(value)
+                except (OSError, TypeError):
+                    continue
+                collect(value)
+            elif isinstance(value, (bool, int, float, str)) and not name.startswith("_"):
+                parts[name] = f"{name} = {value!r}\n"
+
+    collect(answer)
+    return "".join(reversed(parts.values())) + own
 
 
 def _judge(exercise: Exercise, answer) -> Verdict:
@@ -79,6 +113,8 @@ def check(name: str, answer) -> None:
         return
     verdict = _judge(exercise, answer)
     _last_checked[name] = (answer, verdict)
+    if verdict.printed:
+        print("Your function printed, while it was checked (the first lines):\n" + verdict.printed + "\n")
     print(verdict)
     progress.record_check(exercise, verdict.status, _source_of(answer) if verdict.correct else None)
 
@@ -128,11 +164,12 @@ def _passed(name: str, answer) -> bool:
     return _judge(EXERCISES[name], answer).correct
 
 
-def _from_record(name: str):
-    """The function saved in the progress record when lab ``name`` passed, rebuilt and re-checked; or None."""
+def _from_record(name: str) -> tuple[object | None, str]:
+    """The function saved in the progress record when lab ``name`` passed, rebuilt and re-checked, or
+    None and why it cannot be used ("" when the record holds no passing answer)."""
     source = progress.saved_source(name)
     if not source:
-        return None
+        return None, ""
     import numpy as np
 
     from utils import nn
@@ -142,11 +179,22 @@ def _from_record(name: str):
     namespace.update(np=np, __name__=f"saved_{name}")
     try:
         exec(compile(source, f"<your {name} from the progress record>", "exec"), namespace)  # noqa: S102 - your own code
-    except Exception:  # noqa: BLE001 - a saved answer that no longer compiles is simply not used
-        return None
-    defined = [node.name for node in ast.parse(source).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+        defined = [node.name for node in ast.parse(source).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    except Exception as exc:  # noqa: BLE001 - a saved answer that no longer runs is not used, and we say why
+        return None, f"the saved code does not run here ({type(exc).__name__}: {exc})"
     function = namespace.get(defined[-1]) if defined else None
-    return function if function is not None and _judge(EXERCISES[name], function).correct else None
+    if function is None:
+        return None, "the record holds no function for it"
+    verdict = _judge(EXERCISES[name], function)
+    if verdict.correct:
+        return function, ""
+    missing = re.search(r"NameError: name '(\w+)' is not defined", verdict.message)
+    if missing:
+        return None, (
+            f"it uses {missing.group(1)}, which was defined in that notebook but is not a function or a number "
+            "that the record keeps: define it inside your function, or run that notebook's cell again here"
+        )
+    return None, "it no longer passes its check here: " + verdict.message.splitlines()[0]
 
 
 def yours_or_reference(name: str, answer, reference, reference_name: str | None = None):
@@ -164,10 +212,13 @@ def yours_or_reference(name: str, answer, reference, reference_name: str | None 
             return answer
         print(f"→ Using the course's {label} from here on: your {mine} has not passed its check yet.")
         return reference
-    saved = _from_record(name)
+    saved, why_not = _from_record(name)
     if saved is not None:
         print(f"→ Using your {exercise.stub} from step {exercise.step} (saved in your progress record when it passed, and re-checked).")
         return saved
+    if why_not:
+        print(f"→ Using the course's {label}: your {exercise.stub} from step {exercise.step} is in your progress record, but {why_not}.")
+        return reference
     print(
         f"→ Using the course's {label}: your {exercise.stub} from step {exercise.step} is not in your progress record "
         "(not solved yet, or solved on another computer or Colab session)."

@@ -24,24 +24,22 @@ matches. Nothing in a verdict gives the answer away; help comes from ``hint()`` 
 from __future__ import annotations
 
 import ast
-import contextlib
-import copy as copy_module
-import ctypes
 import dataclasses
 import importlib
 import inspect
 import linecache
 import re
-import signal
 import sys
 import textwrap
-import threading
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+
+from utils.exercises import sandbox
+from utils.exercises.sandbox import OutOfTime, fresh_copies, time_limit
 
 CORRECT, NOT_ATTEMPTED, WRONG = "correct", "not attempted", "wrong"
 _ICONS = {CORRECT: "✅ Correct!", NOT_ATTEMPTED: "⏳ Not attempted yet.", WRONG: "❌ Not yet right."}
@@ -53,10 +51,15 @@ class Verdict:
 
     status: str
     message: str
+    #: What the answer printed while it was checked (the first lines; check() shows them first).
+    printed: str = ""
 
     @property
     def correct(self) -> bool:
         return self.status == CORRECT
+
+    def with_printed(self, printed: str) -> Verdict:
+        return dataclasses.replace(self, printed=printed) if printed else self
 
     def __str__(self) -> str:
         return f"{_ICONS[self.status]} {self.message}".rstrip()
@@ -121,57 +124,6 @@ class Case:
     label: str = ""
 
 
-class OutOfTime(BaseException):
-    """Raised inside learner code that runs past its time limit (a BaseException, so that a
-    learner's ``except Exception`` cannot swallow it)."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float | None):
-    """Interrupt the block with :class:`OutOfTime` after ``seconds``.
-
-    In the main thread of a Unix process (a Jupyter kernel, pytest) a timer signal interrupts even a
-    ``time.sleep``; elsewhere an asynchronous exception is sent to the thread, which interrupts any
-    Python loop at its next step.
-    """
-    if not seconds:
-        yield
-        return
-    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-
-        def _alarm(signum, frame):
-            raise OutOfTime()
-
-        previous = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        return
-    target = ctypes.c_ulong(threading.get_ident())
-    lock, state = threading.Lock(), {"done": False, "fired": False}
-
-    def _interrupt():
-        with lock:  # never after the block has ended
-            if not state["done"]:
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(OutOfTime))
-
-    timer = threading.Timer(seconds, _interrupt)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        with lock:
-            state["done"] = True
-        timer.cancel()
-        if state["fired"]:  # fired as the block ended: withdraw the exception if it is still pending
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
-
-
 def describe(value: Any) -> str:
     """A short description of an input or output: small arrays in full, large ones by shape."""
     if value is None:
@@ -220,7 +172,10 @@ def _line_in_answer(exc: BaseException, answer: Callable) -> str:
     """ " (line N of the cell that defines it)" for the deepest frame of the learner's own code."""
     method = getattr(answer, "__call__", None)  # noqa: B004 - not a callable test: a callable object's method, for its code
     code = getattr(answer, "__code__", None) or getattr(method, "__code__", None)
-    filename = code.co_filename if code else inspect.getsourcefile(answer) if inspect.isclass(answer) else None
+    try:
+        filename = code.co_filename if code else inspect.getsourcefile(answer) if inspect.isclass(answer) else None
+    except TypeError:  # a built-in: it has no source file
+        filename = None
     if filename is None:
         return ""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
@@ -321,6 +276,39 @@ def first_difference(got: Any, expected: Any, rtol: float, atol: float, names: S
     return None
 
 
+def order_problem(got: Any, expected: Any, names: Sequence[str] | None, rtol: float, atol: float) -> str | None:
+    """When ``got`` holds the right parts in the wrong order, or one part twice: a message saying so."""
+    if not isinstance(expected, tuple) or not isinstance(got, (tuple, list)) or len(got) != len(expected) or len(got) > 5:
+        return None
+    labels = list(names) if names and len(names) == len(expected) else [f"item {i}" for i in range(len(expected))]
+    matches = [[j for j, e in enumerate(expected) if same(g, e, rtol, atol)] for g in got]
+    if all(matches) and sorted(m[0] for m in matches) == list(range(len(got))) and any(m[0] != i for i, m in enumerate(matches)):
+        returned = ", ".join(labels[m[0]] for m in matches)
+        return f"your result has the right parts in the wrong order: you return ({returned}); the lab expects ({', '.join(labels)})."
+    for i in range(len(got)):
+        for j in range(i + 1, len(got)):
+            if same(got[i], got[j], 0.0, 0.0) and not same(expected[i], expected[j], rtol, atol) and matches[i]:
+                both = labels[matches[i][0]]
+                return f"your result gives the same value twice: its {labels[i]} and its {labels[j]} are equal (both are {both})."
+    return None
+
+
+#: Words of an error message that point at shapes: then, and only then, the lab's shape hint helps.
+_SHAPE_WORDS = re.compile(r"shape|broadcast|dimension|align|mismatch|size|matmul|incompatible|index .* out of bounds", re.IGNORECASE)
+
+
+def looks_like_shapes(exc: BaseException) -> bool:
+    """Whether an error is about shapes (NumPy's and TensorFlow's words for it)."""
+    return isinstance(exc, (ValueError, IndexError, TypeError)) and bool(_SHAPE_WORDS.search(str(exc)))
+
+
+def short_text(text: str, characters: int = 300, lines: int = 3) -> str:
+    """An error message cut to its first lines and characters, saying how much was left out."""
+    kept = "\n".join(text.strip().splitlines()[:lines])[:characters]
+    left = len(text.strip()) - len(kept)
+    return kept + (f" … ({left:,} more characters)" if left > 20 else "")
+
+
 def same(a: Any, b: Any, rtol: float, atol: float) -> bool:
     """Whether two results agree within the tolerances, part by part (lists and tuples alike, a list of
     numbers as an array, dicts by key, arrays by shape and value); a None matches only a None."""
@@ -332,8 +320,10 @@ def same(a: Any, b: Any, rtol: float, atol: float) -> bool:
     if a_parts or b_parts:
         return a_parts and b_parts and len(a) == len(b) and all(same(x, y, rtol, atol) for x, y in zip(a, b))
     try:
-        x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    except (TypeError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # complex numbers are not a real result
+            x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError, Warning):
         return False
     return x.shape == y.shape and bool(np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True))
 
@@ -516,84 +506,108 @@ class FunctionExercise(Exercise):
         cases: Sequence[tuple | Case] = self._cases  # type: ignore[assignment]
         return [c if isinstance(c, Case) else Case(tuple(c)) for c in cases]
 
-    @staticmethod
-    def _copy(args: tuple) -> tuple:
-        """Fresh copies of array arguments, so that an answer that changes its inputs changes nothing else."""
-
-        def copy(a):
-            if isinstance(a, np.ndarray):
-                return a.copy()
-            if isinstance(a, np.random.Generator):
-                return copy_module.deepcopy(a)  # the same random stream for the answer, the reference and each mistake
-            if isinstance(a, list):
-                return [copy(x) for x in a]
-            if isinstance(a, tuple):
-                return tuple(copy(x) for x in a)
-            if isinstance(a, dict):
-                return {k: copy(v) for k, v in a.items()}
-            return a
-
-        return tuple(copy(a) for a in args)
-
     def expected(self, number: int) -> Any:
         """The reference's result for case ``number`` (computed once)."""
         if number not in self._expected:
-            self._expected[number] = canonical(self.adapter(self.reference)(*self._copy(self.cases[number].args)))
+            self._expected[number] = canonical(self.adapter(self.reference)(*fresh_copies(self.cases[number].args)))
         return self._expected[number]
 
     def _case_words(self, case: Case) -> str:
         return f"the case “{case.label}”" if case.label else f"the input {', '.join(describe(a) for a in case.args)}"
 
     def evaluate(self, answer: Any) -> Verdict:
+        refused = self._refused(answer)
+        if refused:
+            return refused
+        cases, printed, changed = self.cases, "", []
+        for number, case in enumerate(cases):
+            words = self._case_words(case)
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                outcome = sandbox.run(self.adapter(answer), case.args, self.time_limit, self.argument_names)
+            printed = printed or outcome.printed
+            failed = self._failure(outcome, words, answer)
+            if failed:
+                return failed.with_printed(printed)
+            changed += [name for name in outcome.changed if name not in changed]
+            if outcome.value is None:
+                return self.wrong(self.none_message).with_printed(printed)
+            expected = self.expected(number)
+            got, problem = conform(outcome.value, expected, "", self.names)
+            hint = self.shape_hint if problem else None
+            if problem is None:
+                problem = first_difference(got, expected, self.rtol, self.atol, self.names)
+            if problem is None:
+                continue
+            known = self._known_mistake(case, outcome.value)
+            order = None if known else order_problem(outcome.value, expected, self.names, self.rtol, self.atol)
+            also = f"\n(Your function also changed its argument {changed[0]} in place.)" if changed else ""
+            if known:
+                return self.wrong(f"For {words}: {problem}\nThis is a known mistake: {known}{also}").with_printed(printed)
+            return self.wrong(f"For {words}: {order or problem}{also}", None if order else hint).with_printed(printed)
+        if changed:
+            return self.wrong(
+                f"Your function returns the right values, but it changed its argument{'s' if len(changed) > 1 else ''} "
+                f"{' and '.join(changed)} in place, and the notebook goes on using what it passed in. Work on a copy, "
+                "or build new arrays (x = x - step makes a new one; x -= step changes the caller's)."
+            ).with_printed(printed)
+        if self.in_training is not None:
+            problem = self._problem_in_training(answer)
+            if problem:
+                return self.wrong(problem).with_printed(printed)
+        labels = [c.label for c in cases if c.label]
+        against = f" with {self.reference_name}" if self.reference_name else ""
+        which = f": {'; '.join(labels)}" if labels else ""
+        return Verdict(CORRECT, f"{self.title}: your function agrees{against} on all {len(cases)} cases{which}.", printed)
+
+    @property
+    def argument_names(self) -> list[str]:
+        """The names of the stub's arguments (the solution's), for messages."""
+        try:
+            return list(inspect.signature(self.solution).parameters)
+        except (TypeError, ValueError):
+            return []
+
+    def _refused(self, answer: Any) -> Verdict | None:
+        """A verdict for something that is not the learner's own function: a value, or a built-in."""
         if not callable(answer):
             return self.wrong(
                 f'`check` expects your function itself, for example check("{self.name}", {self.stub}), '
                 f"not {type(answer).__name__} {describe(answer)}."
             )
-        cases = self.cases
-        for number, case in enumerate(cases):
-            words = self._case_words(case)
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                try:
-                    with time_limit(self.time_limit):
-                        value = self.adapter(answer)(*self._copy(case.args))
-                except NotImplementedError:
-                    return self.not_attempted()
-                except OutOfTime:
-                    return self.wrong(
-                        f"Your function was still running after {self.time_limit:g} s on {words}, so it was stopped. "
-                        "Is there a loop that never ends, or a loop over every entry where an array operation would do?"
-                    )
-                except RecursionError:
-                    return self.wrong(f"Your function calls itself without end (RecursionError) on {words}.")
-                except Exception as exc:  # noqa: BLE001 - any error in learner code becomes a verdict
-                    # A ValueError from NumPy is nearly always a shape mismatch, so give the shape hint.
-                    hint = self.shape_hint if isinstance(exc, ValueError) else None
-                    return self.wrong(
-                        f"Your function raised {type(exc).__name__}: {exc}{_line_in_answer(exc, answer)}\nwhen called with {words}.", hint
-                    )
-            if value is None:
-                return self.wrong(self.none_message)
-            expected = self.expected(number)
-            got, problem = conform(value, expected, "", self.names)
-            if problem is None:
-                problem = first_difference(got, expected, self.rtol, self.atol, self.names)
-                hint = None
-            else:
-                hint = self.shape_hint
-            if problem is None:
-                continue
-            known = self._known_mistake(case, value)
-            return self.wrong(f"For {words}: {problem}" + (f"\nThis is a known mistake: {known}" if known else ""), None if known else hint)
-        if self.in_training is not None:
-            problem = self._problem_in_training(answer)
-            if problem:
-                return self.wrong(problem)
-        labels = [c.label for c in cases if c.label]
-        against = f" with {self.reference_name}" if self.reference_name else ""
-        which = f": {'; '.join(labels)}" if labels else ""
-        return Verdict(CORRECT, f"{self.title}: your function agrees{against} on all {len(cases)} cases{which}.")
+        if inspect.isbuiltin(answer) or (inspect.isclass(answer) and answer.__module__ in ("builtins", "numpy")):
+            return self.wrong(
+                f'`check` expects the function you wrote, for example check("{self.name}", {self.stub}); '
+                f"you passed {getattr(answer, '__name__', answer)!s}, which is built into Python or NumPy."
+            )
+        return None
+
+    def _failure(self, outcome: sandbox.Run, words: str, answer: Callable) -> Verdict | None:
+        """The verdict for an answer that did not return: not attempted, out of time, or what it raised."""
+        exc = outcome.error
+        if outcome.out_of_time:
+            return self.wrong(
+                f"Your function was still running after {self.time_limit:g} s on {words}, so it was stopped. "
+                "Is there a loop that never ends, or a loop over every entry where an array operation would do?"
+            )
+        if exc is None:
+            return None
+        if isinstance(exc, NotImplementedError):
+            return self.not_attempted()
+        if isinstance(exc, RecursionError):
+            return self.wrong(f"Your function calls itself without end (RecursionError) on {words}.")
+        if isinstance(exc, SystemExit):
+            return self.wrong(
+                f"Your function called sys.exit() (or raised SystemExit) when called with {words}. A function that "
+                "the notebook calls should return its result instead: exiting would stop the notebook's kernel."
+            )
+        if isinstance(exc, KeyboardInterrupt):
+            return self.wrong(f"Your function was interrupted (KeyboardInterrupt) when called with {words}.")
+        hint = self.shape_hint if looks_like_shapes(exc) else None
+        return self.wrong(
+            f"Your function raised {type(exc).__name__}: {short_text(str(exc))}{_line_in_answer(exc, answer)}\nwhen called with {words}.",
+            hint,
+        )
 
     def _problem_in_training(self, answer: Callable) -> str | None:
         """What goes wrong when the notebook's ``tf.function`` training step runs ``answer`` (None: nothing)."""
@@ -620,7 +634,7 @@ class FunctionExercise(Exercise):
                 with np.errstate(all="ignore"), warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     assert mistake.compute is not None, "a declared mistake is built before it is used"
-                    typical = canonical(self.adapter(mistake.compute)(*self._copy(case.args)))
+                    typical = canonical(self.adapter(mistake.compute)(*fresh_copies(case.args)))
             except Exception:  # noqa: BLE001 - a mistake may fail on some inputs; it is then not this one
                 continue
             if same(value, typical, self.match_rtol, self.match_atol):
@@ -648,31 +662,35 @@ class ValueExercise(Exercise):
         return Verdict(NOT_ATTEMPTED, f"Replace each None with your values, then run this cell again.\n{self.help_line}")
 
     def evaluate(self, answer: Any) -> Verdict:
+        printed = ""
         if inspect.isroutine(answer) or inspect.isclass(answer):  # a function that builds the value, such as a model
-            try:
-                with warnings.catch_warnings(), time_limit(self.time_limit):
-                    warnings.simplefilter("ignore")
-                    answer = answer()
-            except NotImplementedError:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                outcome = sandbox.run(answer, (), self.time_limit)
+            printed = outcome.printed
+            exc = outcome.error
+            if isinstance(exc, NotImplementedError):
                 return Exercise.not_attempted(self)
-            except OutOfTime:
-                return self.wrong(f"Your function was still running after {self.time_limit:g} s, so it was stopped.")
-            except Exception as exc:  # noqa: BLE001 - learner code
-                return self.wrong(f"Your function raised {type(exc).__name__}: {exc}{_line_in_answer(exc, answer)}.")
+            if outcome.out_of_time:
+                return self.wrong(f"Your function was still running after {self.time_limit:g} s, so it was stopped.").with_printed(printed)
+            if exc is not None:
+                what = "called sys.exit()" if isinstance(exc, SystemExit) else f"raised {type(exc).__name__}: {short_text(str(exc))}"
+                return self.wrong(f"Your function {what}{_line_in_answer(exc, answer)}.").with_printed(printed)
+            answer = outcome.value
         if answer is None or (isinstance(answer, tuple) and all(a is None for a in answer)):
             return self.not_attempted()
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings(), time_limit(self.time_limit):
                 warnings.simplefilter("ignore")
                 problem = self.judge(answer) if self.judge else "This lab has no judge (a bug of the course)."
-
         except OutOfTime:
-            return self.wrong(f"Checking your answer took more than {self.time_limit:g} s, so it was stopped.")
+            return self.wrong(f"Checking your answer took more than {self.time_limit:g} s, so it was stopped.").with_printed(printed)
         except Exception as exc:  # noqa: BLE001 - a malformed answer becomes a verdict
-            return self.wrong(f"Your values could not be used: {type(exc).__name__}: {exc}.")
+            return self.wrong(f"Your values could not be used: {type(exc).__name__}: {short_text(str(exc))}.").with_printed(printed)
         if problem is None:
-            return Verdict(CORRECT, f"{self.title}: your answer works.")
-        return self.wrong(*problem) if isinstance(problem, tuple) else self.wrong(problem)
+            return Verdict(CORRECT, f"{self.title}: your answer works.", printed)
+        verdict = self.wrong(*problem) if isinstance(problem, tuple) else self.wrong(problem)
+        return verdict.with_printed(printed)
 
 
 def solution_source(exercise: Exercise) -> str:

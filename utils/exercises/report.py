@@ -44,6 +44,8 @@ def step_table(step: int) -> str:
             extra.append(f"{entry['hints']} hint{'s' if entry['hints'] > 1 else ''}")
         if entry and entry.get("solution_shown"):
             extra.append("solution shown")
+        if progress.passed_before(entry):
+            extra.append("an earlier answer passed")
         notes = f" ({', '.join(extra)})" if extra else ""
         lines.append(f"  {_MARKS[condition]} {exercise.name:<{width}}  {exercise.kind:7}  {condition:11}  {exercise.title}{notes}")
     return "\n".join(lines)
