@@ -4,9 +4,9 @@ learning, sampling) against independent references."""
 import numpy as np
 import pytest
 
-from utils.char_rnn import PARAMETERS, CharRNN, bptt_backward, rnn_forward
+from utils.char_rnn import PARAMETERS, CharRNN, bptt_backward, forward_step, rnn_forward, rnn_step
 from utils.gradcheck import numerical_gradient, relative_error
-from utils.text import CharVocabulary, build_vocabulary, sample_with_temperature, softmax, tokenize, vectorize
+from utils.text import CharVocabulary, build_vocabulary, max_over_time, sample_with_temperature, softmax, tokenize, vectorize
 
 
 def test_char_vocabulary_round_trip():
@@ -52,6 +52,20 @@ def test_temperature_sharpens_and_flattens_a_known_distribution():
     assert softmax(logits, 0.5) == pytest.approx(expected)
 
 
+def test_sampling_survives_scores_whose_exponentials_overflow():
+    scores = np.array([1000.0, 999.0, -1000.0])  # e^1000 and e^(1000 / 0.05) are inf in float64
+    assert [sample_with_temperature(scores, 0.05, np.random.default_rng(seed)) for seed in range(20)] == [0] * 20
+    draws = [sample_with_temperature(scores, 1.0, np.random.default_rng(seed)) for seed in range(2_000)]
+    assert np.bincount(draws, minlength=3)[2] == 0 and abs(np.mean(np.array(draws) == 0) - 1 / (1 + np.exp(-1))) < 0.03
+
+
+def test_max_over_time_keeps_each_channels_largest_value_over_the_sentence():
+    maps = np.random.default_rng(0).normal(size=(3, 7, 4))  # (batch, time, channels)
+    pooled = max_over_time(maps)
+    assert pooled.shape == (3, 4)
+    assert all(pooled[b, c] == max(maps[b, t, c] for t in range(7)) for b in range(3) for c in range(4))
+
+
 def small_rnn(seed=1):
     rnn = CharRNN(vocab_size=5, hidden_size=4, seed=seed)
     rng = np.random.default_rng(seed)
@@ -92,6 +106,14 @@ def test_rnn_forward_keeps_every_state_and_each_prediction():
         assert np.allclose(states[t + 1], h)
         assert np.allclose(probabilities[t], np.exp(scores) / np.sum(np.exp(scores)))
     assert loss == pytest.approx(-np.sum(np.log(probabilities[np.arange(len(targets)), targets])))
+
+
+def test_rnn_step_is_the_step_of_every_forward_pass():
+    rnn, inputs, targets, h0 = small_rnn()
+    p = rnn.params
+    h = rnn_step(inputs[0], h0, p["W_xh"], p["W_hh"], p["b_h"])
+    assert np.allclose(h, np.tanh(np.eye(5)[inputs[0]] @ p["W_xh"] + h0 @ p["W_hh"] + p["b_h"]))  # one-hot row times the matrix
+    assert np.array_equal(forward_step(p, inputs[0], h0)[0], h) and np.allclose(rnn_forward(p, inputs[:1], targets[:1], h0)[1][1], h)
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -21,6 +21,15 @@ from utils.text import sample_with_temperature, softmax
 PARAMETERS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
 
 
+def rnn_step(x_id: int, h_prev: np.ndarray, W_xh: np.ndarray, W_hh: np.ndarray, b_h: np.ndarray) -> np.ndarray:
+    """One step of the vanilla RNN: the character read now, ``x_id`` (an int), and the state before,
+    ``h_prev`` (hidden,), give the new state (hidden,). W_xh is (vocab, hidden), W_hh (hidden, hidden),
+    b_h (hidden,); row x_id of W_xh is the one-hot character times W_xh.
+    Taught in step 6, section 1 (the warm-up ``rnn_step``).
+    """
+    return np.tanh(W_xh[x_id] + h_prev @ W_hh + b_h)
+
+
 def rnn_forward(p, inputs, targets, h_prev):
     """The forward pass over a window of T characters, keeping what the backward pass needs.
 
@@ -78,7 +87,7 @@ def loss_and_gradients(p, inputs, targets, h_prev, forward=rnn_forward, backward
 def forward_step(p, x: int, h):
     """One step of the network outside training: character id ``x`` and state ``h`` (hidden,) ->
     (the new state (hidden,), the scores for the next character (vocab,))."""
-    h = np.tanh(p["W_xh"][x] + h @ p["W_hh"] + p["b_h"])
+    h = rnn_step(x, h, p["W_xh"], p["W_hh"], p["b_h"])
     return h, h @ p["W_hy"] + p["b_y"]
 
 

@@ -1,4 +1,5 @@
-"""Text as numbers: character and word vocabularies, vectorisation, and sampling with a temperature.
+"""Text as numbers: character and word vocabularies, vectorisation, sampling with a temperature, and
+max-over-time pooling.
 
 Taught in step 6 (``notebooks/06_rnns_and_language.ipynb``): characters for the language models,
 words for the sentence classifier.
@@ -45,13 +46,18 @@ def softmax(logits, temperature: float = 1.0) -> np.ndarray:
     return exponentials / exponentials.sum(axis=-1, keepdims=True)
 
 
-def sample_with_temperature(logits, temperature: float, rng) -> int:
-    """Draw one index from softmax(logits / temperature).
+def sample_with_temperature(scores, temperature: float, rng: np.random.Generator) -> int:
+    """Draw one index from softmax(scores / T): scores (vocab,), the temperature T > 0, rng the
+    generator to draw with -> an int in 0 .. vocab - 1.
 
     Temperature 1 samples the model's own distribution; below 1 sharpens it towards the most
     likely choices (safer, more repetitive text); above 1 flattens it (more surprising, more errors).
+    Taught in step 6, section 2 (the lab ``sample_with_temperature``), written out rather than with
+    :func:`softmax`: subtracting the largest scaled score keeps every exponential at most 1.
     """
-    probabilities = softmax(logits, temperature)
+    scaled = np.asarray(scores, dtype=float) / temperature
+    weights = np.exp(scaled - scaled.max())  # the largest is e^0 = 1: nothing can overflow
+    probabilities = weights / weights.sum()
     return int(rng.choice(len(probabilities), p=probabilities))
 
 
@@ -77,3 +83,11 @@ def vectorize(sentences, vocabulary: list[str], length: int) -> np.ndarray:
         ids = [index.get(word, 1) for word in tokenize(sentence)][:length]
         encoded[row, : len(ids)] = ids
     return encoded
+
+
+def max_over_time(feature_maps: np.ndarray) -> np.ndarray:
+    """Max-over-time pooling (Kim 2014): feature maps (batch, time, channels) -> (batch, channels), the
+    strongest response of each feature (channel) anywhere in the sentence, whatever its length.
+    Taught in step 6, section 4 (the warm-up ``max_over_time``); Keras' ``GlobalMaxPooling1D`` does it.
+    """
+    return feature_maps.max(axis=1)

@@ -1,93 +1,47 @@
-"""The labs of step 6 (``notebooks/06_rnns_and_language.ipynb``).
+"""The labs of step 6 (``notebooks/06_rnns_and_language.ipynb``): their solutions are the course's own
+``utils.char_rnn.rnn_step``, ``rnn_forward``, ``bptt_backward`` and ``utils.text.sample_with_temperature``,
+``max_over_time``; each typical mistake is an edit of its solution.
 
-Every solution and mistake here is written with the notebook's own names (``np``, and ``softmax``
-from ``utils.text``, imported before the first lab), so that a test can paste it into the stub cell
-and run the notebook with it.
-
-The references are independent of the course's code: Keras' ``SimpleRNN`` given the same weights
-and TensorFlow's cross-entropy for the forward pass, central differences of a loss written out
-directly for backpropagation through time, the exact softmax for the sampler (judged from the
-frequencies of many draws), Keras' ``GlobalMaxPooling1D`` for max-over-time pooling. They build
-their Keras layers with zero initialisers and a fixed seed, so checking an answer draws nothing
-from the global random generators and leaves the rest of the notebook's results unchanged.
+The references are independent of the course's code: Keras' ``SimpleRNN`` given the same weights and
+TensorFlow's cross-entropy, central differences of a loss written out directly, the exact softmax for the
+sampler (judged from the frequencies of many draws), Keras' ``GlobalMaxPooling1D``. Their Keras layers have
+zero initialisers and a fixed seed: checking draws nothing from the global random generators.
 """
 
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from utils import char_rnn
-from utils.exercises.core import Case, FunctionExercise, Mistake
+from utils.char_rnn import PARAMETERS, rnn_forward
+from utils.exercises.core import Case, FunctionExercise, LazyModule, edit
 from utils.gradcheck import numerical_gradient
-from utils.text import softmax
 
-PARAMETERS = char_rnn.PARAMETERS
+tf, keras = LazyModule("tensorflow"), LazyModule("keras")
+Parameters = dict[str, np.ndarray]
 
 
-def random_parameters(rng, vocab, hidden, scale=0.6):
+def random_parameters(rng: np.random.Generator, vocab: int, hidden: int, scale: float = 0.6) -> Parameters:
     """A character RNN's parameters with non-trivial random values (biases included)."""
     shapes = {"W_xh": (vocab, hidden), "W_hh": (hidden, hidden), "b_h": (hidden,), "W_hy": (hidden, vocab), "b_y": (vocab,)}
     return {name: rng.normal(scale=scale, size=shapes[name]) for name in PARAMETERS}
 
 
-def _keras_simple_rnn(W_xh, W_hh, b_h):
-    """Keras' SimpleRNN holding the given weights, in float64, returning every step's state."""
-    import keras
-
-    layer = keras.layers.SimpleRNN(
-        W_hh.shape[0],
-        return_sequences=True,
-        dtype="float64",
-        seed=0,
-        name="reference_simple_rnn",
-        kernel_initializer="zeros",
-        recurrent_initializer="zeros",
-        bias_initializer="zeros",
-    )
-    layer.build((None, None, W_xh.shape[0]))
-    layer.set_weights([W_xh, W_hh, b_h])
-    return layer
-
-
-def _keras_states(p, inputs, h_prev):
-    """The states after each input, (T, hidden), computed by Keras' SimpleRNN from one-hot inputs."""
-    import tensorflow as tf
-
-    layer = _keras_simple_rnn(p["W_xh"], p["W_hh"], p["b_h"])
+def keras_states(p: Parameters, inputs: Sequence[int] | np.ndarray, h_prev: np.ndarray) -> np.ndarray:
+    """The states after each input, (T, hidden), from Keras' SimpleRNN given the same weights, in float64."""
+    zeros = dict.fromkeys(("kernel_initializer", "recurrent_initializer", "bias_initializer"), "zeros")
+    layer = keras.layers.SimpleRNN(p["W_hh"].shape[0], return_sequences=True, dtype="float64", seed=0, name="reference_simple_rnn", **zeros)
+    layer.build((None, None, p["W_xh"].shape[0]))
+    layer.set_weights([p["W_xh"], p["W_hh"], p["b_h"]])
     one_hot = tf.one_hot(np.asarray(inputs)[None, :], p["W_xh"].shape[0], dtype=tf.float64)  # (1, T, vocab)
     return layer(one_hot, initial_state=[tf.constant(np.asarray(h_prev, dtype=float)[None, :])]).numpy()[0]
 
 
 # --- Warm-up: one step of the RNN (section 1) -----------------------------------------------------
-
-
-def rnn_step(x_id, h_prev, W_xh, W_hh, b_h):
-    """One step of a vanilla RNN: the new hidden state tanh(W_xh[x] + h_prev @ W_hh + b_h), shape (hidden,)."""
-    return np.tanh(W_xh[x_id] + h_prev @ W_hh + b_h)
-
-
-def step_without_tanh(x_id, h_prev, W_xh, W_hh, b_h):
-    return W_xh[x_id] + h_prev @ W_hh + b_h
-
-
-def step_recurrence_transposed(x_id, h_prev, W_xh, W_hh, b_h):
-    return np.tanh(W_xh[x_id] + h_prev @ W_hh.T + b_h)
-
-
-def step_without_memory(x_id, h_prev, W_xh, W_hh, b_h):
-    return np.tanh(W_xh[x_id] + b_h)
-
-
-def keras_rnn_step(x_id, h_prev, W_xh, W_hh, b_h):
-    """The independent reference: one step of Keras' SimpleRNN with the same weights, on a one-hot input."""
-    return _keras_states({"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h}, [x_id], h_prev)[0]
-
-
-def _step_cases():
-    rng = np.random.default_rng(61)
-    cases = []
+def _step_cases() -> list[Case]:
+    rng, cases = np.random.default_rng(61), []
     for vocab, hidden, x_id, label in (
         (5, 4, 2, "vocabulary 5, hidden 4"),
         (6, 3, 0, "vocabulary 6 > hidden 3, zero bias"),
@@ -107,80 +61,39 @@ RNN_STEP = FunctionExercise(
     "then squashes the sum with tanh.",
     structure="The character's contribution is row x_id of W_xh (a one-hot row times W_xh picks that row), shape (hidden,); "
     "add h_prev @ W_hh, also (hidden,), and b_h; apply np.tanh.",
-    solution=rnn_step,
-    reference=keras_rnn_step,
+    solution="utils.char_rnn.rnn_step",
+    reference=lambda x_id, h_prev, W_xh, W_hh, b_h: keras_states({"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h}, [x_id], h_prev)[0],
     reference_name="Keras' SimpleRNN given the same weights",
     stub="my_rnn_step",
     cases=_step_cases,
     mistakes=[
-        Mistake(
-            step_without_tanh, "The tanh is missing: without it the state is a linear function of the inputs and can grow without bound."
+        edit(
+            "np.tanh(W_xh[x_id] + h_prev @ W_hh + b_h)",
+            "W_xh[x_id] + h_prev @ W_hh + b_h",
+            "The tanh is missing: without it the state is a linear function of the inputs and can grow without bound.",
         ),
-        Mistake(step_recurrence_transposed, "With the state as a row, the recurrence is h_prev times W_hh, not times its transpose."),
-        Mistake(step_without_memory, "The previous state is missing: h_prev times W_hh is what gives the network its memory."),
+        edit(
+            "h_prev @ W_hh +", "h_prev @ W_hh.T +", "With the state as a row, the recurrence is h_prev times W_hh, not times its transpose."
+        ),
+        edit("+ h_prev @ W_hh +", "+", "The previous state is missing: h_prev times W_hh is what gives the network its memory."),
     ],
     shape_hint="The new state has the shape of h_prev, (hidden,): W_xh[x_id] is (hidden,), and (hidden,) @ (hidden, hidden) is (hidden,).",
 )
 
 
 # --- Lab: the forward pass over a window (section 1) -----------------------------------------------
-
-
-def forward_scores_from_state_before(p, inputs, targets, h_prev):
-    states = np.zeros((len(inputs) + 1, p["W_hh"].shape[0]))
-    states[0] = h_prev
-    for t, x in enumerate(inputs):
-        states[t + 1] = np.tanh(p["W_xh"][x] + states[t] @ p["W_hh"] + p["b_h"])
-    probabilities = softmax(states[:-1] @ p["W_hy"] + p["b_y"])
-    loss = -np.sum(np.log(probabilities[np.arange(len(targets)), targets]))
-    return loss, states, probabilities
-
-
-def forward_loss_of_the_input(p, inputs, targets, h_prev):
-    states = np.zeros((len(inputs) + 1, p["W_hh"].shape[0]))
-    states[0] = h_prev
-    for t, x in enumerate(inputs):
-        states[t + 1] = np.tanh(p["W_xh"][x] + states[t] @ p["W_hh"] + p["b_h"])
-    probabilities = softmax(states[1:] @ p["W_hy"] + p["b_y"])
-    loss = -np.sum(np.log(probabilities[np.arange(len(inputs)), inputs]))
-    return loss, states, probabilities
-
-
-def forward_mean_loss(p, inputs, targets, h_prev):
-    states = np.zeros((len(inputs) + 1, p["W_hh"].shape[0]))
-    states[0] = h_prev
-    for t, x in enumerate(inputs):
-        states[t + 1] = np.tanh(p["W_xh"][x] + states[t] @ p["W_hh"] + p["b_h"])
-    probabilities = softmax(states[1:] @ p["W_hy"] + p["b_y"])
-    loss = -np.mean(np.log(probabilities[np.arange(len(targets)), targets]))
-    return loss, states, probabilities
-
-
-def forward_state_not_carried(p, inputs, targets, h_prev):
-    states = np.zeros((len(inputs) + 1, p["W_hh"].shape[0]))
-    states[0] = h_prev
-    for t, x in enumerate(inputs):
-        states[t + 1] = np.tanh(p["W_xh"][x] + h_prev @ p["W_hh"] + p["b_h"])
-    probabilities = softmax(states[1:] @ p["W_hy"] + p["b_y"])
-    loss = -np.sum(np.log(probabilities[np.arange(len(targets)), targets]))
-    return loss, states, probabilities
-
-
-def keras_forward(p, inputs, targets, h_prev):
+def keras_forward(p: Parameters, inputs: np.ndarray, targets: np.ndarray, h_prev: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
     """The independent reference: the states from Keras' SimpleRNN with the same weights; the
     probabilities and the summed loss from TensorFlow's softmax and sparse cross-entropy of the scores."""
-    import tensorflow as tf
-
-    states = _keras_states(p, inputs, h_prev)  # (T, hidden)
+    states = keras_states(p, inputs, h_prev)  # (T, hidden)
     scores = tf.constant(states @ p["W_hy"] + p["b_y"])
     losses = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=np.asarray(targets), logits=scores)
     h_prev = np.asarray(h_prev, dtype=float)[None, :]
     return float(tf.reduce_sum(losses)), np.concatenate([h_prev, states]), tf.nn.softmax(scores).numpy()
 
 
-def _window_cases():
-    rng = np.random.default_rng(62)
-    cases = []
+def _window_cases() -> list[Case]:
+    rng, cases = np.random.default_rng(62), []
     for vocab, hidden, length, label in (
         (5, 3, 6, "a window of 6, vocabulary 5 > hidden 3"),
         (6, 2, 1, "a window of length 1, vocabulary 6 > hidden 2"),
@@ -206,25 +119,32 @@ RNN_FORWARD = FunctionExercise(
     "the states after the steps (rows 1 to T) times W_hy, plus b_y, are the scores, shape (T, vocab); softmax works "
     "row by row; the loss is minus the sum over t of the log of entry targets[t] of row t. "
     "Return (loss, states, probabilities).",
-    solution=char_rnn.rnn_forward,
+    solution=rnn_forward,
     reference=keras_forward,
     reference_name="Keras' SimpleRNN with the same weights, and TensorFlow's sparse_softmax_cross_entropy_with_logits for the loss",
     stub="my_rnn_forward",
     cases=_window_cases,
     names=("loss", "states", "probabilities"),
     mistakes=[
-        Mistake(
-            forward_scores_from_state_before,
+        edit(
+            "softmax(states[1:] @",
+            "softmax(states[:-1] @",
             "The scores come from the state before each step: the prediction of targets[t] "
             "reads the state after reading inputs[t], which is states[t + 1] (states[0] is h_prev).",
         ),
-        Mistake(forward_loss_of_the_input, "The loss scores the character just read: it should score the next one, targets[t]."),
-        Mistake(
-            forward_mean_loss,
+        edit(
+            "np.arange(len(targets)), targets]",
+            "np.arange(len(inputs)), inputs]",
+            "The loss scores the character just read: it should score the next one, targets[t].",
+        ),
+        edit(
+            "-np.sum(np.log(",
+            "-np.mean(np.log(",
             "The loss is averaged over the window: here it is the sum over the T steps (the loss per character is that sum divided by T).",
         ),
-        Mistake(
-            forward_state_not_carried,
+        edit(
+            'states[t] @ p["W_hh"]',
+            'h_prev @ p["W_hh"]',
             "Every step starts again from h_prev: each step must read the state that the step before it produced.",
         ),
     ],
@@ -234,119 +154,26 @@ RNN_FORWARD = FunctionExercise(
 
 
 # --- Lab: backpropagation through time (section 1) -------------------------------------------------
-
-
-def bptt_without_the_future(p, inputs, targets, states, probabilities):
-    gradients = {name: np.zeros_like(value) for name, value in p.items()}
-    dh_next = np.zeros_like(states[0])
-    for t in reversed(range(len(inputs))):
-        dy = probabilities[t].copy()
-        dy[targets[t]] -= 1
-        gradients["W_hy"] += np.outer(states[t + 1], dy)
-        gradients["b_y"] += dy
-        dh = dy @ p["W_hy"].T
-        dz = (1 - states[t + 1] ** 2) * dh
-        gradients["b_h"] += dz
-        gradients["W_xh"][inputs[t]] += dz
-        gradients["W_hh"] += np.outer(states[t], dz)
-        dh_next = dz @ p["W_hh"].T
-    return gradients, dh_next
-
-
-def bptt_without_tanh_derivative(p, inputs, targets, states, probabilities):
-    gradients = {name: np.zeros_like(value) for name, value in p.items()}
-    dh_next = np.zeros_like(states[0])
-    for t in reversed(range(len(inputs))):
-        dy = probabilities[t].copy()
-        dy[targets[t]] -= 1
-        gradients["W_hy"] += np.outer(states[t + 1], dy)
-        gradients["b_y"] += dy
-        dz = dy @ p["W_hy"].T + dh_next
-        gradients["b_h"] += dz
-        gradients["W_xh"][inputs[t]] += dz
-        gradients["W_hh"] += np.outer(states[t], dz)
-        dh_next = dz @ p["W_hh"].T
-    return gradients, dh_next
-
-
-def bptt_tanh_derivative_of_the_state_before(p, inputs, targets, states, probabilities):
-    gradients = {name: np.zeros_like(value) for name, value in p.items()}
-    dh_next = np.zeros_like(states[0])
-    for t in reversed(range(len(inputs))):
-        dy = probabilities[t].copy()
-        dy[targets[t]] -= 1
-        gradients["W_hy"] += np.outer(states[t + 1], dy)
-        gradients["b_y"] += dy
-        dh = dy @ p["W_hy"].T + dh_next
-        dz = (1 - states[t] ** 2) * dh
-        gradients["b_h"] += dz
-        gradients["W_xh"][inputs[t]] += dz
-        gradients["W_hh"] += np.outer(states[t], dz)
-        dh_next = dz @ p["W_hh"].T
-    return gradients, dh_next
-
-
-def bptt_recurrence_not_transposed(p, inputs, targets, states, probabilities):
-    gradients = {name: np.zeros_like(value) for name, value in p.items()}
-    dh_next = np.zeros_like(states[0])
-    for t in reversed(range(len(inputs))):
-        dy = probabilities[t].copy()
-        dy[targets[t]] -= 1
-        gradients["W_hy"] += np.outer(states[t + 1], dy)
-        gradients["b_y"] += dy
-        dh = dy @ p["W_hy"].T + dh_next
-        dz = (1 - states[t + 1] ** 2) * dh
-        gradients["b_h"] += dz
-        gradients["W_xh"][inputs[t]] += dz
-        gradients["W_hh"] += np.outer(states[t], dz)
-        dh_next = dz @ p["W_hh"]
-    return gradients, dh_next
-
-
-def bptt_softmax_gradient_without_target(p, inputs, targets, states, probabilities):
-    gradients = {name: np.zeros_like(value) for name, value in p.items()}
-    dh_next = np.zeros_like(states[0])
-    for t in reversed(range(len(inputs))):
-        dy = probabilities[t].copy()
-        gradients["W_hy"] += np.outer(states[t + 1], dy)
-        gradients["b_y"] += dy
-        dh = dy @ p["W_hy"].T + dh_next
-        dz = (1 - states[t + 1] ** 2) * dh
-        gradients["b_h"] += dz
-        gradients["W_xh"][inputs[t]] += dz
-        gradients["W_hh"] += np.outer(states[t], dz)
-        dh_next = dz @ p["W_hh"].T
-    return gradients, dh_next
-
-
-def direct_window_loss(p, inputs, targets, h_prev):
-    """The summed cross-entropy of a window, written out on its own for the gradient check: one-hot
-    rows times W_xh, and -log softmax as log-sum-exp minus the target's score."""
-    one_hot = np.eye(p["W_xh"].shape[0])
-    h, loss = h_prev, 0.0
-    for x, target in zip(inputs, targets):
-        h = np.tanh(one_hot[x] @ p["W_xh"] + h @ p["W_hh"] + p["b_h"])
-        scores = h @ p["W_hy"] + p["b_y"]
-        top = scores.max()
-        loss += top + np.log(np.sum(np.exp(scores - top))) - scores[target]
-    return loss
-
-
-def central_difference_gradients(p, inputs, targets, states, probabilities):
-    """The independent reference: every gradient by central differences of :func:`direct_window_loss`
-    (the cached states and probabilities are not used, except for h_prev = states[0])."""
-    p = {name: np.array(value, dtype=float) for name, value in p.items()}
+def central_difference_gradients(p: Parameters, inputs, targets, states, probabilities) -> tuple[Parameters, np.ndarray]:
+    """The independent reference: every gradient by central differences of the window's summed cross-entropy,
+    written out on its own (one-hot rows times W_xh; -log softmax as log-sum-exp minus the target's score).
+    The cached states and probabilities are not used, except for h_prev = states[0]."""
+    p, one_hot = {name: np.array(value, dtype=float) for name, value in p.items()}, np.eye(len(p["W_xh"]))
     h_prev = np.array(states[0], dtype=float)
 
-    def loss(_):
-        return direct_window_loss(p, inputs, targets, h_prev)
+    def loss(_) -> float:
+        h, total = h_prev, 0.0
+        for x, target in zip(inputs, targets):
+            h = np.tanh(one_hot[x] @ p["W_xh"] + h @ p["W_hh"] + p["b_h"])
+            scores = h @ p["W_hy"] + p["b_y"]
+            total += scores.max() + np.log(np.sum(np.exp(scores - scores.max()))) - scores[target]
+        return total
 
     return {name: numerical_gradient(loss, p[name]) for name in PARAMETERS}, numerical_gradient(loss, h_prev)
 
 
-def _bptt_cases():
-    rng = np.random.default_rng(63)
-    cases = []
+def _bptt_cases() -> list[Case]:
+    rng, cases = np.random.default_rng(63), []
     for vocab, hidden, length, label in (
         (5, 3, 6, "a window of 6, vocabulary 5 > hidden 3"),
         (4, 2, 1, "a window of length 1, vocabulary 4 > hidden 2"),
@@ -357,7 +184,7 @@ def _bptt_cases():
         inputs, targets = rng.integers(0, vocab, size=length), rng.integers(0, vocab, size=length)
         if "repeated" in label:
             inputs = np.array([0, 2, 2, 1, 2, 0, 0, 2])
-        _, states, probabilities = char_rnn.rnn_forward(p, inputs, targets, rng.normal(scale=0.5, size=hidden))
+        _, states, probabilities = rnn_forward(p, inputs, targets, rng.normal(scale=0.5, size=hidden))
         cases.append(Case((p, inputs, targets, states, probabilities), label))
     return cases
 
@@ -376,7 +203,7 @@ BPTT_BACKWARD = FunctionExercise(
     "δs: δh times 1 - (the step's state)², element by element. Add δs to b_h's gradient and to row inputs[t] of "
     "W_xh's, and the outer product of the state it read and δs to W_hh's. The next dh_next is δs times W_hh "
     "transposed; after the loop it is the gradient of h_prev. Return (gradients, dh_next).",
-    solution=char_rnn.bptt_backward,
+    solution="utils.char_rnn.bptt_backward",
     reference=central_difference_gradients,
     reference_name="central differences of the loss",
     stub="my_bptt_backward",
@@ -385,28 +212,33 @@ BPTT_BACKWARD = FunctionExercise(
     rtol=1e-5,
     atol=1e-7,
     mistakes=[
-        Mistake(
-            bptt_without_the_future,
+        edit(
+            'dy @ p["W_hy"].T + dh_next  # from the output at t, and from the future',
+            'dy @ p["W_hy"].T',
             "The gradient from the future is missing: h_t also feeds step t + 1, so the gradient "
             "reaching it is the one from the output at t plus the one coming back from step t + 1.",
         ),
-        Mistake(
-            bptt_without_tanh_derivative,
+        edit(
+            "dz = (1 - states[t + 1] ** 2) * dh  # back through tanh, at the state this step produced",
+            "dz = dh",
             "tanh' is missing: between the gradient of h_t and that of the sum inside the tanh "
             "comes the factor 1 - h_t², the derivative of tanh.",
         ),
-        Mistake(
-            bptt_tanh_derivative_of_the_state_before,
+        edit(
+            "(1 - states[t + 1] ** 2)",
+            "(1 - states[t] ** 2)",
             "tanh' is taken at the wrong step: the factor 1 - h_t² uses the state "
             "step t produced, states[t + 1], not the one it read, states[t].",
         ),
-        Mistake(
-            bptt_recurrence_not_transposed,
+        edit(
+            'dh_next = dz @ p["W_hh"].T',
+            'dh_next = dz @ p["W_hh"]',
             "Going back to h_(t-1) needs W_hh transposed: the forward pass multiplies the row "
             "h_(t-1) by W_hh, so the gradient of h_(t-1) is the gradient of the sum times W_hhᵀ.",
         ),
-        Mistake(
-            bptt_softmax_gradient_without_target,
+        edit(
+            "        dy[targets[t]] -= 1  # softmax with cross-entropy: p - one_hot(target)\n",
+            "",
             "The softmax gradient lacks the -1 at the target: the gradient of "
             "-log softmax with respect to the scores is p - onehot(target).",
         ),
@@ -417,33 +249,6 @@ BPTT_BACKWARD = FunctionExercise(
 
 
 # --- Lab: sampling with a temperature (section 2) --------------------------------------------------
-
-
-def sample_with_temperature(scores, temperature, rng):
-    """One index drawn from softmax(scores / temperature), computed stably (the same draws as
-    ``utils.text.sample_with_temperature``, which the notebook uses until the learner's passes)."""
-    scaled = np.asarray(scores, dtype=float) / temperature
-    weights = np.exp(scaled - scaled.max())  # the largest is e^0 = 1: nothing can overflow
-    probabilities = weights / weights.sum()
-    return int(rng.choice(len(probabilities), p=probabilities))
-
-
-def sample_multiplying_by_temperature(scores, temperature, rng):
-    scaled = np.asarray(scores, dtype=float) * temperature
-    weights = np.exp(scaled - scaled.max())
-    probabilities = weights / weights.sum()
-    return int(rng.choice(len(probabilities), p=probabilities))
-
-
-def sample_without_subtracting_the_maximum(scores, temperature, rng):
-    weights = np.exp(np.asarray(scores, dtype=float) / temperature)
-    probabilities = weights / weights.sum()
-    return int(rng.choice(len(probabilities), p=probabilities))
-
-
-def sample_always_the_largest(scores, temperature, rng):
-    return int(np.argmax(scores))
-
 
 #: How many draws the checker asks of a sampler for each case, and the seed of the generator it gives.
 DRAWS, DRAW_SEED = 20_000, 2024
@@ -461,45 +266,39 @@ class UnusableDraw(Exception):
     """A sampler's draw that cannot be counted (not an index of the scores, or not from the given rng)."""
 
 
-def exact_distribution(scores, temperature):
+def exact_distribution(scores: np.ndarray, temperature: float) -> tuple[np.ndarray]:
     """The independent reference: the exact distribution softmax(scores / T), by TensorFlow, in float64."""
-    import tensorflow as tf
-
     return (tf.nn.softmax(tf.constant(np.asarray(scores, dtype=float) / temperature)).numpy(),)
 
 
-def _draw(sampler, scores, temperature, rng):
-    draw = sampler(scores.copy(), temperature, rng)
-    if draw is None:
-        raise UnusableDraw("it returned None: did you forget the `return` statement? Return the index drawn, an int")
-    try:
-        index = operator.index(draw)
-    except TypeError:
-        raise UnusableDraw(f"it returned {draw!r} ({type(draw).__name__}); return the index of the chosen score, an int") from None
-    if not 0 <= index < len(scores):
-        raise UnusableDraw(f"it returned {index}, but there are {len(scores)} scores: return an index from 0 to {len(scores) - 1}")
-    return index
-
-
-def draw_frequencies(sampler):
-    """The checker's harness: the sampler drawn DRAWS times from a generator seeded with DRAW_SEED,
-    giving (the frequency of each index,), compared with the exact distribution within
-    FREQUENCY_TOLERANCE. A draw that fails because the probabilities are nan counts as nan frequencies
-    (an overflow); the first draws must repeat with a fresh generator of the same seed."""
+def draw_frequencies(sampler: Callable) -> Callable[[np.ndarray, float], tuple[np.ndarray]]:
+    """The checker's harness: (the frequency of each index among DRAWS draws of ``sampler``,), nan where the
+    probabilities were nan (an overflow); the first draws must repeat with a fresh generator of the same seed."""
     if sampler is exact_distribution:
         return exact_distribution
 
-    def frequencies(scores, temperature):
-        scores = np.asarray(scores, dtype=float)
-        rng = np.random.default_rng(DRAW_SEED)
+    def draw(scores: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
+        value = sampler(scores.copy(), temperature, rng)
+        if value is None:
+            raise UnusableDraw("it returned None: did you forget the `return` statement? Return the index drawn, an int")
         try:
-            draws = [_draw(sampler, scores, temperature, rng) for _ in range(DRAWS)]
+            index = operator.index(value)
+        except TypeError:
+            raise UnusableDraw(f"it returned {value!r} ({type(value).__name__}); return the index of the chosen score, an int") from None
+        if not 0 <= index < len(scores):
+            raise UnusableDraw(f"it returned {index}, but there are {len(scores)} scores: return an index from 0 to {len(scores) - 1}")
+        return index
+
+    def frequencies(scores: np.ndarray, temperature: float) -> tuple[np.ndarray]:
+        scores, rng = np.asarray(scores, dtype=float), np.random.default_rng(DRAW_SEED)
+        try:
+            draws = [draw(scores, temperature, rng) for _ in range(DRAWS)]
         except ValueError as exc:
             if "nan" not in str(exc).lower():
                 raise
             return (np.full(len(scores), np.nan),)  # rng.choice refused probabilities that are nan
         again = np.random.default_rng(DRAW_SEED)
-        if [_draw(sampler, scores, temperature, again) for _ in range(REPEATED_DRAWS)] != draws[:REPEATED_DRAWS]:
+        if [draw(scores, temperature, again) for _ in range(REPEATED_DRAWS)] != draws[:REPEATED_DRAWS]:
             raise UnusableDraw(
                 "the same seed gave different draws: draw with the generator you are given, rng "
                 "(rng.choice or rng.random), so that the same seed writes the same text"
@@ -507,17 +306,6 @@ def draw_frequencies(sampler):
         return (np.bincount(draws, minlength=len(scores)) / DRAWS,)
 
     return frequencies
-
-
-def _sampling_cases():
-    scores = np.array([2.0, 1.0, 0.1, -1.0, 0.5])
-    return [
-        Case((scores, 1.0), "T = 1, five scores: the softmax itself"),
-        Case((scores, 0.5), "T = 0.5, the same scores: sharper"),
-        Case((np.array([0.3, -1.2, 2.5, 0.0, 1.1, -0.4]), 2.0), "T = 2, six scores: flatter"),
-        Case((np.array([1000.0, 999.0, 998.2, 990.0]), 1.0), "scores near 1,000 (e^1000 overflows)"),
-        Case((np.array([41.2, 41.05, 40.3, 39.5, 40.9]), 0.05), "T = 0.05: nearly always the largest score (and e^(s/T) overflows too)"),
-    ]
 
 
 SAMPLE_WITH_TEMPERATURE = FunctionExercise(
@@ -529,28 +317,37 @@ SAMPLE_WITH_TEMPERATURE = FunctionExercise(
     structure="Divide the scores (as floats) by the temperature; subtract the largest of them; exponentiate (np.exp); divide "
     "by the sum, which gives probabilities adding up to 1; draw one index with rng.choice(number of scores, "
     "p=those probabilities) and return it as an int.",
-    solution=sample_with_temperature,
+    solution="utils.text.sample_with_temperature",
     reference=exact_distribution,
     reference_name=f"the exact softmax(scores / T), from the frequencies of {DRAWS:,} draws (within {FREQUENCY_TOLERANCE:.3f})",
     stub="my_sample_with_temperature",
-    cases=_sampling_cases,
+    cases=lambda: [
+        Case((np.array([2.0, 1.0, 0.1, -1.0, 0.5]), 1.0), "T = 1, five scores: the softmax itself"),
+        Case((np.array([2.0, 1.0, 0.1, -1.0, 0.5]), 0.5), "T = 0.5, the same scores: sharper"),
+        Case((np.array([0.3, -1.2, 2.5, 0.0, 1.1, -0.4]), 2.0), "T = 2, six scores: flatter"),
+        Case((np.array([1000.0, 999.0, 998.2, 990.0]), 1.0), "scores near 1,000 (e^1000 overflows)"),
+        Case((np.array([41.2, 41.05, 40.3, 39.5, 40.9]), 0.05), "T = 0.05: nearly always the largest score (and e^(s/T) overflows too)"),
+    ],
     adapter=draw_frequencies,
     names=("frequencies",),
     rtol=0.0,
     atol=FREQUENCY_TOLERANCE,
     time_limit=20,
     mistakes=[
-        Mistake(
-            sample_multiplying_by_temperature,
+        edit(
+            "dtype=float) / temperature",
+            "dtype=float) * temperature",
             "The scores are multiplied by the temperature: divide them by it, so that a low temperature sharpens the distribution.",
         ),
-        Mistake(
-            sample_without_subtracting_the_maximum,
+        edit(
+            "np.exp(scaled - scaled.max())  # the largest is e^0 = 1: nothing can overflow",
+            "np.exp(scaled)",
             "The exponentials overflow: e^1000 is inf in float64 and inf / inf is nan. "
             "Subtract the largest scaled score before exponentiating.",
         ),
-        Mistake(
-            sample_always_the_largest,
+        edit(
+            "int(rng.choice(len(probabilities), p=probabilities))",
+            "int(np.argmax(probabilities))",
             "It always returns the largest score: that is the limit T → 0. Draw at random with the probabilities instead.",
         ),
     ],
@@ -560,40 +357,14 @@ SAMPLE_WITH_TEMPERATURE = FunctionExercise(
 
 
 # --- Warm-up: max-over-time pooling (section 4) -----------------------------------------------------
-
-
-def max_over_time(feature_maps):
-    """Max-over-time pooling (Kim 2014): (batch, time, channels) -> (batch, channels), the strongest
-    response of each feature anywhere in the sentence."""
-    return feature_maps.max(axis=1)
-
-
-def pool_mean_over_time(feature_maps):
-    return feature_maps.mean(axis=1)
-
-
-def pool_over_channels(feature_maps):
-    return feature_maps.max(axis=2)
-
-
-def pool_over_batch(feature_maps):
-    return feature_maps.max(axis=0)
-
-
-def keras_max_over_time(feature_maps):
-    """The independent reference: Keras' GlobalMaxPooling1D, in float64."""
-    import keras
-
-    return keras.layers.GlobalMaxPooling1D(dtype="float64", name="reference_max_pooling")(feature_maps).numpy()
-
-
-def _pooling_cases():
+def _pooling_cases() -> list[Case]:
     rng = np.random.default_rng(64)
-    return [
-        Case((rng.normal(size=(2, 7, 3)),), "2 sentences of 7 words, 3 channels"),
-        Case((rng.normal(size=(4, 5, 6)),), "4 sentences of 5 words, 6 channels"),
-        Case((rng.normal(size=(1, 1, 4)),), "one sentence of one word"),
-    ]
+    shapes = {
+        (2, 7, 3): "2 sentences of 7 words, 3 channels",
+        (4, 5, 6): "4 sentences of 5 words, 6 channels",
+        (1, 1, 4): "one sentence of one word",
+    }
+    return [Case((rng.normal(size=shape),), label) for shape, label in shapes.items()]
 
 
 MAX_OVER_TIME = FunctionExercise(
@@ -602,15 +373,15 @@ MAX_OVER_TIME = FunctionExercise(
     kind="warm-up",
     idea="Each channel is one phrase detector; keep its strongest response anywhere in the sentence, whatever the sentence's length.",
     structure="Take the maximum along the time axis, axis 1: (batch, time, channels) -> (batch, channels).",
-    solution=max_over_time,
-    reference=keras_max_over_time,
+    solution="utils.text.max_over_time",
+    reference=lambda maps: keras.layers.GlobalMaxPooling1D(dtype="float64", name="reference_max_pooling")(maps).numpy(),
     reference_name="Keras' GlobalMaxPooling1D",
     stub="my_max_over_time",
     cases=_pooling_cases,
     mistakes=[
-        Mistake(pool_mean_over_time, "That is the average over time; Kim's model keeps the maximum."),
-        Mistake(pool_over_channels, "That is the maximum over the channels; pool over time (axis 1) instead."),
-        Mistake(pool_over_batch, "That is the maximum over the batch; pool over time (axis 1) instead."),
+        edit("feature_maps.max(axis=1)", "feature_maps.mean(axis=1)", "That is the average over time; Kim's model keeps the maximum."),
+        edit("max(axis=1)", "max(axis=2)", "That is the maximum over the channels; pool over time (axis 1) instead."),
+        edit("max(axis=1)", "max(axis=0)", "That is the maximum over the batch; pool over time (axis 1) instead."),
     ],
     shape_hint="(batch, time, channels) -> (batch, channels): the time axis, axis 1, disappears.",
 )
