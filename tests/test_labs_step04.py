@@ -81,3 +81,17 @@ def test_a_float32_answer_written_differently_is_still_named():
 
     message = evaluate("tape_gradients", float32_gradients).message
     assert EXERCISES["tape_gradients"].mistakes[3].message in message
+
+
+def test_a_step_that_needs_numpy_is_told_so_inside_tf_function():
+    """Sections 4 and 5 run the learner's step inside tf.function: a step that works eagerly but reads .numpy() is
+    told what goes wrong there (TensorFlow raises NotImplementedError, which must not read as "not attempted")."""
+    from utils.exercises import EXERCISES, evaluate
+    from utils.exercises.core import build_from_source, edited_source, namespace_of, source_of
+
+    solution = EXERCISES["tf_train_step"].solution
+    update = ("variable.assign_sub(learning_rate * gradient)", "variable.assign(variable.numpy() - learning_rate * gradient.numpy())")
+    numpy_step = build_from_source(edited_source(source_of(solution), [update], "test"), namespace_of(solution), "<numpy step>")
+    verdict = evaluate("tf_train_step", numpy_step)
+    assert verdict.status == "wrong" and "fails inside tf.function" in verdict.message, verdict.message
+    assert "NumPy cannot work on the symbolic tensors" in verdict.message

@@ -3,10 +3,10 @@
 Taught in step 4 (``notebooks/04_getting_practical.ipynb``), where the learner writes four of these
 pieces as labs and the course's tested versions here take over until theirs pass: ``sigmoid_slope``
 (warm-up) and ``tape_gradients`` in "Automatic differentiation", ``train_step`` at the end of that
-section, ``SigmoidDense`` in "Keras idioms" (``utils/exercises/step04.py`` checks them). The costs,
-``train_tf_loop``, ``to_keras`` and ``train_keras`` have their one source in the notebook's cells ("The same
-network three ways"): ``python course.py export`` copies them into ``utils/from_step04.py``, which this
-module imports.
+section, ``SigmoidDense`` in "Keras idioms" (``utils/exercises/step04.py`` checks them and declares each
+typical mistake as a small edit of them). The costs, ``train_tf_loop``, ``to_keras`` and ``train_keras``
+have their one source in the notebook's cells ("The same network three ways"): ``python course.py
+export`` copies them into ``utils/from_step04.py``, which this module imports.
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ from utils.network import CrossEntropyCost, Network
 
 
 def sigmoid_slope(z):
-    """dσ/dz at every entry of z, by automatic differentiation: array (any shape) -> tensor (same shape)."""
+    """dσ/dz at every entry of z, by automatic differentiation: array (any shape) -> tensor (same shape).
+
+    Taught in step 4, section 2 (the warm-up ``tape_sigmoid_slope``: this is its solution).
+    """
     z = tf.constant(z, dtype=tf.float64)
     with tf.GradientTape() as tape:
         tape.watch(z)  # a constant is recorded only when watched; variables are watched automatically
@@ -38,6 +41,7 @@ def tape_gradients(weights, biases, X, Y, cost):
     weights[l] (n_l, n_{l+1}) and biases[l] (n_{l+1},) are NumPy arrays; X (batch, n_in) holds one example
     per row and Y (batch, n_out) the targets; cost(targets, outputs) gives one number per example.
     Returns (weight_grads, bias_grads): two lists of tensors shaped like weights and biases.
+    Taught in step 4, section 2, "The gradients of a whole network" (the lab ``tape_gradients``: this is its solution).
     """
     weights = [tf.Variable(W, dtype=tf.float64) for W in weights]  # variables: the tape watches them
     biases = [tf.Variable(b, dtype=tf.float64) for b in biases]
@@ -62,6 +66,7 @@ def train_step(weights, biases, X, Y, learning_rate):
 
     weights, biases: lists of tf.Variable, (n_l, n_{l+1}) and (n_{l+1},); X (batch, n_in), Y (batch, n_out):
     tensors of the variables' dtype. Returns the cost before the step (a scalar tensor).
+    Taught in step 4, section 2, "A training step" (the lab ``tf_train_step``: this is its solution).
     """
     variables = weights + biases
     with tf.GradientTape() as tape:
@@ -79,6 +84,7 @@ class SigmoidDense(keras.layers.Layer):
 
     The same computation and weights as ``keras.layers.Dense(units, activation="sigmoid")``: a kernel
     (n_in, units) and a bias (units,), created in ``build`` once the input size is known.
+    Taught in step 4, section 6, "A layer of your own" (the lab ``sigmoid_dense_layer``: this is its solution).
     """
 
     def __init__(self, units, **kwargs):
@@ -98,9 +104,9 @@ def lines_of_code(*functions) -> int:
     total = 0
     for function in functions:
         source = inspect.getsource(function)
-        docstring_lines = set()
+        docstring_lines: set[int] = set()
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-        for previous, token in zip([None] + tokens, tokens):
+        for previous, token in zip([None, *tokens], tokens):
             # a docstring is a string token standing alone as a statement
             if token.type == tokenize.STRING and (
                 previous is None or previous.type in (tokenize.INDENT, tokenize.NEWLINE, tokenize.DEDENT)
