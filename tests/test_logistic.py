@@ -1,5 +1,6 @@
-"""Step 2's sigmoid neurons: the two-neuron chain's slopes and the logistic-regression training loop,
-each against TensorFlow's automatic differentiation, and the labs' solutions equal to them."""
+"""Step 2's sigmoid neurons: the two-neuron chain's slopes and the logistic-regression training loop
+(the labs' solutions), each against TensorFlow's automatic differentiation; and the logistic-gradient
+lab's reference, central differences, against the closed form."""
 
 import numpy as np
 import pytest
@@ -79,16 +80,6 @@ def test_train_logistic_first_step_from_zero():
     assert losses[0] < np.log(2)
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
-
-
-def test_the_labs_solutions_are_the_course_functions():
-    """The train_logistic lab's solution (written with the notebook's name loss_gradient) is the course's loop."""
-    rng = np.random.default_rng(8)
-    X, y = rng.normal(size=(15, 4)), (rng.random(15) < 0.6).astype(float)
-    for mine, course in zip(step02.train_logistic(X, y, 0.7, 8), logistic.train_logistic(X, y, 0.7, 8)):
-        np.testing.assert_array_equal(mine, course)
-    assert step02.CHAIN_RULE.solution is logistic.two_neuron_slopes
-    assert step02.TRAIN_LOGISTIC.reference is logistic.train_logistic
 
 
 def test_the_logistic_gradient_reference_is_central_differences():

@@ -265,7 +265,7 @@ def test_mazur_first_update_and_ten_thousand():
 
 
 def test_the_slip_gives_the_posts_other_figures_and_the_warm_up_makes_it():
-    from utils.exercises.step03 import MAZUR_START, posted_step, posted_step_by_matrices
+    from utils.mazur import posted_step, posted_step_by_matrices, start_weights
 
     weights, error, _ = scalar_mazur_run(1, slip=True)
     assert error == pytest.approx(MAZUR["E_after_1"], abs=5e-10)
@@ -273,50 +273,30 @@ def test_the_slip_gives_the_posts_other_figures_and_the_warm_up_makes_it():
     _, _, outputs = scalar_mazur_run(10_000, slip=True)
     assert outputs == pytest.approx((MAZUR["out_o1_after_10000"], MAZUR["out_o2_after_10000"]), abs=5e-10)
     for step in (posted_step, posted_step_by_matrices):
-        w = dict(MAZUR_START)
+        w = dict(start_weights)
         for _ in range(3):
             w = step(w)
         np.testing.assert_allclose([w[f"w{k}"] for k in range(1, 9)], scalar_mazur_run(3, slip=True)[0], rtol=1e-14)
 
 
-# The plain functions of utils.network (step 3's references) and the step-3 lab solutions.
-
-
-@pytest.mark.parametrize("sizes, batch, seed", [([3, 2], 1, 0), ([4, 5, 3], 6, 1), ([6, 5, 4, 3], 8, 2)])
-def test_network_gradients_and_the_lab_solution_match_central_differences(sizes, batch, seed):
-    from utils.exercises.step03 import network_backward
-    from utils.network import network_gradients
-
-    network, X, Y = random_problem(sizes, batch, QuadraticCost, seed)
-    by_function = network_gradients(network.weights, network.biases, X, Y)
-    by_lab = network_backward(network.weights, network.biases, X, Y)
-    for analytic, lab, parameter in zip(by_function[0] + by_function[1], by_lab[0] + by_lab[1], network.weights + network.biases):
-        numerical = numerical_gradient(lambda _: network.total_cost(X, Y), parameter)
-        assert relative_error(analytic, numerical) < 1e-7
-        np.testing.assert_allclose(lab, analytic, rtol=1e-12, atol=1e-15)
-    assert all(np.array_equal(a, b) for a, b in zip(by_function[0] + by_function[1], sum(network.gradients(X, Y), [])))
+# The plain functions of utils.network (the step-3 labs' solutions) against the fast Network.train_epoch
+# and against central differences.
 
 
 @pytest.mark.parametrize("n, batch_size", [(53, 10), (20, 5), (7, 10), (6, 1)])
-def test_sgd_epoch_and_the_lab_solution_equal_train_epoch(n, batch_size):
-    from utils.exercises.step03 import sgd_epoch as lab_sgd_epoch
-    from utils.network import network_gradients, sgd_epoch
-
+def test_sgd_epoch_equals_train_epoch_and_leaves_its_inputs_alone(n, batch_size):
     network, X, Y = random_problem([6, 5, 3], n, QuadraticCost, 4)
     start = [W.copy() for W in network.weights], [b.copy() for b in network.biases]
     weights, biases = sgd_epoch(*start, X, Y, batch_size, 0.7, np.random.default_rng(9), network_gradients)
-    lab = lab_sgd_epoch(*start, X, Y, batch_size, 0.7, np.random.default_rng(9), network_gradients)
     assert all(np.array_equal(a, b) for a, b in zip(start[0] + start[1], network.weights + network.biases)), "inputs unchanged"
     network.train_epoch(X, Y, batch_size, 0.7, np.random.default_rng(9))
-    for ours, lab_value, theirs in zip(weights + biases, lab[0] + lab[1], network.weights + network.biases):
+    for ours, theirs in zip(weights + biases, network.weights + network.biases):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(lab_value, theirs, rtol=1e-12, atol=1e-14)
     assert not np.allclose(weights[0], start[0][0]), "the epoch moved the weights"
 
 
 def test_l2_gradients_are_the_regularised_cost_gradient_and_a_step_with_them_is_weight_decay():
-    from utils.exercises.step03 import l2_gradients as lab_l2_gradients
-    from utils.network import l2_gradients, network_gradients, sgd_epoch
+    from utils.network import l2_gradients
 
     network, X, Y = random_problem([4, 3, 2], 5, CrossEntropyCost, 7)
     l2, n_train = 0.3, 50
@@ -325,11 +305,9 @@ def test_l2_gradients_are_the_regularised_cost_gradient_and_a_step_with_them_is_
         return network_gradients(w, b, X_, Y_, cost=CrossEntropyCost)
 
     weight_grads, bias_grads = l2_gradients(network.weights, network.biases, X, Y, l2, n_train, cross_entropy)
-    lab = lab_l2_gradients(network.weights, network.biases, X, Y, l2, n_train, cross_entropy)
-    for analytic, lab_value, parameter in zip(weight_grads + bias_grads, lab[0] + lab[1], network.weights + network.biases):
+    for analytic, parameter in zip(weight_grads + bias_grads, network.weights + network.biases):
         numerical = numerical_gradient(lambda _: network.total_cost(X, Y, l2=l2, n_train=n_train), parameter)
         assert relative_error(analytic, numerical) < 1e-7
-        np.testing.assert_allclose(lab_value, analytic, rtol=1e-12, atol=1e-15)
 
     big, X_big, Y_big = random_problem([4, 3, 2], 23, CrossEntropyCost, 8)
     decayed = sgd_epoch(
@@ -345,10 +323,3 @@ def test_l2_gradients_are_the_regularised_cost_gradient_and_a_step_with_them_is_
     big.train_epoch(X_big, Y_big, 5, 0.5, np.random.default_rng(1), l2=4.0)
     for ours, theirs in zip(decayed[0] + decayed[1], big.weights + big.biases):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
-
-
-def test_the_output_error_warm_up_is_the_quadratic_cost_delta():
-    from utils.exercises.step03 import output_error
-
-    a, y = np.random.default_rng(0).uniform(0.05, 0.95, size=(4, 3)), np.eye(3)[[0, 2, 1, 0]]
-    np.testing.assert_array_equal(output_error(a, y), QuadraticCost.delta(a, y))

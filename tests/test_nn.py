@@ -80,3 +80,18 @@ def test_logistic_gradient_matches_numerical_gradient(n, features):
     dw, db = nn.logistic_gradient(X, y, w, b[0])
     assert gradcheck.relative_error(dw, gradcheck.numerical_gradient(lambda _: loss(), w)) < 1e-7
     assert gradcheck.relative_error(db, gradcheck.numerical_gradient(lambda _: loss(), b)[0]) < 1e-7
+
+
+def test_nand_parameters_make_a_nand_perceptron():
+    weights, bias = nn.nand_parameters()
+    inputs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    assert nn.perceptron(inputs, weights, bias).tolist() == [1, 1, 1, 0]
+
+
+@pytest.mark.parametrize("theta", [0.0, np.pi / 6, np.pi / 2, 2.0, -1.0])
+def test_rotation_matrix_turns_counter_clockwise_and_keeps_lengths(theta):
+    rotation = nn.rotation_matrix(theta)
+    np.testing.assert_allclose(rotation @ [1.0, 0.0], [np.cos(theta), np.sin(theta)], atol=1e-15)  # e1 lands at angle θ
+    np.testing.assert_allclose(rotation.T @ rotation, np.eye(2), atol=1e-15)  # lengths and angles kept
+    assert np.linalg.det(rotation) == pytest.approx(1.0)  # a turn, not a reflection
+    np.testing.assert_allclose(rotation @ nn.rotation_matrix(0.3), nn.rotation_matrix(theta + 0.3), atol=1e-15)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def central_difference(f, x: float, h: float = 1e-5) -> float:
-    """The derivative of a scalar function at ``x``: (f(x + h) - f(x - h)) / 2h.
+def central_difference(f, x: float | np.ndarray, h: float = 1e-5) -> float | np.ndarray:
+    """The derivative of a function of one number at ``x``: (f(x + h) - f(x - h)) / 2h (at every entry of an
+    array ``x`` of points, for an ``f`` that works entry by entry). The solution of step 2's warm-up "central_difference".
 
     Its error shrinks like h², against h for the one-sided (f(x + h) - f(x)) / h, until rounding
     error (about machine epsilon / h) takes over; step 2 plots both.
@@ -18,7 +19,8 @@ def central_difference(f, x: float, h: float = 1e-5) -> float:
 
 
 def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """The gradient of a scalar function ``f(x)`` with respect to every entry of the array ``x``.
+    """The gradient of a scalar function ``f(x)`` with respect to every entry of the array ``x`` (step 2,
+    "Gradients": the solution of the lab "numerical_gradient").
 
     Each entry is nudged by ±h in place (and restored), so ``f`` may close over ``x`` itself, as a
     loss closes over a network's weights. ``x`` should be float64. Returns an array shaped like ``x``.
@@ -49,4 +51,4 @@ def relative_error(a, b, floor: float = 1e-12) -> float:
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape:
         raise ValueError(f"relative_error needs arrays of the same shape, got {a.shape} and {b.shape}.")
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), floor))
+    return float(np.linalg.norm(a - b) / max(float(np.linalg.norm(a) + np.linalg.norm(b)), floor))

@@ -3,8 +3,8 @@
 Taught in step 2 (``notebooks/02_getting_technical.ipynb``): ``two_neuron_slopes`` in "The chain
 rule", ``train_logistic`` in "Logistic regression: one sigmoid neuron that learns". The learner
 writes both there (the labs ``chain_rule`` and ``train_logistic``); these are the course's tested
-versions, which the notebook uses until the learner's pass. The gradient of one neuron's loss is
-``utils.nn.logistic_gradient``.
+versions, which the notebook uses until the learner's pass, and the labs' solutions. The gradient of
+one neuron's loss is ``utils.nn.logistic_gradient``, here by the notebook's name for it, ``loss_gradient``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,15 @@ import numpy as np
 
 from utils.nn import binary_cross_entropy, logistic_gradient, sigmoid
 
+#: The notebook's name for the gradient of one neuron's loss: there, the learner's ``my_logistic_gradient`` once
+#: it has passed its check, ``utils.nn.logistic_gradient`` until then. ``train_logistic`` calls it by this name so
+#: that, pasted into the notebook as the lab's solution, it trains with the same gradient as the notebook.
+loss_gradient = logistic_gradient
+
 
 def two_neuron_slopes(x, w1, b1, w2, b2):
-    """The slopes of y = σ(w2 h + b2), where h = σ(w1 x + b1), with respect to its four parameters.
+    """The slopes of y = σ(w2 h + b2), where h = σ(w1 x + b1), with respect to its four parameters
+    (step 2, "The chain rule": the solution of the lab "chain_rule").
 
     ``x``: inputs ``(n,)``; ``w1, b1, w2, b2``: numbers. Returns ``(dy_dw1, dy_db1, dy_dw2, dy_db2)``,
     each ``(n,)``: the slope at each input. By the chain rule each is the product of the slopes of the
@@ -30,7 +36,8 @@ def two_neuron_slopes(x, w1, b1, w2, b2):
 
 
 def train_logistic(X, y, learning_rate, steps):
-    """Full-batch gradient descent on the mean binary cross-entropy of one sigmoid neuron.
+    """Full-batch gradient descent on the mean binary cross-entropy of one sigmoid neuron (step 2, "Logistic
+    regression": the solution of the lab "train_logistic").
 
     ``X``: ``(n, features)``; ``y``: ``(n,)`` of 0/1. Starts from ``w = 0``, ``b = 0``; each of the
     ``steps`` steps computes the gradient at the current ``(w, b)`` on all of ``X`` and moves against
@@ -41,7 +48,7 @@ def train_logistic(X, y, learning_rate, steps):
     w, b = np.zeros(X.shape[1]), 0.0
     losses = []
     for _ in range(steps):
-        dw, db = logistic_gradient(X, y, w, b)
+        dw, db = loss_gradient(X, y, w, b)
         w = w - learning_rate * dw
         b = b - learning_rate * db
         losses.append(binary_cross_entropy(sigmoid(X @ w + b), y))

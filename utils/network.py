@@ -2,8 +2,10 @@
 mini-batch gradient descent, two costs and L2 regularisation.
 
 Taught in step 3 (``notebooks/03_backprop_and_gradient_descent.ipynb``): its labs have you write
-``sgd_epoch`` (section 1), ``network_gradients`` (section 3, "The vectorized network") and
-``l2_gradients`` (section 6); step 4 checks the network against TensorFlow's automatic differentiation.
+``sgd_epoch`` (section 1), ``quadratic_output_error`` and ``network_gradients`` (section 3, "The vectorized
+network") and ``l2_gradients`` (section 6); these functions are the labs' solutions, written with the
+notebook's names so that they run there as they are. Step 4 checks the network against TensorFlow's
+automatic differentiation.
 
 Conventions: one example per row. A layer maps ``(batch, n_in) -> (batch, n_out)`` as
 ``a = σ(a_prev @ W + b)`` with ``W`` of shape ``(n_in, n_out)`` and ``b`` of shape ``(n_out,)``.
@@ -19,7 +21,10 @@ The four equations of backpropagation, in this layout (⊙ is element-wise produ
 The same pieces as plain functions of ``(weights, biases)`` lists, as the step-3 labs write them:
 ``network_gradients`` (backpropagation), ``sgd_epoch`` (one epoch of mini-batch gradient descent with
 any backward function) and ``l2_gradients`` (the gradients of the L2-regularised cost). ``Network``
-uses ``network_gradients``; its ``train_epoch`` is written separately and tested equal to ``sgd_epoch``.
+uses ``network_gradients`` and ``QuadraticCost.delta`` is ``quadratic_output_error``; only
+``Network.train_epoch`` is written separately, for speed (forward pass, backpropagation and update
+fused, in place: the subject of step 3's "Speed" paragraph and of ``python course.py benchmark
+backprop``), and tested equal to ``sgd_epoch`` with ``network_gradients``.
 
 ``nielsen_sgd_epoch`` (with ``nielsen_backprop``) is the classic algorithm of Michael Nielsen's
 ``network.py`` (https://github.com/mnielsen/neural-networks-and-deep-learning, chapter 1 of his book):
@@ -49,10 +54,21 @@ def minibatches(n: int, batch_size: int, rng) -> list[np.ndarray]:
     """Shuffle ``range(n)`` with ``rng`` and cut it into mini-batches of ``batch_size`` (the last may be smaller).
 
     Every training loop of the course (NumPy, TensorFlow and Keras, steps 3 and 4) draws its batches
-    here, so the same seed gives the same batches in the same order everywhere.
+    this way (``sgd_epoch`` and ``Network.train_epoch`` write out the same two lines), so the same seed
+    gives the same batches in the same order everywhere.
     """
     order = rng.permutation(n)
     return [order[start : start + batch_size] for start in range(0, n, batch_size)]
+
+
+def quadratic_output_error(a, y):
+    """The output error δ_L = ∂C_x/∂z_L of the quadratic cost C_x = ½ ||a - y||² with sigmoid outputs a = σ(z_L).
+
+    ``a``, ``y``: ``(batch, outputs)`` -> ``(batch, outputs)``, one row per example: (a - y) ⊙ σ'(z_L),
+    where σ'(z_L) = a (1 - a) comes from the forward pass. Step 3, "The vectorized network": the
+    solution of the warm-up "output_error"; ``QuadraticCost.delta``.
+    """
+    return (a - y) * a * (1 - a)
 
 
 class QuadraticCost:
@@ -64,8 +80,8 @@ class QuadraticCost:
 
     @staticmethod
     def delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """∂C_x/∂z_L for each example row: (a - y) ⊙ σ'(z), with σ'(z) = a (1 - a) from the forward pass."""
-        return (a - y) * a * (1 - a)
+        """∂C_x/∂z_L for each example row: ``quadratic_output_error``."""
+        return quadratic_output_error(a, y)
 
 
 class CrossEntropyCost:
@@ -97,44 +113,52 @@ def network_gradients(weights, biases, X, Y, cost=QuadraticCost):
 
     ``X``: ``(batch, n_0)``; ``Y``: ``(batch, n_L)``; ``weights[l]``: ``(n_l, n_{l+1})``; ``biases[l]``:
     ``(n_{l+1},)``. Returns ``(weight_grads, bias_grads)``, lists shaped like ``weights`` and ``biases``.
-    The reference of step 3's lab "network_backward" (with the quadratic cost).
+    Step 3, "The vectorized network": the solution of the lab "network_backward" (with the quadratic cost).
     """
-    _, activations = forward_pass(weights, biases, X)
-    delta = cost.delta(activations[-1], Y)  # (batch, n_out)
+    activations = [X]  # the forward pass keeps every layer's output: σ'(z) = a (1 - a) comes from them
+    for W, b in zip(weights, biases):
+        activations.append(sigmoid(activations[-1] @ W + b))
+    delta = cost.delta(activations[-1], Y)  # the output error, (batch, n_L)
     weight_grads, bias_grads = [None] * len(weights), [None] * len(biases)
     for layer in reversed(range(len(weights))):
-        weight_grads[layer] = activations[layer].T @ delta / len(X)
-        bias_grads[layer] = delta.sum(axis=0) / len(X)
-        if layer > 0:
-            hidden = activations[layer]  # σ(z) of the layer below, so σ'(z) = hidden (1 - hidden)
-            delta = (delta @ weights[layer].T) * hidden * (1 - hidden)
+        below = activations[layer]  # this layer's input, the output of the layer below: (batch, n_layer)
+        weight_grads[layer] = below.T @ delta / len(X)
+        bias_grads[layer] = delta.mean(axis=0)
+        if layer > 0:  # the error of the layer below, through the weights as they were in the forward pass
+            delta = (delta @ weights[layer].T) * below * (1 - below)
     return weight_grads, bias_grads
 
 
-def sgd_epoch(weights, biases, X, Y, batch_size: int, learning_rate: float, rng, backward=network_gradients):
+def sgd_epoch(weights, biases, X, Y, batch_size: int, learning_rate: float, rng, backward):
     """One epoch of mini-batch gradient descent; returns the new ``(weights, biases)`` lists.
 
-    The examples (rows of ``X`` and ``Y``) are shuffled by ``minibatches`` (one ``rng.permutation``)
-    and visited in consecutive mini-batches of ``batch_size``, the last one possibly smaller. For
-    each, ``backward(weights, biases, X_batch, Y_batch)`` gives the gradients of the mean cost over
-    that batch, and every parameter steps by ``- learning_rate * gradient``. The arrays passed in are
-    not changed. The reference of step 3's lab "sgd_epoch"; equal to ``Network.train_epoch``.
+    The examples (rows of ``X`` and ``Y``) are shuffled by one ``rng.permutation`` and visited in
+    consecutive mini-batches of ``batch_size``, the last one possibly smaller (as ``minibatches`` cuts
+    them). For each, ``backward(weights, biases, X_batch, Y_batch)`` gives the gradients of the mean
+    cost over that batch, and every parameter steps by ``- learning_rate * gradient``. The arrays
+    passed in are not changed. Step 3, "Stochastic and mini-batch gradient descent": the solution of
+    the lab "sgd_epoch"; with ``network_gradients``, the same epoch as ``Network.train_epoch``.
     """
-    for batch in minibatches(len(X), batch_size, rng):
+    order = rng.permutation(len(X))
+    for start in range(0, len(X), batch_size):
+        batch = order[start : start + batch_size]
         weight_grads, bias_grads = backward(weights, biases, X[batch], Y[batch])
         weights = [W - learning_rate * dW for W, dW in zip(weights, weight_grads)]
         biases = [b - learning_rate * db for b, db in zip(biases, bias_grads)]
     return weights, biases
 
 
-def l2_gradients(weights, biases, X, Y, l2: float, n_train: int, backward=network_gradients):
-    """The gradients of the L2-regularised cost C + (l2 / 2n) Σ ||W||² over a mini-batch (n = ``n_train``,
-    the size of the whole training set): ``backward``'s weight gradients plus (l2 / n) W; the biases
-    are not regularised. A gradient step with them is weight decay, W <- (1 - η l2 / n) W - η ∂C/∂W.
-    The reference of step 3's lab "l2_gradients".
+def l2_gradients(weights, biases, X, Y, l2: float, n_train: int, backward):
+    """The gradients of the L2-regularised cost C + (l2 / 2n) Σ ||W||² over a mini-batch ``X``, ``Y``, where
+    n = ``n_train`` is the size of the whole training set and ``backward(weights, biases, X, Y)`` gives the
+    gradients of C. The penalty adds (l2 / n) W to each weight gradient; the biases are not regularised.
+    A gradient step with them is weight decay, W <- (1 - η l2 / n) W - η ∂C/∂W. Returns ``(weight_grads,
+    bias_grads)``, lists shaped like ``weights`` and ``biases``. Step 3, "Overfitting, L2 regularisation
+    and early stopping": the solution of the lab "l2_gradients".
     """
     weight_grads, bias_grads = backward(weights, biases, X, Y)
-    return [dW + l2 / n_train * W for dW, W in zip(weight_grads, weights)], list(bias_grads)
+    weight_grads = [dW + l2 / n_train * W for dW, W in zip(weight_grads, weights)]
+    return weight_grads, list(bias_grads)
 
 
 class Network:

@@ -6,9 +6,11 @@ maps ``(batch, inputs) -> (batch, outputs)`` as ``activation(x @ W + b)`` with `
 
 Where each piece is taught:
 
-- ``step``, ``sigmoid``, ``perceptron``, ``train_perceptron``, ``dense_forward``, ``nearest_templates``:
-  step 1, "A neuron", "Learning the weights: the perceptron rule", "A forward pass" and "A first digit
-  classifier" (each is also the reference solution of that section's lab).
+- ``step``, ``sigmoid``, ``perceptron``, ``nand_parameters``, ``train_perceptron``, ``dense_forward``,
+  ``nearest_templates``: step 1, "A neuron", "Perceptrons as logic gates", "Learning the weights: the
+  perceptron rule", "A forward pass" and "A first digit classifier" (each is also the reference solution
+  of that section's lab).
+- ``rotation_matrix``: step 2, "Matrices are maps" (the solution of its warm-up).
 - ``sigmoid_prime``, ``tanh_prime``, ``relu``, ``relu_prime``: step 2, "The sigmoid and its friends".
 - ``binary_cross_entropy``, ``logistic_gradient``: step 2, "Logistic regression: one sigmoid neuron".
 - ``gradient_descent``, and the elongated ``bowl`` with its ``bowl_gradient`` it runs on: step 3,
@@ -35,6 +37,16 @@ def sigmoid(z):
         return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
+def rotation_matrix(theta):
+    """The ``(2, 2)`` matrix that turns the plane counter-clockwise by ``theta`` radians.
+
+    Its columns are where the basis vectors land: e1 on (cos θ, sin θ), e2 a quarter turn further on.
+    Step 2, "Matrices are maps": the solution of the warm-up "rotation_matrix".
+    """
+    cos, sin = np.cos(theta), np.sin(theta)
+    return np.array([[cos, -sin], [sin, cos]])
+
+
 def sigmoid_prime(z):
     """The derivative of the sigmoid: σ'(z) = σ(z) (1 - σ(z)); any shape -> same shape."""
     s = sigmoid(z)
@@ -59,6 +71,16 @@ def relu_prime(z):
 def perceptron(x, w, b):
     """A perceptron: ``step(x @ w + b)``. ``x``: ``(batch, n)`` or ``(n,)``; ``w``: ``(n,)``; ``b``: scalar."""
     return step(np.asarray(x, dtype=float) @ np.asarray(w, dtype=float) + b)
+
+
+def nand_parameters() -> tuple[np.ndarray, float]:
+    """Weights ``(2,)`` and bias of a perceptron that computes NAND (the example of Nielsen's chapter 1).
+
+    Step 1, "Perceptrons as logic gates": the solution of the warm-up "nand_perceptron".
+    """
+    weights = np.array([-2.0, -2.0])  # each input that is on pulls the sum down by 2 ...
+    bias = 3.0  # ... so the sum 3 - 2·(number of inputs on) is negative only when both are on
+    return weights, bias
 
 
 def train_perceptron(inputs, targets, epochs, learning_rate=1.0):

@@ -1,16 +1,12 @@
-"""The labs of step 1 (``notebooks/01_introducing_deep_learning.ipynb``).
-
-Every solution and mistake here is written with the notebook's own names (``np``, ``step``,
-``sigmoid``), so that a test can paste it into the stub cell and run the notebook with it.
-"""
+"""The labs of step 1 (``notebooks/01_introducing_deep_learning.ipynb``): each solution is the course's own function
+in ``utils.nn``, each typical mistake an edit of it (the NAND warm-up asks for values, so its mistakes are values)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from utils import nn
-from utils.exercises.core import Case, FunctionExercise, Mistake, ValueExercise
-from utils.nn import sigmoid, step
+from utils.exercises.core import Case, FunctionExercise, Mistake, ValueExercise, edit
 
 #: The four inputs of a two-input logic gate, one per row.
 GATE_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -20,14 +16,7 @@ NAND_TABLE = 1.0 - GATE_INPUTS[:, 0] * GATE_INPUTS[:, 1]
 # --- Warm-up: a NAND perceptron (section 2) ------------------------------------------------------
 
 
-def nand_parameters():
-    """Weights and bias of a perceptron that computes NAND (the example of Nielsen's chapter 1)."""
-    weights = np.array([-2.0, -2.0])  # each input that is on pulls the sum down by 2 ...
-    bias = 3.0  # ... so the sum 3 - 2·(number of inputs on) is negative only when both are on
-    return weights, bias
-
-
-def _judge_nand(answer):
+def _judge_nand(answer: object) -> str | tuple[str, str] | None:
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         return 'Pass the weights and the bias together: check("nand_perceptron", (nand_weights, nand_bias)).'
     weights, bias = np.asarray(answer[0], dtype=float), np.asarray(answer[1], dtype=float)
@@ -39,7 +28,7 @@ def _judge_nand(answer):
     if np.array_equal(outputs, NAND_TABLE):
         return None
     if np.array_equal(outputs, 1 - NAND_TABLE):
-        return ("Your perceptron computes AND, the exact opposite of NAND.", "Think about what changes when every sign changes.")
+        return "Your perceptron computes AND, the exact opposite of NAND.", "Think about what changes when every sign changes."
     if np.all(outputs == 1):
         return (
             "Your perceptron outputs 1 for every input, (1, 1) included.",
@@ -60,7 +49,7 @@ NAND = ValueExercise(
     kind="warm-up",
     idea="NAND is 1 unless both inputs are 1. Which input is the only one for which the weighted sum must come out negative?",
     structure="Take equal weights, both negative, and a positive bias: the bias alone must win, and lose only when both weights join in.",
-    solution=nand_parameters,
+    solution=nn.nand_parameters,
     judge=_judge_nand,
     stub="nand_weights, nand_bias",
     paste=lambda values: f"nand_weights = np.array({[float(v) for v in values[0]]})\nnand_bias = {float(values[1])}\n",
@@ -75,47 +64,7 @@ NAND = ValueExercise(
 # --- Lab: the perceptron learning rule (section 2) -----------------------------------------------
 
 
-def perceptron_without_bias_update(inputs, targets, epochs, learning_rate=1.0):
-    weights, bias = np.zeros(inputs.shape[1]), 0.0
-    mistakes = []
-    for _ in range(epochs):
-        wrong = 0
-        for x, target in zip(inputs, targets):
-            error = target - step(x @ weights + bias)
-            weights = weights + learning_rate * error * x
-            wrong += int(error != 0)
-        mistakes.append(wrong)
-    return weights, bias, mistakes
-
-
-def perceptron_error_reversed(inputs, targets, epochs, learning_rate=1.0):
-    weights, bias = np.zeros(inputs.shape[1]), 0.0
-    mistakes = []
-    for _ in range(epochs):
-        wrong = 0
-        for x, target in zip(inputs, targets):
-            error = step(x @ weights + bias) - target
-            weights = weights + learning_rate * error * x
-            bias = bias + learning_rate * error
-            wrong += int(error != 0)
-        mistakes.append(wrong)
-    return weights, bias, mistakes
-
-
-def perceptron_count_never_reset(inputs, targets, epochs, learning_rate=1.0):
-    weights, bias = np.zeros(inputs.shape[1]), 0.0
-    mistakes, wrong = [], 0
-    for _ in range(epochs):
-        for x, target in zip(inputs, targets):
-            error = target - step(x @ weights + bias)
-            weights = weights + learning_rate * error * x
-            bias = bias + learning_rate * error
-            wrong += int(error != 0)
-        mistakes.append(wrong)
-    return weights, bias, mistakes
-
-
-def _perceptron_cases():
+def _perceptron_cases() -> list[Case]:
     rng = np.random.default_rng(11)
     blobs = np.concatenate([rng.normal([-1.0, -1.0], 0.4, size=(10, 2)), rng.normal([1.5, 1.0], 0.4, size=(10, 2))])
     blob_labels = np.repeat([0.0, 1.0], 10)
@@ -143,34 +92,28 @@ PERCEPTRON_RULE = FunctionExercise(
     cases=_perceptron_cases,
     names=("weights", "bias", "mistakes"),
     mistakes=[
-        Mistake(
-            perceptron_without_bias_update,
+        edit(
+            "            bias = bias + learning_rate * error\n",
+            "",
             "The bias never changes: it learns like a weight whose input is always 1, so b += learning_rate * error.",
         ),
-        Mistake(
-            perceptron_error_reversed,
+        edit(
+            "error = target - step(x @ weights + bias)",
+            "error = step(x @ weights + bias) - target",
             "The correction goes the wrong way: the error is target - prediction, so a missed 1 adds the input to the weights.",
         ),
-        Mistake(perceptron_count_never_reset, "The mistake counts add up over the epochs: start each epoch's count from zero."),
+        edit(
+            "        wrong = 0\n",
+            "",
+            "The mistake counts add up over the epochs: start each epoch's count from zero.",
+            ("mistakes = []", "mistakes, wrong = [], 0"),
+        ),
     ],
     shape_hint="Return three things: the weights (one per feature, shape (d,)), the bias (a number) and a list with one count per epoch.",
 )
 
 
 # --- Warm-up: the sigmoid (section 3) -------------------------------------------------------------
-
-
-def sigmoid_of_minus_z(z):
-    return 1 / (1 + np.exp(z))
-
-
-def one_plus_exponential(z):
-    return 1 + np.exp(-z)
-
-
-def sigmoid_as_step(z):
-    return (np.asarray(z) > 0).astype(float)
-
 
 SIGMOID = FunctionExercise(
     name="sigmoid",
@@ -186,9 +129,13 @@ SIGMOID = FunctionExercise(
         Case((np.array([-1000.0, 1000.0]),), "very large inputs"),
     ],
     mistakes=[
-        Mistake(sigmoid_of_minus_z, "That is σ(-z): check the sign in the exponent, e^(-z)."),
-        Mistake(one_plus_exponential, "That is 1 + e^(-z); the sigmoid is one divided by it."),
-        Mistake(sigmoid_as_step, "That is the perceptron's step function; the sigmoid is its smooth version."),
+        edit("np.exp(-np.asarray", "np.exp(np.asarray", "That is σ(-z): check the sign in the exponent, e^(-z)."),
+        edit("return 1.0 / (1.0 + np.exp", "return (1.0 + np.exp", "That is 1 + e^(-z); the sigmoid is one divided by it."),
+        edit(
+            "return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))",
+            "return (np.asarray(z) > 0).astype(float)",
+            "That is the perceptron's step function; the sigmoid is its smooth version.",
+        ),
     ],
     shape_hint="Apply the formula element by element so the output has the same shape as z: no sums or loops needed.",
 )
@@ -197,30 +144,8 @@ SIGMOID = FunctionExercise(
 # --- Lab: a forward pass through a layered network (section 4) -------------------------------------
 
 
-def forward_without_biases(x, weights, biases):
-    activations = x
-    for weight in weights:
-        activations = sigmoid(activations @ weight)
-    return activations
-
-
-def forward_linear_hidden_layers(x, weights, biases):
-    activations = x
-    for weight, bias in zip(weights, biases):
-        activations = activations @ weight + bias
-    return sigmoid(activations)
-
-
-def forward_first_layer_only(x, weights, biases):
-    return sigmoid(x @ weights[0] + biases[0])
-
-
-def _forward_cases():
+def _forward_cases() -> list[Case]:
     rng = np.random.default_rng(1)
-
-    def network(sizes):
-        return ([rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])], [rng.normal(size=b) for b in sizes[1:]])
-
     cases = []
     for batch, sizes, label in (
         (5, [3, 4, 2], "3-4-2, a batch of 5"),
@@ -228,7 +153,8 @@ def _forward_cases():
         (4, [2, 2, 2], "2-2-2, square weights"),
         (3, [4, 1], "a single layer with one neuron"),
     ):
-        weights, biases = network(sizes)
+        weights = [rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+        biases = [rng.normal(size=b) for b in sizes[1:]]
         cases.append(Case((rng.normal(size=(batch, sizes[0])), weights, biases), label))
     return cases
 
@@ -245,12 +171,14 @@ LAYERED_FORWARD = FunctionExercise(
     reference_name="the course's tested forward pass (utils.nn.dense_forward, itself checked against Keras)",
     cases=_forward_cases,
     mistakes=[
-        Mistake(forward_without_biases, "The biases are missing: every layer adds its b after the matrix product."),
-        Mistake(
-            forward_linear_hidden_layers,
+        edit("@ weight + bias", "@ weight", "The biases are missing: every layer adds its b after the matrix product."),
+        edit(
+            "activations = activation(activations @ weight + bias)",
+            "activations = activations @ weight + bias",
             "Only the output has a sigmoid: every layer needs its activation, or the layers collapse into one linear map.",
+            ("return activations", "return activation(activations)"),
         ),
-        Mistake(forward_first_layer_only, "That is the first layer only: go on through every (W, b) pair."),
+        edit("zip(weights, biases)", "zip(weights[:1], biases[:1])", "That is the first layer only: go on through every (W, b) pair."),
     ],
     shape_hint="With one example per row, (batch, n_in) @ (n_in, n_out) gives (batch, n_out); "
     "the bias (n_out,) is added to every row by broadcasting.",
@@ -260,27 +188,11 @@ LAYERED_FORWARD = FunctionExercise(
 # --- Lab: a neuron per digit, from the class means (section 5) ------------------------------------
 
 
-def templates_bias_without_half(vectors, labels, classes=10):
-    templates = np.stack([vectors[labels == k].mean(axis=0) for k in range(classes)])
-    return templates, -np.sum(templates**2, axis=1)
-
-
-def templates_bias_sign(vectors, labels, classes=10):
-    templates = np.stack([vectors[labels == k].mean(axis=0) for k in range(classes)])
-    return templates, 0.5 * np.sum(templates**2, axis=1)
-
-
-def templates_summed(vectors, labels, classes=10):
-    templates = np.stack([vectors[labels == k].sum(axis=0) for k in range(classes)])
-    return templates, -0.5 * np.sum(templates**2, axis=1)
-
-
-def _template_cases():
+def _template_cases() -> list[Case]:
     rng = np.random.default_rng(5)
     cases = []
     for n, d, label in ((30, 4, "30 vectors of 4 features"), (12, 7, "12 vectors of 7 features, some digits once only")):
-        labels = np.concatenate([np.arange(10), rng.integers(0, 10, size=n - 10)])
-        rng.shuffle(labels)
+        labels = rng.permutation(np.concatenate([np.arange(10), rng.integers(0, 10, size=n - 10)]))  # each digit at least once
         cases.append(Case((rng.uniform(0, 1, size=(n, d)), labels), label))
     return cases
 
@@ -298,11 +210,9 @@ NEAREST_TEMPLATES = FunctionExercise(
     cases=_template_cases,
     names=("templates", "biases"),
     mistakes=[
-        Mistake(templates_bias_without_half, "The bias has lost its ½: it is -½ ||template||², from expanding ||x - m||²."),
-        Mistake(
-            templates_bias_sign, "The bias has the wrong sign: a long template must pay for its length, so the bias is -½ ||template||²."
-        ),
-        Mistake(templates_summed, "The templates are sums, not averages: a digit with more examples would get a larger template."),
+        edit("-0.5 * np.sum", "-np.sum", "The bias has lost its ½: it is -½ ||template||², from expanding ||x - m||²."),
+        edit("= -0.5", "= 0.5", "The bias has the wrong sign: a long template must pay for its length, so the bias is -½ ||template||²."),
+        edit(".mean(", ".sum(", "The templates are sums, not averages: a digit with more examples would get a larger template."),
     ],
     shape_hint="templates has one row per digit, (10, d); biases has one number per digit, (10,).",
 )
