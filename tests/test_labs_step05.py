@@ -1,14 +1,12 @@
-"""Step 5's labs in their notebook: untouched, each typical mistake, then the solution pasted in; and
-the lab solutions (written with the notebook's names) against the course's references in utils.conv."""
+"""Step 5's labs in their notebook: untouched, each typical mistake, then the solution pasted in. (Their
+solutions are utils.conv's own functions, proven against TensorFlow in tests/test_conv.py.)"""
 
 import re
 
-import numpy as np
 import pytest
 from labs_harness import run_labs
 
-from utils import conv
-from utils.exercises import EXERCISES, step05
+from utils.exercises import EXERCISES
 
 LABS = {"conv_forward_loops", "im2col_conv", "conv_backward", "maxpool_backward", "learn_edge_kernel"}
 WARM_UPS = {"conv_parameters", "receptive_field"}
@@ -51,43 +49,3 @@ def test_the_learners_descent_recovers_the_sobel_kernel(lab_run):
     table = lab_run.output_of('count_parameters = yours_or_reference("conv_parameters"')
     assert "Using your my_conv_parameters" in table and "Using your my_receptive_field" in table
     assert "conv 5x5, 50   (8, 8, 50)         25,050            14 px" in table
-
-
-# The lab solutions are written with the notebook's names; the course's references in utils.conv are
-# written for speed and checks. Both are proven against TensorFlow (here and in tests/test_conv.py);
-# these tests say that they are the same functions.
-
-
-@pytest.mark.parametrize("number", range(len(step05.LAYERS)))
-def test_lab_solutions_equal_the_course_references(number):
-    forward, backward = EXERCISES["conv_forward_loops"].cases[number], EXERCISES["conv_backward"].cases[number]
-    for solution in (step05.conv_forward_loops, step05.im2col_conv):
-        np.testing.assert_allclose(solution(*forward.args), conv.conv_forward(*forward.args), rtol=0, atol=1e-12)
-    np.testing.assert_allclose(conv.conv_forward_loops(*forward.args), conv.conv_forward(*forward.args), rtol=0, atol=1e-12)
-    for ours, reference in zip(step05.conv_backward(*backward.args), conv.conv_backward(*backward.args)):
-        np.testing.assert_allclose(ours, reference, rtol=0, atol=1e-12)
-
-
-@pytest.mark.parametrize("number", range(len(step05.LAYERS)))
-def test_the_gather_form_of_dx_is_right_with_the_kernel_rotated(number):
-    """The 'kernel not rotated' mistake differs from the solution by the rotation only."""
-    args = EXERCISES["conv_backward"].cases[number].args
-    for ours, reference in zip(step05.conv_backward_by_gather(*args, rotate=True), conv.conv_backward(*args)):
-        np.testing.assert_allclose(ours, reference, rtol=0, atol=1e-12)
-
-
-def test_pooling_and_descent_solutions_equal_the_course_references():
-    for case in EXERCISES["maxpool_backward"].cases:
-        images, upstream, size, stride = case.args
-        np.testing.assert_array_equal(step05.maxpool_backward(*case.args), conv.max_pool_backward(images, upstream, size, stride))
-    for case in EXERCISES["learn_edge_kernel"].cases:
-        for ours, reference in zip(step05.learn_edge_kernel(*case.args), conv.learn_kernel(*case.args)):
-            np.testing.assert_allclose(ours, reference, rtol=1e-10, atol=1e-12)
-
-
-def test_the_descent_leaves_the_starting_kernel_alone():
-    image, target, steps, learning_rate, initial = EXERCISES["learn_edge_kernel"].cases[1].args
-    before = initial.copy()
-    step05.learn_edge_kernel(image, target, steps, learning_rate, initial)
-    conv.learn_kernel(image, target, steps, learning_rate, initial)
-    np.testing.assert_array_equal(initial, before)

@@ -1,8 +1,19 @@
 """Convolution and pooling from scratch in NumPy, and the arithmetic of their shapes.
 
-Taught in step 5 (``notebooks/05_cnns_and_computer_vision.ipynb``), sections 1 and 2: the forward
-passes, the backward passes of a convolution layer and of max pooling, a kernel learned by gradient
-descent (the references of that section's labs), and the shape arithmetic.
+Taught in step 5 (``notebooks/05_cnns_and_computer_vision.ipynb``), sections 1 and 2. Each algorithm
+is written once:
+
+- the solutions of section 1's labs, written with the notebook's own names (``np``, ``pad``,
+  ``sliding_window_view``) so that they can be pasted into the lab's stub cell: a convolution layer by
+  loops (:func:`conv_layer_loops`) and by im2col and one matrix product (:func:`conv_layer_im2col`),
+  its backward pass (:func:`conv_layer_backward`), max pooling's backward pass
+  (:func:`max_pool_backward_valid`) and a kernel learned by gradient descent (:func:`learn_kernel`);
+  they take the arguments the labs give them, as they are;
+- the functions the notebooks and the rest of the course call (:func:`conv2d`, :func:`conv_forward`,
+  :func:`conv_forward_loops`, :func:`conv_backward`, :func:`max_pool2d`, :func:`max_pool_backward`),
+  which check their arguments and then use those solutions;
+- the shape arithmetic of section 2 (:func:`output_size`, :func:`conv_parameters`, the solution of the
+  warm-up ``conv_parameters``, and :func:`receptive_field`, that of the warm-up ``receptive_field``).
 
 Layout, as in TensorFlow: images are ``(batch, height, width, channels)`` and kernels are
 ``(kernel_height, kernel_width, in_channels, out_channels)``. Like ``tf.nn.conv2d`` (and every deep
@@ -14,9 +25,14 @@ that the output has ``ceil(n / stride)`` positions, putting the odd extra row or
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib import stride_tricks
+
+#: NumPy's every-window view (the notebook imports it as it is). Typed as Any for the type checker:
+#: NumPy's stubs do not allow the tuple of axes, ``axis=(1, 2)``, that the function accepts.
+sliding_window_view: Any = stride_tricks.sliding_window_view
 
 
 def output_size(n: int, k: int, stride: int = 1, padding: str = "valid") -> int:
@@ -31,13 +47,14 @@ def output_size(n: int, k: int, stride: int = 1, padding: str = "valid") -> int:
 
 def conv_parameters(kernel_height: int, kernel_width: int, in_channels: int, out_channels: int) -> int:
     """Weights and biases of a convolution layer: one kernel of kh x kw x in_channels per output
-    channel, plus one bias each: (kh * kw * in_channels + 1) * out_channels."""
+    channel, plus one bias each. Taught in step 5, section 2 (the warm-up ``conv_parameters``)."""
     return (kernel_height * kernel_width * in_channels + 1) * out_channels
 
 
 def receptive_field(layers) -> int:
     """How many input pixels (along one axis) one output value sees, for a stack of ``(kernel, stride)``
-    layers, first layer first. Each layer adds (kernel - 1) times the product of the strides before it."""
+    layers, first layer first: each layer adds (kernel - 1) times the product of the strides before it.
+    Taught in step 5, section 2 (the warm-up ``receptive_field``)."""
     field, jump = 1, 1
     for kernel, stride in layers:
         field += (kernel - 1) * jump
@@ -46,10 +63,134 @@ def receptive_field(layers) -> int:
 
 
 def _padding(n: int, k: int, stride: int, padding: str) -> tuple[int, int]:
+    """The rows (or columns) of padding before and after an axis of length ``n``, as TensorFlow pads."""
     if padding == "valid":
         return 0, 0
     total = max((output_size(n, k, stride, "same") - 1) * stride + k - n, 0)
     return total // 2, total - total // 2
+
+
+def pad(x, kernel_height: int, kernel_width: int, stride: int, padding: str, value: float = 0.0):
+    """Pad the height and width of ``x`` (batch, H, W, C) as TensorFlow does for this window and stride."""
+    top, bottom = _padding(x.shape[1], kernel_height, stride, padding)
+    left, right = _padding(x.shape[2], kernel_width, stride, padding)
+    return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The solutions of the labs of step 5, section 1, as a learner writes them.
+
+
+def conv_layer_loops(images, kernels, bias, stride=1, padding="valid"):
+    """A convolution layer, by loops: images (batch, H, W, C_in), kernels (kh, kw, C_in, C_out),
+    bias (C_out,) -> (batch, H_out, W_out, C_out). padding is "valid" or "same" (TensorFlow's rules).
+
+    The formula written out, slow: every output is one window of the padded images times one kernel,
+    plus its bias. Taught in step 5, section 1 (the lab ``conv_forward_loops``); ``conv_forward_loops``
+    is this with its arguments checked.
+    """
+    batch, height, width, _ = images.shape
+    kh, kw, _, c_out = kernels.shape
+    if padding == "same":
+        rows, columns = -(-height // stride), -(-width // stride)  # ceil(H / stride), ceil(W / stride)
+        pad_rows = max((rows - 1) * stride + kh - height, 0)
+        pad_columns = max((columns - 1) * stride + kw - width, 0)
+        images = np.pad(
+            images, ((0, 0), (pad_rows // 2, pad_rows - pad_rows // 2), (pad_columns // 2, pad_columns - pad_columns // 2), (0, 0))
+        )
+    else:
+        rows, columns = (height - kh) // stride + 1, (width - kw) // stride + 1
+    output = np.zeros((batch, rows, columns, c_out))
+    for n in range(batch):
+        for i in range(rows):
+            for j in range(columns):
+                window = images[n, i * stride : i * stride + kh, j * stride : j * stride + kw, :]  # (kh, kw, C_in)
+                for k in range(c_out):
+                    output[n, i, j, k] = np.sum(window * kernels[:, :, :, k]) + bias[k]
+    return output
+
+
+def conv_layer_im2col(images, kernels, bias, stride=1, padding="valid"):
+    """A convolution layer as one matrix product: images (batch, H, W, C_in), kernels (kh, kw, C_in, C_out),
+    bias (C_out,) -> (batch, H_out, W_out, C_out). No loop over positions.
+
+    im2col: every window becomes one row, listed in (row, column, channel) order as the flattened
+    kernels are, so that all the sums are one product. Taught in step 5, section 1 (the lab
+    ``im2col_conv``); ``conv_forward`` and ``conv2d`` are this with their arguments checked.
+    """
+    kh, kw, c_in, c_out = kernels.shape
+    padded = pad(images, kh, kw, stride, padding)
+    windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, ::stride, ::stride]  # (batch, rows, columns, C_in, kh, kw)
+    patches = windows.transpose(0, 1, 2, 4, 5, 3)  # each window in (row, column, channel) order, as the kernels
+    patches = patches.reshape(*patches.shape[:3], kh * kw * c_in)  # (batch, rows, columns, kh·kw·C_in)
+    return patches @ kernels.reshape(kh * kw * c_in, c_out) + bias
+
+
+def conv_layer_backward(images, kernels, upstream, stride=1, padding="valid"):
+    """The backward pass of a convolution layer. images (batch, H, W, C_in), kernels (kh, kw, C_in, C_out),
+    upstream = dL/d(output) (batch, H_out, W_out, C_out) -> (dX, dW, db), shaped like images, kernels, bias (C_out,).
+
+    Each output's gradient goes back through its window only: to the window's pixels times the
+    kernel (dX, added up where windows overlap), to the kernel times the window's pixels (dW, summed
+    over positions and images), to the bias (db); the padding's share of dX is dropped. Taught in
+    step 5, section 1 (the lab ``conv_backward``); ``conv_backward`` is this with its arguments checked.
+    """
+    kh, kw, _, _ = kernels.shape
+    padded = pad(images, kh, kw, stride, padding)
+    d_padded = np.zeros(padded.shape)
+    d_kernels = np.zeros(kernels.shape)
+    for i in range(upstream.shape[1]):
+        for j in range(upstream.shape[2]):
+            rows, columns = slice(i * stride, i * stride + kh), slice(j * stride, j * stride + kw)
+            gradient = upstream[:, i, j, :]  # (batch, C_out): this output position's share of dL
+            d_padded[:, rows, columns, :] += np.einsum("nk,abck->nabc", gradient, kernels)
+            d_kernels += np.einsum("nabc,nk->abck", padded[:, rows, columns, :], gradient)
+    top = (padded.shape[1] - images.shape[1]) // 2  # the padding added above (and to the left): drop it
+    left = (padded.shape[2] - images.shape[2]) // 2
+    d_images = d_padded[:, top : top + images.shape[1], left : left + images.shape[2], :]
+    return d_images, d_kernels, upstream.sum(axis=(0, 1, 2))
+
+
+def max_pool_backward_valid(images, upstream, size=2, stride=2):
+    """The backward pass of max pooling (valid): images (batch, H, W, C), upstream = dL/d(output)
+    (batch, H_out, W_out, C) -> dX (batch, H, W, C). The inputs have no ties.
+
+    Each output's gradient goes, whole, to its window's maximum, and adds up where windows overlap
+    (with ties, every tied maximum would get it). Taught in step 5, section 1 (the lab
+    ``maxpool_backward``); ``max_pool_backward`` is this with its arguments checked, and padding.
+    """
+    d_images = np.zeros(images.shape)
+    for i in range(upstream.shape[1]):
+        for j in range(upstream.shape[2]):
+            rows, columns = slice(i * stride, i * stride + size), slice(j * stride, j * stride + size)
+            window = images[:, rows, columns, :]  # (batch, size, size, C)
+            is_max = window == window.max(axis=(1, 2), keepdims=True)  # one True per image and channel
+            d_images[:, rows, columns, :] += is_max * upstream[:, i : i + 1, j : j + 1, :]
+    return d_images
+
+
+def learn_kernel(image, target, steps, learning_rate, initial):
+    """Gradient descent on a kernel. image (H, W), target (H - kh + 1, W - kw + 1), initial (kh, kw) the
+    starting kernel (left unchanged) -> (kernel (kh, kw) after `steps` updates, losses (steps,)), where
+    losses[t] is the mean squared difference between conv(image, kernel) and target before update t.
+
+    The valid, stride-1 convolution and its gradient 2/N · sum of windows · error (the dW of the
+    backward pass for the upstream gradient 2 (prediction - target) / N) are written with the windows
+    of ``sliding_window_view``. Taught in step 5, section 1 (the lab ``learn_edge_kernel``).
+    """
+    windows = sliding_window_view(image, initial.shape)  # (H_out, W_out, kh, kw): every window of the image
+    kernel = np.array(initial, dtype=float)
+    losses = np.zeros(steps)
+    for t in range(steps):
+        error = np.einsum("ijab,ab->ij", windows, kernel) - target  # prediction - target, (H_out, W_out)
+        losses[t] = np.mean(error**2)
+        gradient = 2 * np.einsum("ijab,ij->ab", windows, error) / error.size  # dL/dkernel, (kh, kw)
+        kernel = kernel - learning_rate * gradient
+    return kernel, losses
+
+
+# ---------------------------------------------------------------------------------------------
+# What the notebooks and the rest of the course call: the arguments checked, then the solutions above.
 
 
 def _floats(values):
@@ -65,36 +206,41 @@ def _check_images(x, name="x"):
     return x
 
 
-def pad(x, kernel_height: int, kernel_width: int, stride: int, padding: str, value: float = 0.0):
-    """Pad the height and width of ``x`` (batch, H, W, C) as TensorFlow does for this window and stride."""
-    top, bottom = _padding(x.shape[1], kernel_height, stride, padding)
-    left, right = _padding(x.shape[2], kernel_width, stride, padding)
-    return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
-
-
-def im2col(x, kernel_height: int, kernel_width: int, stride: int = 1):
-    """Every kernel-sized patch as one row: (batch, H, W, C) -> (batch, H_out, W_out, kh * kw * C).
-
-    Each row lists the patch's values in (row, column, channel) order, the order of a kernel
-    flattened from (kh, kw, C). A convolution is then one matrix product with the flattened kernels.
-    """
-    windows = sliding_window_view(x, (kernel_height, kernel_width), axis=(1, 2))[:, ::stride, ::stride]
-    batch, rows, columns, channels = windows.shape[:4]
-    # (batch, rows, columns, C, kh, kw) -> (batch, rows, columns, kh, kw, C), then flatten each patch
-    return windows.transpose(0, 1, 2, 4, 5, 3).reshape(batch, rows, columns, kernel_height * kernel_width * channels)
-
-
-def conv2d(x, kernels, stride: int = 1, padding: str = "valid"):
-    """2-D convolution: (batch, H, W, C_in) with (kh, kw, C_in, C_out) -> (batch, H_out, W_out, C_out)."""
-    x = _check_images(x)
-    kernels = _floats(kernels)
+def _check_layer(x, kernels):
+    """Images and kernels as float arrays, their shapes checked: (batch, H, W, C) and (kh, kw, C, out_channels)."""
+    x, kernels = _check_images(x), _floats(kernels)
     if kernels.ndim != 4 or kernels.shape[2] != x.shape[3]:
         raise ValueError(
             f"kernels must have shape (kh, kw, {x.shape[3]}, out_channels) for images with {x.shape[3]} channels; got {kernels.shape}."
         )
-    kh, kw, c_in, c_out = kernels.shape
-    patches = im2col(pad(x, kh, kw, stride, padding), kh, kw, stride)
-    return patches @ kernels.reshape(kh * kw * c_in, c_out)
+    return x, kernels
+
+
+def conv_forward(x, kernels, bias, stride: int = 1, padding: str = "valid"):
+    """A convolution layer: the convolution plus one bias per output channel, by im2col and one matrix
+    product (:func:`conv_layer_im2col`). (batch, H, W, C_in), (kh, kw, C_in, C_out), (C_out,) -> (batch, H_out, W_out, C_out)."""
+    x, kernels = _check_layer(x, kernels)
+    return conv_layer_im2col(x, kernels, bias, stride, padding)
+
+
+def conv2d(x, kernels, stride: int = 1, padding: str = "valid"):
+    """2-D convolution, without a bias: (batch, H, W, C_in) with (kh, kw, C_in, C_out) -> (batch, H_out, W_out, C_out)."""
+    return conv_forward(x, kernels, 0.0, stride, padding)
+
+
+def conv_forward_loops(x, kernels, bias, stride: int = 1, padding: str = "valid"):
+    """The same as :func:`conv_forward`, by loops over the images, output positions and output channels
+    (:func:`conv_layer_loops`): the formula written out, slow, for comparison."""
+    x, kernels = _check_layer(x, kernels)
+    return conv_layer_loops(x, kernels, _floats(bias), stride, padding)
+
+
+def conv_backward(x, kernels, upstream, stride: int = 1, padding: str = "valid"):
+    """The backward pass of a convolution layer (:func:`conv_layer_backward`): from the upstream gradient
+    dL/d(output) (batch, H_out, W_out, C_out), the gradients (dX, dW, db) with the shapes of x
+    (batch, H, W, C_in), the kernels (kh, kw, C_in, C_out) and the bias (C_out,)."""
+    x, kernels = _check_layer(x, kernels)
+    return conv_layer_backward(x, kernels, _floats(upstream), stride, padding)
 
 
 def max_pool2d(x, size: int = 2, stride: int | None = None, padding: str = "valid"):
@@ -106,101 +252,13 @@ def max_pool2d(x, size: int = 2, stride: int | None = None, padding: str = "vali
     return windows.max(axis=(-2, -1))
 
 
-# ---------------------------------------------------------------------------------------------
-# A convolution layer (with its bias) forward and backward, max pooling's backward pass, and a
-# kernel learned by gradient descent: the references for the labs of step 5, section 1.
-
-
-def conv_forward(x, kernels, bias, stride: int = 1, padding: str = "valid"):
-    """A convolution layer: ``conv2d`` plus one bias per output channel.
-    (batch, H, W, C_in), (kh, kw, C_in, C_out), (C_out,) -> (batch, H_out, W_out, C_out)."""
-    return conv2d(x, kernels, stride, padding) + _floats(bias)
-
-
-def conv_forward_loops(x, kernels, bias, stride: int = 1, padding: str = "valid"):
-    """The same as :func:`conv_forward`, by loops over the images, output positions and output
-    channels: the formula written out, slow, for comparison."""
-    x = _check_images(x)
-    kernels, bias = _floats(kernels), _floats(bias)
-    kh, kw, _, c_out = kernels.shape
-    padded = pad(x, kh, kw, stride, padding)
-    rows, columns = output_size(x.shape[1], kh, stride, padding), output_size(x.shape[2], kw, stride, padding)
-    out = np.zeros((x.shape[0], rows, columns, c_out))
-    for n in range(x.shape[0]):
-        for i in range(rows):
-            for j in range(columns):
-                window = padded[n, i * stride : i * stride + kh, j * stride : j * stride + kw, :]
-                for k in range(c_out):
-                    out[n, i, j, k] = np.sum(window * kernels[..., k]) + bias[k]
-    return out
-
-
-def _crop(padded_gradient, x):
-    """The part of a gradient with respect to the padded input that lies over ``x`` itself (the
-    padding goes first ``total // 2`` rows and columns before, the rest after)."""
-    top = (padded_gradient.shape[1] - x.shape[1]) // 2
-    left = (padded_gradient.shape[2] - x.shape[2]) // 2
-    return padded_gradient[:, top : top + x.shape[1], left : left + x.shape[2], :]
-
-
-def conv_backward(x, kernels, upstream, stride: int = 1, padding: str = "valid"):
-    """The backward pass of a convolution layer: from the upstream gradient dL/d(output)
-    (batch, H_out, W_out, C_out), the gradients (dX, dW, db) with the shapes of x (batch, H, W, C_in),
-    the kernels (kh, kw, C_in, C_out) and the bias (C_out,).
-
-    Kernel entry (a, b) links input pixel (s·i + a, s·j + b) to output (i, j), so for each entry one
-    strided slice of the padded input meets the whole upstream gradient: it adds W[a, b]-weighted
-    gradients to that slice (dX) and the slice's pixels, gradient-weighted, to dW[a, b]. The
-    padding's share of dX is dropped at the end.
-    """
-    x = _check_images(x)
-    kernels, upstream = _floats(kernels), _floats(upstream)
-    kh, kw, _, _ = kernels.shape
-    padded = pad(x, kh, kw, stride, padding)
-    _, rows, columns, _ = upstream.shape
-    d_padded, d_kernels = np.zeros(padded.shape), np.zeros(kernels.shape)
-    for a in range(kh):
-        for b in range(kw):
-            where = (slice(None), slice(a, a + stride * (rows - 1) + 1, stride), slice(b, b + stride * (columns - 1) + 1, stride))
-            d_padded[where] += upstream @ kernels[a, b].T  # (batch, rows, columns, C_in)
-            d_kernels[a, b] = np.einsum("nijc,nijk->ck", padded[where], upstream)
-    return _crop(d_padded, x), d_kernels, upstream.sum(axis=(0, 1, 2))
-
-
 def max_pool_backward(x, upstream, size: int = 2, stride: int | None = None, padding: str = "valid"):
-    """The backward pass of :func:`max_pool2d`: each output's gradient goes, whole, to the position
-    of its window's maximum (the first in reading order when several tie, as in TensorFlow), and
-    adds up where windows overlap. (batch, H, W, C), (batch, H_out, W_out, C) -> (batch, H, W, C)."""
+    """The backward pass of :func:`max_pool2d`: each output's gradient goes, whole, to the position of
+    its window's maximum (:func:`max_pool_backward_valid` on the input padded with -inf, which never
+    wins), and adds up where windows overlap. (batch, H, W, C), (batch, H_out, W_out, C) -> (batch, H, W, C).
+    With ties, every tied maximum gets the gradient (TensorFlow gives it to the first in reading order only)."""
     x = _check_images(x)
-    upstream = _floats(upstream)
     stride = stride or size
-    padded = pad(x, size, size, stride, padding, value=-np.inf)
-    batch, _, _, channels = x.shape
-    images, channel = np.meshgrid(np.arange(batch), np.arange(channels), indexing="ij")  # (batch, C) each
-    d_padded = np.zeros(padded.shape)
-    for i in range(upstream.shape[1]):
-        for j in range(upstream.shape[2]):
-            window = padded[:, i * stride : i * stride + size, j * stride : j * stride + size, :]
-            a, b = np.divmod(window.reshape(batch, size * size, channels).argmax(axis=1), size)  # (batch, C) each
-            d_padded[images, i * stride + a, j * stride + b, channel] += upstream[:, i, j, :]
-    return _crop(d_padded, x)
-
-
-def learn_kernel(image, target, steps: int, learning_rate: float, initial):
-    """Gradient descent on a kernel: minimise the mean squared difference between the valid, stride-1
-    convolution of ``image`` (H, W) with the kernel and ``target`` (H - kh + 1, W - kw + 1), starting
-    from ``initial`` (kh, kw), for ``steps`` updates kernel <- kernel - learning_rate * dL/dkernel.
-
-    Returns (kernel, losses): the kernel after the last update, and the loss before each update, shape
-    (steps,). The gradient is ``conv_backward``'s dW for the upstream gradient 2 (prediction - target) / N.
-    """
-    x = _floats(image)[None, :, :, None]
-    target = _floats(target)
-    kernel = np.array(initial, dtype=float)
-    losses = np.zeros(steps)
-    for t in range(steps):
-        error = conv2d(x, kernel[:, :, None, None])[0, :, :, 0] - target
-        losses[t] = np.mean(error**2)
-        _, gradient, _ = conv_backward(x, kernel[:, :, None, None], (2 * error / error.size)[None, :, :, None])
-        kernel = kernel - learning_rate * gradient[:, :, 0, 0]
-    return kernel, losses
+    d_padded = max_pool_backward_valid(pad(x, size, size, stride, padding, value=-np.inf), _floats(upstream), size, stride)
+    top, left = _padding(x.shape[1], size, stride, padding)[0], _padding(x.shape[2], size, stride, padding)[0]
+    return d_padded[:, top : top + x.shape[1], left : left + x.shape[2], :]
