@@ -1,13 +1,14 @@
-"""Step 7's VAE loss (the lab's tested solution, which the notebook uses until the learner's passes)
-against independent references: its KL term against a Monte Carlo estimate, its reconstruction term
-against Keras' binary cross-entropy, and its reparameterised codes against the distribution they
-should follow."""
+"""Step 7's VAE loss, ``utils.generative.vae_loss`` (the lab's tested solution, which the notebook uses
+until the learner's passes), against independent references: its KL term against a Monte Carlo estimate,
+its reconstruction term against Keras' binary cross-entropy and the lab checker's reference, and its
+reparameterised codes against the distribution they should follow."""
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from utils.exercises.step07 import vae_loss, vae_loss_reference
+from utils.exercises.step07 import vae_loss_reference
+from utils.generative import vae_loss
 
 
 def _recording_decoder(pixels, codes):

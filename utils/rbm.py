@@ -26,28 +26,23 @@ def visible_probabilities(h, W, b):
     return sigmoid(h @ W.T + b)
 
 
-def cd1_gradients(v0, W, b, c, uniform_hidden, uniform_visible):
-    """The CD-1 estimate of the log-likelihood gradient for a batch v0 (batch, n_visible).
-
-    The random numbers in [0, 1) of the step's two draws come in from outside, so that the update is
-    reproducible and testable: ``uniform_hidden`` (batch, n_hidden) samples the hidden units,
-    ``uniform_visible`` (batch, n_visible) the reconstruction (a unit is on when its number is below
-    its probability). Positive phase: the hidden probabilities given the data. One Gibbs step: sample
-    h0, then a binary reconstruction v1. Negative phase: the hidden probabilities given v1. Returns
-    (dW, db, dc), averages over the batch, to be *added* (gradient ascent).
-    """
-    h0 = hidden_probabilities(v0, W, c)  # p(h | data)
-    h0_sample = (uniform_hidden < h0).astype(float)  # a binary sample of the hidden units
-    v1 = (uniform_visible < visible_probabilities(h0_sample, W, b)).astype(float)  # ... and of the visible units
-    h1 = hidden_probabilities(v1, W, c)  # p(h | reconstruction)
-    n = len(v0)
-    return (v0.T @ h0 - v1.T @ h1) / n, (v0 - v1).mean(axis=0), (h0 - h1).mean(axis=0)
-
-
 def cd1_update(v0, W, b, c, uniform_hidden, uniform_visible, learning_rate):
-    """One CD-1 step of gradient ascent: the new (W, b, c) after the batch v0 (see ``cd1_gradients``)."""
-    dW, db, dc = cd1_gradients(v0, W, b, c, uniform_hidden, uniform_visible)
-    return W + learning_rate * dW, b + learning_rate * db, c + learning_rate * dc
+    """One CD-1 step of gradient ascent for a batch of binary data v0 (batch, n_visible): the new (W, b, c).
+
+    W (n_visible, n_hidden), b (n_visible,), c (n_hidden,). The random numbers of the step's two draws come
+    in from outside, so that the update is reproducible: uniform_hidden (batch, n_hidden) for the hidden
+    units, uniform_visible (batch, n_visible) for the reconstruction (a unit is on when its number is
+    below its probability). Section 6 of step 7; the solution of lab ``cd1_update``.
+    """
+    h0 = sigmoid(v0 @ W + c)  # positive phase: p(h = 1 | data)
+    h0_sample = (uniform_hidden < h0).astype(float)  # draw the hidden units
+    v1 = (uniform_visible < sigmoid(h0_sample @ W.T + b)).astype(float)  # ... then the reconstruction
+    h1 = sigmoid(v1 @ W + c)  # negative phase: p(h = 1 | reconstruction)
+    n = len(v0)
+    W = W + learning_rate * (v0.T @ h0 - v1.T @ h1) / n
+    b = b + learning_rate * (v0 - v1).mean(axis=0)
+    c = c + learning_rate * (h0 - h1).mean(axis=0)
+    return W, b, c
 
 
 def pcd_gradients(v0, W, b, c, chains, uniform_hidden, uniform_visible):
@@ -57,8 +52,8 @@ def pcd_gradients(v0, W, b, c, chains, uniform_hidden, uniform_visible):
     start from the data: it advances a set of *persistent* Gibbs chains ``chains`` (n_chains,
     n_visible) of binary states, kept from one update to the next, by one Gibbs step (the random
     numbers ``uniform_hidden`` (n_chains, n_hidden) and ``uniform_visible`` (n_chains, n_visible) come
-    in from outside, as in ``cd1_gradients``). Returns (dW, db, dc, new chains): averages over the
-    batch minus averages over the chains, to be *added*. With ``chains`` equal to ``v0`` it is CD-1.
+    in from outside, as in ``cd1_update``). Returns (dW, db, dc, new chains): averages over the
+    batch minus averages over the chains, to be *added*. With ``chains`` equal to ``v0`` it is CD-1's estimate.
     """
     h0 = hidden_probabilities(v0, W, c)  # p(h | data)
     chain_h = (uniform_hidden < hidden_probabilities(chains, W, c)).astype(float)
@@ -75,9 +70,10 @@ class RBM:
 
     def __init__(self, n_visible: int, n_hidden: int, seed: int = 0):
         self.rng = np.random.default_rng(seed)
-        self.W = self.rng.normal(scale=0.01, size=(n_visible, n_hidden))
-        self.b, self.c = np.zeros(n_visible), np.zeros(n_hidden)
-        self.chains = None  # the persistent chains of train_epoch_persistent
+        self.W: np.ndarray = self.rng.normal(scale=0.01, size=(n_visible, n_hidden))
+        self.b: np.ndarray = np.zeros(n_visible)
+        self.c: np.ndarray = np.zeros(n_hidden)
+        self.chains: np.ndarray | None = None  # the persistent chains of train_epoch_persistent
 
     def train_epoch(self, data, batch_size: int = 100, learning_rate: float = 0.1, update=None) -> None:
         """One pass of CD-1 gradient ascent over shuffled binary data (n, n_visible).
@@ -101,14 +97,15 @@ class RBM:
         The persistent chains, one per example of a batch, start from the first batch of the first
         epoch and are kept in ``self.chains`` from one batch (and one epoch) to the next.
         """
-        order = self.rng.permutation(len(data))
+        order, chains = self.rng.permutation(len(data)), getattr(self, "chains", None)
         for start in range(0, len(data), batch_size):
             batch = data[order[start : start + batch_size]]
-            if getattr(self, "chains", None) is None:
-                self.chains = np.array(batch, dtype=float)
-            uniform_hidden = self.rng.random((len(self.chains), len(self.c)))
-            uniform_visible = self.rng.random(self.chains.shape)
-            dW, db, dc, self.chains = pcd_gradients(batch, self.W, self.b, self.c, self.chains, uniform_hidden, uniform_visible)
+            if chains is None:
+                chains = np.array(batch, dtype=float)
+            uniform_hidden = self.rng.random((len(chains), len(self.c)))
+            uniform_visible = self.rng.random(chains.shape)
+            dW, db, dc, chains = pcd_gradients(batch, self.W, self.b, self.c, chains, uniform_hidden, uniform_visible)
+            self.chains = chains
             self.W, self.b, self.c = self.W + learning_rate * dW, self.b + learning_rate * db, self.c + learning_rate * dc
 
     def reconstruction_error(self, data) -> float:
