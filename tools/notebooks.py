@@ -12,22 +12,21 @@ made: one clean top-to-bottom run, execution counts 1..N, no widget state or tim
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
-
-from types import ModuleType
-
-resource: ModuleType | None
-try:
-    import resource  # Unix only: the peak memory of the kernels run so far
-except ImportError:  # pragma: no cover - Windows
-    resource = None
+from typing import Any
 
 from tools.execute import execute
 from tools.hygiene import problems
 from tools.layout import notebook_paths, retarget
 from tools.solutions import write_solved
 from utils.paths import REPOSITORY
+
+try:  # Unix only: the peak memory of the kernels run so far
+    resource: Any = importlib.import_module("resource")
+except ImportError:  # pragma: no cover - Windows
+    resource = None
 
 
 def main(argv: list[str] | None = None) -> int:
