@@ -36,7 +36,7 @@ def notebook_for_step(step: int) -> Path:
     return path
 
 
-def text_of(outputs) -> str:
+def printed_by(outputs) -> str:
     """Everything a cell printed or displayed as text."""
     parts = []
     for output in outputs:
@@ -176,7 +176,7 @@ def _run_labs_once(step: int, progress_file: Path, timeout: int) -> LabRun:
         started = time.perf_counter()
         client.execute_cell(cell, index)
         timings.append((index, time.perf_counter() - started, source.strip().splitlines()[0][:70] if source.strip() else ""))
-        return text_of(cell.outputs)
+        return printed_by(cell.outputs)
 
     try:
         with client.setup_kernel(env=kernel_environment(progress_file)):

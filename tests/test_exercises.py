@@ -201,3 +201,17 @@ def test_yours_or_reference_switches_to_the_learners_function_once_it_passes(cap
     capsys.readouterr()
     assert yours_or_reference("sigmoid", my_sigmoid, reference) is my_sigmoid
     assert "Using your my_sigmoid from here on (it passed its check)" in capsys.readouterr().out
+
+
+def test_a_declared_mistake_is_an_edit_of_the_solution_and_one_that_no_longer_applies_names_itself():
+    from utils.exercises.core import MistakeDoesNotApply, edit
+
+    exercise = EXERCISES["perceptron_rule"]
+    wrong = next(m for m in exercise.mistakes if "wrong way" in m.message)
+    assert wrong.edits and "error = step(x @ weights + bias) - target" in exercise.paste_source(wrong.compute)
+    stale = FunctionExercise(
+        "stale_test", "Stale", "idea", exercise.solution, exercise.cases, structure="s", stub="f",
+        mistakes=[edit("text that is not in the solution", "x", "a stale mistake")],
+    )  # fmt: skip
+    with pytest.raises(MistakeDoesNotApply, match="stale_test.*found 0 times"):
+        stale.mistakes  # noqa: B018 - binding the mistakes is what fails

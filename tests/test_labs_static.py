@@ -8,7 +8,7 @@ import json
 
 import nbformat
 import pytest
-from labs_harness import BEGIN, END, answer_lines, lab_cells, notebook_for_step, text_of
+from labs_harness import BEGIN, END, answer_lines, lab_cells, notebook_for_step, printed_by
 
 from utils.exercises import EXERCISES
 from utils.exercises.core import FunctionExercise, ValueExercise
@@ -66,14 +66,14 @@ def test_no_cell_and_no_stored_output_gives_an_answer_away(step):
             for index, cell in enumerate(nb.cells):
                 assert line not in cell.source, f"{name}: cell {index} holds a line of the solution: {line!r}"
                 if cell.cell_type == "code":
-                    assert line not in text_of(cell.outputs), f"{name}: the output of cell {index} holds {line!r}"
+                    assert line not in printed_by(cell.outputs), f"{name}: the output of cell {index} holds {line!r}"
 
 
 @pytest.mark.parametrize("step", STEPS)
 def test_stored_checks_say_not_attempted(step):
     nb = _notebook(step)
     for cell in lab_cells(nb):
-        printed = text_of(nb.cells[cell.check_index].outputs)
+        printed = printed_by(nb.cells[cell.check_index].outputs)
         assert printed.startswith("⏳ Not attempted yet."), (cell.name, printed[:200])
         assert f'hint("{cell.name}")' in printed
 
@@ -82,7 +82,7 @@ def test_stored_checks_say_not_attempted(step):
 def test_the_notebook_ends_with_the_step_progress(step):
     nb = _notebook(step)
     assert f"show_progress({step})" in nb.cells[-1].source
-    assert text_of(nb.cells[-1].outputs).startswith(f"Step {step} · ")
+    assert printed_by(nb.cells[-1].outputs).startswith(f"Step {step} · ")
 
 
 @pytest.mark.parametrize("name", EXERCISES)

@@ -7,7 +7,7 @@ import re
 import nbformat
 import numpy as np
 import pytest
-from labs_harness import notebook_for_step, run_labs, text_of
+from labs_harness import notebook_for_step, printed_by, run_labs
 
 from utils.exercises import EXERCISES, evaluate, step06
 from utils.exercises.core import CORRECT, WRONG
@@ -126,7 +126,7 @@ def lab_run(tmp_path_factory):
 def stored_output(marker: str) -> str:
     nb = nbformat.read(notebook_for_step(6), as_version=4)
     (cell,) = [c for c in nb.cells if c.cell_type == "code" and marker in c.source]
-    return text_of(cell.outputs)
+    return printed_by(cell.outputs)
 
 
 def test_every_lab_is_proven_in_the_notebook(lab_run):
