@@ -213,3 +213,20 @@ def test_in_a_kernel_an_exit_is_a_verdict_and_a_swallowing_loop_is_stopped(tmp_p
     printed, seconds = _run_in_a_kernel([set_up, exiting, swallowing], tmp_path)
     assert "called sys.exit()" in printed[1] and "To exit" not in printed[1]
     assert "still running after 10 s" in printed[2] and seconds < 20, seconds
+
+
+def test_a_correct_but_looping_answer_gets_a_note_not_a_failure():
+    def big_case():
+        return Case((np.arange(20_000.0),), "a vector of 20,000")
+
+    def looping(x):
+        out = np.empty_like(x)
+        for i in range(len(x)):
+            out[i] = -x[i]
+            time.sleep(0.00002)
+        return out
+
+    exercise = lab(speed_case=big_case, time_limit=20)
+    verdict = exercise.evaluate(looping)
+    assert verdict.correct and "Note: on the case “a vector of 20,000” your function took" in verdict.message
+    assert "Note:" not in exercise.evaluate(negate).message

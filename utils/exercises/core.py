@@ -28,9 +28,11 @@ import dataclasses
 import importlib
 import inspect
 import linecache
+import math
 import re
 import sys
 import textwrap
+import time
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
@@ -453,6 +455,9 @@ class FunctionExercise(Exercise):
     ``cases``: tuples of arguments or :class:`Case` objects (or a function returning them, called on
     first use, when building them needs TensorFlow). ``reference``: the independent reference
     (default: the solution); it and the solution may be given by dotted name, imported on first use.
+    ``speed_case()``: a large case (say, a batch of 1,000) for a lab whose prose asks for array operations
+    rather than a loop over the examples: a correct answer much slower than the solution on it gets a
+    note (never a failure).
     ``in_training(answer)``: for a function that the notebook runs inside a ``tf.function`` training
     step, once its values agree, runs it that way and returns None or what goes wrong there.
     ``match_rtol`` and ``match_atol``: how close an answer must come to a typical mistake to be named
@@ -479,6 +484,7 @@ class FunctionExercise(Exercise):
         match_rtol: float | None = None,
         match_atol: float | None = None,
         in_training: Callable[[Callable], str | None] | None = None,
+        speed_case: Callable[[], Case] | None = None,
         **common,
     ):
         super().__init__(name, title, idea, solution, **common)
@@ -491,6 +497,7 @@ class FunctionExercise(Exercise):
         self.adapter = adapter or (lambda function: function)
         self.none_message = none_message or "Your function returned None. Did you forget the `return` statement?"
         self.in_training = in_training
+        self.speed_case = speed_case
         self._expected: dict[int, Any] = {}
 
     @property
@@ -558,7 +565,32 @@ class FunctionExercise(Exercise):
         labels = [c.label for c in cases if c.label]
         against = f" with {self.reference_name}" if self.reference_name else ""
         which = f": {'; '.join(labels)}" if labels else ""
-        return Verdict(CORRECT, f"{self.title}: your function agrees{against} on all {len(cases)} cases{which}.", printed)
+        message = f"{self.title}: your function agrees{against} on all {len(cases)} cases{which}."
+        return Verdict(CORRECT, message + self._speed_note(answer), printed)
+
+    #: A correct answer this many times slower than the solution on ``speed_case`` (and slower than
+    #: ``SLOW_SECONDS``) gets a note.
+    SLOW_FACTOR, SLOW_SECONDS = 20.0, 0.2
+
+    def _speed_note(self, answer: Callable) -> str:
+        """A note when the answer is correct but much slower than the solution on a large case."""
+        if self.speed_case is None:
+            return ""
+        case = self.speed_case()
+
+        def seconds(function: Callable) -> float:
+            started = time.perf_counter()
+            outcome = sandbox.run(self.adapter(function), case.args, self.time_limit)
+            return math.inf if outcome.out_of_time else time.perf_counter() - started
+
+        theirs, ours = seconds(answer), seconds(self.solution)
+        if theirs < self.SLOW_SECONDS or theirs < self.SLOW_FACTOR * ours:
+            return ""
+        took = "more than the time limit" if math.isinf(theirs) else f"{theirs:.2f} s"
+        return (
+            f"\nNote: on {self._case_words(case)} your function took {took}, against {ours:.3f} s for the course's: is there "
+            "a loop over the examples where one array operation would do? It is correct; it will only be slow on real data."
+        )
 
     @property
     def argument_names(self) -> list[str]:
