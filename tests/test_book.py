@@ -167,11 +167,47 @@ def page_text(page: Page) -> str:
 def test_labs_show_their_stubs_and_not_attempted_outputs_and_no_solution(pages, path):
     text = page_text(pages[f"notebooks/{path.stem}.html"])
     labs = [e for e in EXERCISES.values() if e.step == step_of(path)]
-    assert text.count("⏳ Not attempted yet.") >= len(labs)
+    assert text.count("○ Not attempted yet.") >= len(labs)
     assert "raise NotImplementedError" in text  # the stubs, as stored
     for exercise in labs:
         for line in answer_lines(exercise):
             assert line not in text, f"{exercise.name}: a line of the solution is on the page: {line!r}"
+
+
+class Preformatted(HTMLParser):
+    """The text of a page's <pre> blocks: code and outputs, shown in the page's monospace font."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth, self.text = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag == "pre"
+
+    def handle_endtag(self, tag):
+        self.depth -= tag == "pre" and self.depth > 0
+
+    def handle_data(self, data):
+        if self.depth:
+            self.text.append(data)
+
+
+def test_every_character_of_code_and_outputs_has_a_glyph_in_a_common_monospace_font(site):
+    """The book shows code and outputs in the reader's monospace font; on Linux that is usually DejaVu Sans
+    Mono (matplotlib's copy is used here, so the check is the same everywhere). An emoji such as ⏳ is not in
+    it and shows as an empty box."""
+    import matplotlib
+    from fontTools.ttLib import TTFont
+
+    covered = TTFont(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSansMono.ttf").getBestCmap()
+    missing = {}
+    for path in site.glob("notebooks/*.html"):
+        shown = Preformatted()
+        shown.feed(path.read_text(encoding="utf-8"))
+        for character in set("".join(shown.text)):
+            if ord(character) > 127 and ord(character) not in covered:
+                missing.setdefault(character, path.name)
+    assert missing == {}, f"characters with no glyph in DejaVu Sans Mono (first page each): {missing}"
 
 
 def test_no_other_page_holds_a_line_of_any_solution(pages):

@@ -37,7 +37,7 @@ def test_stub_is_not_attempted_and_gives_nothing_away(name):
     exercise = EXERCISES[name]
     answer = (None, None) if isinstance(exercise, ValueExercise) and exercise._paste is not None else stub
     verdict = evaluate(name, answer)
-    assert verdict.status == NOT_ATTEMPTED and str(verdict).startswith("⏳ Not attempted yet.")
+    assert verdict.status == NOT_ATTEMPTED and str(verdict).startswith("○ Not attempted yet.")
     assert f'hint("{name}")' in verdict.message
     for text in exercise.hints:
         assert text not in verdict.message, "the hints come only when asked for"
@@ -158,7 +158,7 @@ def test_learner_function_cannot_change_the_test_inputs():
 
 def test_check_prints_and_a_failing_checker_says_so_instead_of_raising(capsys, monkeypatch):
     check("sigmoid", stub)
-    assert capsys.readouterr().out.startswith("⏳ Not attempted yet.")
+    assert capsys.readouterr().out.startswith("○ Not attempted yet.")
     check("no_such_lab", stub)
     assert "There is no lab called 'no_such_lab'" in capsys.readouterr().out
     monkeypatch.setattr(EXERCISES["sigmoid"], "evaluate", lambda answer: 1 / 0)

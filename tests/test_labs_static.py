@@ -74,7 +74,7 @@ def test_stored_checks_say_not_attempted(step):
     nb = _notebook(step)
     for cell in lab_cells(nb):
         printed = printed_by(nb.cells[cell.check_index].outputs)
-        assert printed.startswith("⏳ Not attempted yet."), (cell.name, printed[:200])
+        assert printed.startswith("○ Not attempted yet."), (cell.name, printed[:200])
         assert f'hint("{cell.name}")' in printed
 
 

@@ -44,7 +44,9 @@ from utils.exercises import sandbox
 from utils.exercises.sandbox import OutOfTime, fresh_copies, time_limit
 
 CORRECT, NOT_ATTEMPTED, WRONG = "correct", "not attempted", "wrong"
-_ICONS = {CORRECT: "✅ Correct!", NOT_ATTEMPTED: "⏳ Not attempted yet.", WRONG: "❌ Not yet right."}
+#: What a verdict starts with. "Not attempted" is what every stored notebook shows, so its symbol is one that
+#: common monospace fonts have (DejaVu Sans Mono: the book checks), not an emoji.
+_ICONS = {CORRECT: "✅ Correct!", NOT_ATTEMPTED: "○ Not attempted yet.", WRONG: "❌ Not yet right."}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 #: How often the time limit strikes again once it has run out, in seconds.
-REPEAT = 0.005
+REPEAT = 0.01
 #: What a check shows of an answer's printing: at most this many lines and characters.
 SHOWN_LINES, SHOWN_CHARACTERS = 12, 1500
 #: Frames of these files are the checker's own: the time limit never strikes inside them.
@@ -60,7 +60,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     """Stop the block with :class:`OutOfTime` after ``seconds``, whatever the code in it catches.
 
     In the main thread of a Unix process (a Jupyter kernel, pytest) a timer signal interrupts even a
-    ``time.sleep`` and strikes again every 5 ms; the answer's frames then raise at every line, so
+    ``time.sleep`` and strikes again every 10 ms; the answer's frames then raise at every line, so
     that code which catches every exception and goes on is still stopped (within twice the limit).
     Elsewhere an asynchronous exception is sent to the thread every 50 ms, which interrupts any Python
     loop at its next step.
@@ -77,15 +77,17 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             # Python drops a trace function that raises, so each strike re-installs it: the answer then
             # raises at its next line, which leaves at least one except block each time. Only every
             # tenth strike raises here too (to interrupt a sleep or a long NumPy call): a raise that
-            # lands inside a try would otherwise undo the progress.
+            # lands inside a try would otherwise undo the progress. The next strike is armed only now,
+            # at the end of this one, so that strikes never pile up inside each other on a busy machine.
             sys.settrace(_strike)
             _trace_answer_frames(frame)
             strikes[0] += 1
+            signal.setitimer(signal.ITIMER_REAL, REPEAT)
             if strikes[0] % 10 == 1:
                 raise OutOfTime()
 
         previous = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
             yield
         finally:
