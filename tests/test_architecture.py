@@ -13,6 +13,7 @@ from utils import ROOT
 #: A name ending in ".*" stands for a package and everything in it.
 ROOMS = [
     ("leaves: paths, settings", ["utils.paths", "utils.settings"]),
+    ("argument checks", ["utils.checks"]),
     ("run parameters", ["utils.profiles", "utils.seeds", "utils.tested_environments"]),
     ("data", ["utils.data", "utils.data.*"]),
     (

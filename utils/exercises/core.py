@@ -350,9 +350,25 @@ def resolve(target: Any) -> Any:
 
 
 def source_of(function: Callable) -> str:
-    """The text of a function or class: what :func:`build_from_source` kept, else its source file's lines."""
+    """The text of a function or class: what :func:`build_from_source` kept, else its source file's lines,
+    without the ``@arguments(...)`` line that declares a library function's argument checks (a learner's
+    notebook has no such thing, and the lab checks the body)."""
     kept = getattr(function, "__source__", None)
-    return kept if isinstance(kept, str) else textwrap.dedent(inspect.getsource(function))
+    if isinstance(kept, str):
+        return kept
+    source = textwrap.dedent(inspect.getsource(function))
+    definition = ast.parse(source).body[0]
+    checks = [d for d in getattr(definition, "decorator_list", []) if _is_arguments_call(d)]
+    if not checks:
+        return source
+    lines = source.splitlines(keepends=True)
+    dropped = {n for d in checks for n in range(d.lineno - 1, (d.end_lineno or d.lineno))}
+    return "".join(line for number, line in enumerate(lines) if number not in dropped)
+
+
+def _is_arguments_call(decorator: ast.expr) -> bool:
+    called = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return (isinstance(called, ast.Name) and called.id == "arguments") or (isinstance(called, ast.Attribute) and called.attr == "arguments")
 
 
 def namespace_of(function: Callable) -> dict:
