@@ -346,8 +346,11 @@ def test_corrupt_cached_file_offline_is_not_used(empty_cache, monkeypatch):
     (empty_cache / "demo").mkdir()
     (empty_cache / "demo" / "file.bin").write_bytes(b"evil")
     monkeypatch.setenv(settings.OFFLINE.name, "1")
-    with pytest.raises(data.DatasetUnavailableError):
+    with pytest.raises(data.DatasetUnavailableError) as refused:
         data.ensure_file("demo", "file.bin")
+    assert "is in the data cache" in str(refused.value) and "but corrupt" in str(refused.value), "present but corrupt, not missing"
+    assert "not in the data cache" not in str(refused.value)
+    assert (empty_cache / "demo" / "file.bin").read_bytes() == b"evil", "nothing is deleted"
 
 
 def test_archive_member_source(empty_cache, web_server, monkeypatch):

@@ -82,16 +82,18 @@ def ensure_file(dataset_name: str, file_name: str) -> Path:
     dataset = dataset_named(dataset_name)
     data_file = dataset.file(file_name)
     target = cache_dir() / dataset.name / data_file.name
+    corrupt = None
     if target.is_file():
-        problem = data_file.checksum.mismatch(target)
-        if problem is None:
+        corrupt = data_file.checksum.mismatch(target)
+        if corrupt is None:
             return target
-        print(f"{dataset.title}: the cached '{data_file.name}' {problem}; it will not be used. Fetching it again.")
-    return _obtain(dataset, data_file, target)
+        print(f"{dataset.title}: the cached '{data_file.name}' {corrupt}; it will not be used. Fetching it again.")
+    return _obtain(dataset, data_file, target, corrupt)
 
 
-def _obtain(dataset: Dataset, data_file: DataFile, target: Path) -> Path:
-    """Try each source of ``data_file`` in order; the path of the verified result, or the error."""
+def _obtain(dataset: Dataset, data_file: DataFile, target: Path, corrupt: str | None = None) -> Path:
+    """Try each source of ``data_file`` in order; the path of the verified result, or the error
+    (``corrupt``: what is wrong with the copy already in the cache, if there is one)."""
     offline = settings.OFFLINE.is_on()
     reasons = []
     if offline and any(isinstance(source, Source) for source in data_file.sources):
@@ -108,7 +110,7 @@ def _obtain(dataset: Dataset, data_file: DataFile, target: Path) -> Path:
             if reason is None:
                 return target
             reasons.append(reason)
-    raise _unavailable(dataset, data_file, target, reasons)
+    raise _unavailable(dataset, data_file, target, reasons, corrupt)
 
 
 def _download(dataset: Dataset, data_file: DataFile, source: Source, target: Path) -> str | None:
@@ -122,8 +124,7 @@ def _download(dataset: Dataset, data_file: DataFile, source: Source, target: Pat
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DataError(
-            f"Cannot create the data cache folder {target.parent}: {exc}. "
-            f"Point {settings.DATA_DIR.name} at a folder you can write to."
+            f"Cannot create the data cache folder {target.parent}: {exc}. Point {settings.DATA_DIR.name} at a folder you can write to."
         ) from None
     print(f"Downloading {dataset.title}: {data_file.name} from {source.url}")
     downloader = pooch.HTTPDownloader(progressbar=True, timeout=TIMEOUT)
@@ -175,17 +176,25 @@ def _derive(dataset: Dataset, data_file: DataFile, source: DerivedFrom, target: 
             _session_folder = tempfile.TemporaryDirectory(prefix="dl7-data-")
         kept = Path(_session_folder.name) / dataset.name / data_file.name
         write_atomically(kept, content)
-        print(f"Note: the data cache {target.parent} cannot be written ({exc.strerror or exc}), "
-              f"so {data_file.name} is kept in {kept.parent} until Python exits.")
+        print(
+            f"Note: the data cache {target.parent} cannot be written ({exc.strerror or exc}), "
+            f"so {data_file.name} is kept in {kept.parent} until Python exits."
+        )
         return kept
 
 
-def _unavailable(dataset: Dataset, data_file: DataFile, target: Path, reasons: list[str]) -> DatasetUnavailableError:
+def _unavailable(
+    dataset: Dataset, data_file: DataFile, target: Path, reasons: list[str], corrupt: str | None = None
+) -> DatasetUnavailableError:
     addresses = "\n".join(f"  - {source.describe()}" for source in data_file.sources)
     why = "\n".join(f"  - {reason}" for reason in reasons)
+    where = (
+        f"is in the data cache ({target.parent}) but corrupt (it {corrupt}), so it is not used, and a good copy"
+        if corrupt
+        else f"is not in the data cache ({target.parent}) and"
+    )
     return DatasetUnavailableError(
-        f"{dataset.title}: the file '{data_file.name}' is not in the data cache ({target.parent}) "
-        f"and could not be downloaded.\n{why}\nIt is published at:\n{addresses}\n"
+        f"{dataset.title}: the file '{data_file.name}' {where} could not be downloaded.\n{why}\nIt is published at:\n{addresses}\n"
         f"When you are online, fetch it from the repository root with:\n    {fetch_command([dataset.name])}\n"
         f"or copy the file there yourself (expected {data_file.checksum}).",
         tuple(reasons),
