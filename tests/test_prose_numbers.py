@@ -64,3 +64,25 @@ def test_every_result_in_the_prose_is_printed_by_the_notebook(path):
     assert unbacked == [], "numbers in the prose that no cell prints (put derived values in $...$, cite quoted ones):\n" + "\n".join(
         f"  cell {i}: {n} in {s!r}" for i, n, s in unbacked
     )
+
+
+def readme_headlines() -> list[tuple[str, str]]:
+    """(notebook file name, headline-figures text) for every row of the README's measured table."""
+    from utils import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d\d_\w+\.ipynb) \| [^|]+ \| [^|]+ \| ([^|]+) \|$", text, re.MULTILINE)
+    assert len(rows) == 7, "the README's table of the whole course, measured, has a row per notebook"
+    return rows
+
+
+@pytest.mark.parametrize(("name", "headlines"), readme_headlines(), ids=lambda v: v[:2] if v.endswith(".ipynb") else "")
+def test_the_readmes_headline_figures_are_what_the_stored_notebook_prints(name, headlines):
+    from utils import ROOT
+
+    cells = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+    evidence = printed_and_coded(cells)
+    figures = [n for n, unit in ((m.group(1), m.group(2)) for m in NUMBER.finditer(headlines.replace("<br>", " "))) if unit or "." in n]
+    assert figures, headlines
+    missing = [n for n in figures if n not in evidence]
+    assert missing == [], f"README's headline figures for {name} that its stored outputs do not print: {missing}"
