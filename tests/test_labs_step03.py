@@ -15,7 +15,48 @@ def lab_run(tmp_path_factory):
 
 def test_every_lab_is_proven_in_the_notebook(lab_run):
     assert lab_run.problems() == []
-    assert set(lab_run.labs) == {"gradient_descent", "sgd_epoch", "posted_step", "output_error", "network_backward", "l2_gradients"}
+    assert set(lab_run.labs) == {
+        "gradient_descent",
+        "momentum_update",
+        "adam_update",
+        "sgd_epoch",
+        "posted_step",
+        "output_error",
+        "network_backward",
+        "softmax_cross_entropy",
+        "glorot_uniform",
+        "he_normal",
+        "l2_gradients",
+    }
+
+
+def test_the_learners_momentum_and_adam_run_the_race(lab_run):
+    printed = lab_run.output_of('momentum_step = yours_or_reference("momentum_update"')
+    assert "Using your my_momentum_update" in printed and "Using your my_adam_update" in printed
+    race = lab_run.output_of("optimisers = {")
+    bests = re.findall(r"best η = ([\d.]+)", race)
+    assert bests == ["0.05", "0.02", "0.2"], race  # the same race as the course's updates run
+
+
+def test_the_learners_softmax_cross_entropy_survives_logits_of_1000(lab_run):
+    printed = lab_run.output_of('softmax_loss = yours_or_reference("softmax_cross_entropy"')
+    assert "Using your my_softmax_cross_entropy" in printed
+    assert float(re.search(r"against central differences: relative error (\S+)", printed).group(1)) < 1e-7
+    assert re.search(r"log-sum-exp gives ([\d.]+) \(unchanged from \1\)", printed), printed
+
+
+def test_the_learners_initialisers_draw_the_figures(lab_run):
+    sigmoid = lab_run.output_of('glorot = yours_or_reference("glorot_uniform"')
+    assert "Using your my_glorot_uniform" in sigmoid
+    spread = [float(x) for x in re.search(r"Glorot uniform: std of z by layer \[([^\]]*)\]", sigmoid).group(1).split()]
+    assert all(0.5 < s < 2 for s in spread)
+    relu = lab_run.output_of('he = yours_or_reference("he_normal"')
+    assert "Using your my_he_normal" in relu
+    last = {
+        name: float(re.search(rf"{re.escape(name)} *: root mean square .*?([\d.]+)\]", relu).group(1))
+        for name in ("He normal", "N(0, 1/n_in)")
+    }
+    assert last["He normal"] > 10 * last["N(0, 1/n_in)"], relu
 
 
 def test_the_learners_backward_pass_reproduces_mazur_and_passes_their_own_gradient_check(lab_run):

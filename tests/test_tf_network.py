@@ -93,6 +93,19 @@ def test_three_ways_on_a_small_slice():
     assert all(row["lines"] > 5 and row["seconds_per_epoch"] > 0 for row in rows.values())
 
 
+def test_seconds_per_image_times_the_three_ways_and_leaves_the_network_alone():
+    from utils.tf_network import seconds_per_image
+
+    rng = np.random.default_rng(1)
+    X, Y = rng.random((120, 784)), one_hot(rng.integers(0, 10, size=120))
+    network = Network([784, 40, 10], cost=QuadraticCost, seed=0)
+    before = [W.copy() for W in network.weights]
+    seconds = seconds_per_image(network, X, Y, batch_size=30)
+    assert list(seconds) == ["NumPy by hand (step 3)", "TensorFlow loop", "Keras compile/fit"]
+    assert all(0 < value < 1 for value in seconds.values())
+    assert all(np.array_equal(W, V) for W, V in zip(network.weights, before))
+
+
 def test_sigmoid_slope_is_sigma_times_one_minus_sigma():
     from utils.nn import sigmoid_prime
     from utils.tf_network import sigmoid_slope

@@ -198,6 +198,43 @@ def print_three_ways(rows) -> None:
     print(f"accuracies agree within half a percentage point: {max(accuracies) - min(accuracies) <= 0.005}")
 
 
+def seconds_per_image(network, X, Y, batch_size, learning_rate=0.1, step=None) -> dict[str, float]:
+    """Wall-clock seconds per training image of one epoch over ``(X, Y)`` in mini-batches of ``batch_size``, the
+    three ways of ``compare_three_ways``, all three in float32 and once they run: step 3's ``Network.train_epoch``
+    (on a float32 copy of ``network``), a ``tf.function`` training step (``step``, default ``train_step``) and Keras
+    ``fit``. The first call of each, which traces the graph or compiles the model, is not timed. Taught in step 4,
+    "The same network three ways": how the frameworks' fixed cost per step weighs with a small and a wide network.
+    """
+    import copy
+    import time
+
+    X, Y = np.asarray(X, dtype=np.float32), np.asarray(Y, dtype=np.float32)
+    batches = [np.arange(start, min(start + batch_size, len(X))) for start in range(0, len(X), batch_size)]
+    seconds = {}
+    numpy_network = copy.deepcopy(network)
+    numpy_network.weights = [W.astype(np.float32) for W in network.weights]
+    numpy_network.biases = [b.astype(np.float32) for b in network.biases]
+    numpy_network.train_epoch(X[batches[0]], Y[batches[0]], batch_size, learning_rate, np.random.default_rng(0))
+    start = time.perf_counter()
+    numpy_network.train_epoch(X, Y, batch_size, learning_rate, np.random.default_rng(0))
+    seconds["NumPy by hand (step 3)"] = time.perf_counter() - start
+    graph = tf.function(step or train_step)
+    weights = [tf.Variable(W, dtype="float32") for W in network.weights]
+    biases = [tf.Variable(b, dtype="float32") for b in network.biases]
+    graph(weights, biases, X[batches[0]], Y[batches[0]], learning_rate)  # traced here, once
+    start = time.perf_counter()
+    for batch in batches:
+        graph(weights, biases, X[batch], Y[batch], learning_rate)
+    seconds["TensorFlow loop"] = time.perf_counter() - start
+    model = to_keras(network)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss=quadratic_cost)
+    model.fit(X[batches[0]], Y[batches[0]], batch_size=batch_size, epochs=1, verbose=0)  # compiled here, once
+    start = time.perf_counter()
+    model.fit(X, Y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    seconds["Keras compile/fit"] = time.perf_counter() - start
+    return {way: value / len(X) for way, value in seconds.items()}
+
+
 def max_gradient_difference(network, X, Y) -> float:
     """The largest difference between TensorFlow's gradients and the hand-written backpropagation."""
     ours, theirs = network.gradients(X, Y), tf_gradients(network, X, Y)

@@ -1,12 +1,17 @@
 """The labs of step 1 (``notebooks/01_introducing_deep_learning.ipynb``): each solution is the course's own function
-in ``utils.nn``, each typical mistake an edit of it (the NAND warm-up asks for values, so its mistakes are values)."""
+in ``utils.nn``, each typical mistake an edit of it (the NAND warm-up asks for values, so its mistakes are values).
+Each is judged against something computed another way: NAND's truth table; the perceptron rule written with the
+bias as a weight on a constant input; TensorFlow's ``tf.sigmoid``; Keras ``Dense`` layers given the same weights;
+the class means as one matrix product with one-hot labels."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from utils import nn
-from utils.exercises.core import Case, FunctionExercise, Mistake, ValueExercise, edit
+from utils.exercises.core import Case, FunctionExercise, LazyModule, Mistake, ValueExercise, edit
+
+tf, keras = LazyModule("tensorflow"), LazyModule("keras")
 
 #: The four inputs of a two-input logic gate, one per row.
 GATE_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -78,6 +83,22 @@ def _perceptron_cases() -> list[Case]:
     ]
 
 
+def perceptron_rule_augmented(inputs: np.ndarray, targets: np.ndarray, epochs: int, learning_rate: float = 1.0) -> tuple:
+    """The independent reference: Rosenblatt's rule written another way, with the bias as one more weight on an input
+    that is always 1 (x̃ = [x, 1], w̃ = [w, b]), the prediction by a comparison, and each epoch's mistakes counted
+    from its list of corrections."""
+    augmented = np.hstack([np.asarray(inputs, dtype=float), np.ones((len(inputs), 1))])
+    weights, counts = np.zeros(augmented.shape[1]), []
+    for _ in range(epochs):
+        corrections = []
+        for x, target in zip(augmented, targets):
+            correction = target - (1.0 if weights @ x > 0 else 0.0)
+            weights = weights + learning_rate * correction * x
+            corrections.append(correction)
+        counts.append(int(np.count_nonzero(corrections)))
+    return weights[:-1], weights[-1], counts
+
+
 PERCEPTRON_RULE = FunctionExercise(
     name="perceptron_rule",
     title="The perceptron learning rule",
@@ -88,7 +109,8 @@ PERCEPTRON_RULE = FunctionExercise(
     "count the example if error is not 0. Append the counter after each epoch; return (w, b, counts).",
     solution=nn.train_perceptron,
     stub="my_train_perceptron",
-    reference_name="the course's tested rule (utils.nn.train_perceptron)",
+    reference=perceptron_rule_augmented,
+    reference_name="the rule written with the bias as a weight on a constant input of 1",
     cases=_perceptron_cases,
     names=("weights", "bias", "mistakes"),
     mistakes=[
@@ -115,6 +137,12 @@ PERCEPTRON_RULE = FunctionExercise(
 
 # --- Warm-up: the sigmoid (section 3) -------------------------------------------------------------
 
+
+def tf_sigmoid(z: np.ndarray) -> np.ndarray:
+    """The independent reference: TensorFlow's ``tf.sigmoid``, in float64."""
+    return tf.sigmoid(tf.constant(z, dtype=tf.float64)).numpy()
+
+
 SIGMOID = FunctionExercise(
     name="sigmoid",
     title="The sigmoid function",
@@ -123,6 +151,8 @@ SIGMOID = FunctionExercise(
     structure="One line: np.exp(-z) for e^(-z), then 1 / (1 + that). Use np.exp, not math.exp, which takes single numbers only.",
     solution=nn.sigmoid,
     stub="my_sigmoid",
+    reference=tf_sigmoid,
+    reference_name="TensorFlow's tf.sigmoid",
     cases=[
         Case((np.array([-2.0, 0.0, 3.0]),), "a vector"),
         Case((np.array([[0.5, -1.0], [4.0, -4.0]]),), "a 2 x 2 matrix"),
@@ -159,6 +189,24 @@ def _forward_cases() -> list[Case]:
     return cases
 
 
+def keras_dense_forward(x: np.ndarray, weights: list, biases: list) -> np.ndarray:
+    """The independent reference: the same layers as ``keras.layers.Dense(n_out, activation="sigmoid")`` in float64,
+    each given the case's weight matrix and bias."""
+    activations = tf.constant(x, dtype=tf.float64)
+    for weight, bias in zip(weights, biases):
+        layer = keras.layers.Dense(weight.shape[1], activation="sigmoid", dtype="float64")
+        layer.build((None, weight.shape[0]))
+        layer.set_weights([weight, bias])
+        activations = layer(activations)
+    return np.asarray(activations)
+
+
+def _forward_speed_case() -> Case:
+    rng = np.random.default_rng(6)
+    weights, biases = [rng.normal(size=(4, 3)), rng.normal(size=(3, 2))], [np.zeros(3), np.zeros(2)]
+    return Case((rng.normal(size=(40_000, 4)), weights, biases), "a batch of 40,000 examples through 4-3-2")
+
+
 LAYERED_FORWARD = FunctionExercise(
     name="layered_forward",
     title="A forward pass through a layered network",
@@ -168,8 +216,10 @@ LAYERED_FORWARD = FunctionExercise(
     "Return activations, shape (batch, n_out). It works for any number of layers.",
     solution=nn.dense_forward,
     stub="my_forward",
-    reference_name="the course's tested forward pass (utils.nn.dense_forward, itself checked against Keras)",
+    reference=keras_dense_forward,
+    reference_name='keras.layers.Dense(n_out, activation="sigmoid") layers given the same weights',
     cases=_forward_cases,
+    speed_case=_forward_speed_case,
     mistakes=[
         edit("@ weight + bias", "@ weight", "The biases are missing: every layer adds its b after the matrix product."),
         edit(
@@ -197,6 +247,14 @@ def _template_cases() -> list[Case]:
     return cases
 
 
+def templates_by_one_hot(vectors: np.ndarray, labels: np.ndarray, classes: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """The independent reference: every class mean at once, as (one-hot labels)ᵀ @ vectors divided by the counts,
+    and each bias as -½ the template's dot product with itself."""
+    one_hot = (np.asarray(labels)[:, None] == np.arange(classes)).astype(float)  # (n, classes)
+    templates = one_hot.T @ vectors / one_hot.sum(axis=0)[:, None]
+    return templates, -0.5 * np.einsum("kd,kd->k", templates, templates)
+
+
 NEAREST_TEMPLATES = FunctionExercise(
     name="nearest_templates",
     title="A neuron per digit: templates as weights",
@@ -206,7 +264,8 @@ NEAREST_TEMPLATES = FunctionExercise(
     "stack the ten into (10, d). Then biases = -0.5 * the sum of squares of each template (axis=1), shape (10,).",
     solution=nn.nearest_templates,
     stub="my_templates",
-    reference_name="the course's tested version (utils.nn.nearest_templates)",
+    reference=templates_by_one_hot,
+    reference_name="the class means as one product with one-hot labels, (one-hot)ᵀ @ vectors / counts",
     cases=_template_cases,
     names=("templates", "biases"),
     mistakes=[

@@ -1,6 +1,8 @@
 """The labs of step 2 (``notebooks/02_getting_technical.ipynb``): each solution is the course's own function
-(``utils.nn``, ``utils.gradcheck``, ``utils.logistic``), each typical mistake an edit of it. The derivatives are
-judged against independent references: central differences, and gradients worked out by hand."""
+(``utils.nn``, ``utils.gradcheck``, ``utils.logistic``), each typical mistake an edit of it. Each is judged against
+something computed another way: the rotation by complex numbers; the central difference by its exact value for
+each test function; the derivatives by central differences or gradients worked out by hand; the training loop by
+the same descent written with the bias as a weight on a constant input and the loss by ``np.logaddexp``."""
 
 from __future__ import annotations
 
@@ -15,6 +17,14 @@ from utils.nn import binary_cross_entropy, sigmoid
 
 # --- Warm-up: a rotation as a matrix (section 2) --------------------------------------------------
 
+
+def rotation_by_complex_numbers(theta: float) -> np.ndarray:
+    """The independent reference: turning the plane by θ is multiplying by e^(iθ); the columns of the matrix are
+    where 1 (that is e1) and i (e2) land."""
+    turn = np.exp(1j * theta)
+    return np.array([[turn.real, (turn * 1j).real], [turn.imag, (turn * 1j).imag]])
+
+
 ROTATION = FunctionExercise(
     name="rotation_matrix",
     title="A rotation as a matrix",
@@ -25,6 +35,8 @@ ROTATION = FunctionExercise(
     "of a 2 x 2 np.array (the array is written row by row).",
     solution=nn.rotation_matrix,
     stub="my_rotation_matrix",
+    reference=rotation_by_complex_numbers,
+    reference_name="the rotation by complex numbers: the columns are e^(iθ) and i e^(iθ)",
     cases=[Case((np.pi / 6,), "θ = π/6 (30°)"), Case((np.pi / 2,), "θ = π/2, a quarter turn"), Case((2.0,), "θ = 2 radians")],
     mistakes=[
         edit("[[cos, -sin], [sin, cos]]", "[[cos, sin], [-sin, cos]]", "That is the transpose: it rotates clockwise."),
@@ -46,6 +58,28 @@ ROTATION = FunctionExercise(
 # --- Warm-up: the central difference (section 4) -------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class WithExactDifference:
+    """A test function that also knows the exact value of its central difference (f(x + h) - f(x - h)) / 2h, from an
+    identity: sin(x + h) - sin(x - h) = 2 cos x sin h; (x + h)³ - (x - h)³ = 6x²h + 2h³; e^(x+h) - e^(x-h) = 2 e^x sinh h."""
+
+    function: Callable
+    exact: Callable
+    __name__: str
+
+    def __call__(self, x):
+        return self.function(x)
+
+
+def exact_central_difference(f: WithExactDifference, x: float, h: float = 1e-5) -> float:
+    """The independent reference: the exact value of the central difference of the test function f at x."""
+    return f.exact(x, h)
+
+
+SINE = WithExactDifference(np.sin, lambda x, h: np.cos(x) * np.sin(h) / h, "sin")
+CUBE = WithExactDifference(lambda x: x**3, lambda x, h: 3 * x**2 + h**2, "x³")
+EXP = WithExactDifference(np.exp, lambda x, h: np.exp(x) * np.sinh(h) / h, "exp")
+
 CENTRAL_DIFFERENCE = FunctionExercise(
     name="central_difference",
     title="The central difference",
@@ -54,10 +88,13 @@ CENTRAL_DIFFERENCE = FunctionExercise(
     structure="Evaluate f at x + h and at x - h, subtract, and divide by the distance between the two points, which is 2h.",
     solution=gradcheck.central_difference,
     stub="my_central_difference",
+    reference=exact_central_difference,
+    reference_name="the exact central difference of each test function, from an identity (sin(x + h) - sin(x - h) = 2 cos x sin h ...)",
     cases=[
-        Case((np.sin, 1.0, 1e-3), "sin at 1, h = 1e-3"),
-        Case((lambda x: x**3, 2.0, 1e-2), "x³ at 2, h = 0.01"),
-        Case((np.exp, 0.5, 1e-4), "exp at 0.5, h = 1e-4"),
+        Case((SINE, 1.0, 1e-3), "sin at 1, h = 1e-3"),
+        Case((CUBE, 2.0, 1e-2), "x³ at 2, h = 0.01"),
+        Case((EXP, 0.5, 1e-4), "exp at 0.5, h = 1e-4"),
+        Case((EXP, 8.0, 1e-4), "exp at 8: a slope of about 3,000 (no clipping)"),
     ],
     mistakes=[
         edit(
@@ -80,13 +117,16 @@ CENTRAL_DIFFERENCE = FunctionExercise(
 
 
 def chain_slopes_by_differences(x: np.ndarray, *parameters: float) -> tuple[float | np.ndarray, ...]:
-    """The independent reference: the slope with respect to each of (w1, b1, w2, b2) by central differences."""
+    """The independent reference: the slope with respect to each of (w1, b1, w2, b2) by central differences of the
+    chain's output, parameter by parameter; the step h = 1e-5 is divided by the largest input w1 multiplies, so that
+    no nudge moves a weighted sum by more than 1e-5."""
 
     def output(k: int, value: float) -> np.ndarray:
         w1, b1, w2, b2 = parameters[:k] + (value,) + parameters[k + 1 :]
         return sigmoid(w2 * sigmoid(w1 * x + b1) + b2)
 
-    return tuple(gradcheck.central_difference(lambda v, k=k: output(k, v), parameters[k]) for k in range(4))
+    steps = (1e-5 / max(1.0, float(np.abs(x).max())), 1e-5, 1e-5, 1e-5)
+    return tuple(gradcheck.central_difference(lambda v, k=k: output(k, v), parameters[k], steps[k]) for k in range(4))
 
 
 def _chain_cases() -> list[Case]:
@@ -95,6 +135,10 @@ def _chain_cases() -> list[Case]:
         Case((rng.normal(size=6), 0.8, -0.3, 1.7, 0.4), "6 inputs, moderate weights"),
         Case((np.array([0.9]), -1.2, 0.5, -2.0, 0.1), "a single input, negative weights"),
         Case((rng.uniform(-3, 3, size=5), 2.5, 1.0, 6.0, -1.0), "a nearly saturated output neuron"),
+        Case(
+            (np.array([-2e4, -8e3, 5e3, 1.2e4, 2e4]), 1e-4, 0.0, 8.0, -4.0),
+            "inputs of thousands through a small w1: slopes dy/dw1 in the thousands (no clipping)",
+        ),
     ]
 
 
@@ -109,7 +153,7 @@ CHAIN_RULE = FunctionExercise(
     solution=logistic.two_neuron_slopes,
     stub="my_chain_slopes",
     reference=chain_slopes_by_differences,
-    reference_name="central differences of the chain's output",
+    reference_name="central differences of the chain's output, parameter by parameter",
     cases=_chain_cases,
     names=("dy_dw1", "dy_db1", "dy_dw2", "dy_db2"),
     mistakes=[
@@ -169,8 +213,10 @@ def _numerical_gradient_cases() -> list[Case]:
     reads_itself = DifferentiableFunction(
         lambda M: np.sum(np.sin(M) * B) + np.sum(M**2), lambda M: np.cos(M) * B + 2 * M, reads_x_itself=True
     )
+    steep = DifferentiableFunction(lambda v: 1e4 * np.sum(v**2) + np.sum(np.cos(v)), lambda v: 2e4 * v - np.sin(v))
     return [
         Case((quadratic, rng.normal(size=4)), "a quadratic form of a vector of 4"),
+        Case((steep, rng.normal(size=(2, 2))), "a steep bowl: a gradient in the tens of thousands (no clipping)"),
         Case((layer_error, rng.normal(size=(3, 2))), "a (3, 2) weight matrix, the squared error of a layer"),
         Case((single, np.array([0.3]), 1e-4), "a single entry, h = 1e-4"),
         Case((reads_itself, rng.normal(size=(2, 3))), "f reads x itself, as a loss reads a network's weights"),
@@ -251,13 +297,15 @@ SIGMOID_PRIME = FunctionExercise(
 
 
 def logistic_gradient_by_differences(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> tuple[np.ndarray, float]:
-    """The independent reference: central differences of the mean binary cross-entropy."""
+    """The independent reference: central differences of the mean binary cross-entropy, for the weights (with the
+    step h = 1e-5 divided by the largest input, so that no nudge moves a weighted sum by more than 1e-5) and for b."""
 
-    def loss(parameters):
-        return binary_cross_entropy(sigmoid(X @ parameters[:-1] + parameters[-1]), y)
+    def loss(weights, bias):
+        return binary_cross_entropy(sigmoid(X @ weights + bias), y)
 
-    gradient = gradcheck.numerical_gradient(loss, np.append(np.asarray(w, dtype=float), float(b)))
-    return gradient[:-1], float(gradient[-1])
+    weights = np.array(w, dtype=float)
+    dw = gradcheck.numerical_gradient(lambda v: loss(v, b), weights, 1e-5 / max(1.0, float(np.abs(X).max())))
+    return dw, float(gradcheck.central_difference(lambda bias: loss(weights, bias), float(b)))
 
 
 def _logistic_gradient_cases() -> list[Case]:
@@ -267,7 +315,17 @@ def _logistic_gradient_cases() -> list[Case]:
         Case((rng.normal(size=(1, 4)), np.array([1.0]), rng.normal(size=4), -0.4), "a batch of 1"),
         Case((rng.normal(size=(8, 1)), np.array([1.0, 0, 0, 1, 1, 1, 0, 1]), rng.normal(size=1), 0.7), "one feature"),
         Case((rng.normal(size=(3, 5)), np.array([0.0, 1, 0]), rng.normal(size=5), -1.2), "more features than examples"),
+        Case(
+            (1e4 * rng.normal(size=(6, 3)), np.array([1.0, 0, 1, 1, 0, 0]), 1e-4 * rng.normal(size=3), 0.1),
+            "inputs of about 1e4: a gradient in the thousands (no clipping)",
+        ),
     ]
+
+
+def _logistic_speed_case() -> Case:
+    rng = np.random.default_rng(20)
+    X, y = rng.normal(size=(50_000, 4)), (rng.uniform(size=50_000) > 0.5).astype(float)
+    return Case((X, y, rng.normal(size=4), 0.0), "a batch of 50,000 examples of 4 features")
 
 
 LOGISTIC_GRADIENT = FunctionExercise(
@@ -282,6 +340,7 @@ LOGISTIC_GRADIENT = FunctionExercise(
     reference=logistic_gradient_by_differences,
     reference_name="central differences of the mean binary cross-entropy",
     cases=_logistic_gradient_cases,
+    speed_case=_logistic_speed_case,
     names=("dw", "db"),
     mistakes=[
         edit(
@@ -331,6 +390,19 @@ def _training_cases() -> list[Case]:
     ]
 
 
+def train_logistic_augmented(X: np.ndarray, y: np.ndarray, learning_rate: float, steps: int) -> tuple:
+    """The independent reference: the same full-batch descent written another way: the bias as one more weight on an
+    input that is always 1 (θ = [w, b], X̃ = [X, 1]), the gradient as one product X̃ᵀ(σ(X̃θ) - y) / n, and the loss
+    as the mean of y ln(1 + e^(-z)) + (1 - y) ln(1 + e^z), by np.logaddexp."""
+    augmented = np.hstack([X, np.ones((len(X), 1))])
+    theta, losses = np.zeros(augmented.shape[1]), []
+    for _ in range(steps):
+        theta = theta - learning_rate * augmented.T @ (1 / (1 + np.exp(-(augmented @ theta))) - y) / len(y)
+        z = augmented @ theta
+        losses.append(float(np.mean(y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z))))
+    return theta[:-1], float(theta[-1]), losses
+
+
 TRAIN_LOGISTIC = FunctionExercise(
     name="train_logistic",
     title="Training one sigmoid neuron by gradient descent",
@@ -342,7 +414,8 @@ TRAIN_LOGISTIC = FunctionExercise(
     "against y, and append it. After the loop, return (w, b, losses).",
     solution=logistic.train_logistic,
     stub="my_train_logistic",
-    reference_name="the course's tested loop (utils.logistic.train_logistic, itself checked against TensorFlow's gradients)",
+    reference=train_logistic_augmented,
+    reference_name="the same descent written with the bias as a weight on a constant input, the loss by np.logaddexp",
     cases=_training_cases,
     names=("weights", "bias", "losses"),
     mistakes=[

@@ -1,16 +1,24 @@
 """The labs of step 3 (``notebooks/03_backprop_and_gradient_descent.ipynb``): each solution is the course's own
-function (``utils.nn``, ``utils.network``, ``utils.mazur``), each typical mistake an edit of it. The gradients are
-judged against central differences of the cost; the epoch against ``Network.train_epoch``, written for speed."""
+function (``utils.nn``, ``utils.network``, ``utils.mazur``, ``utils.optimizers``), each typical mistake an edit of
+it. Each is judged against something computed another way: gradient descent against its closed form on a
+quadratic bowl; momentum and Adam against ``keras.optimizers.SGD`` and ``Adam`` on ``tf.Variable``s over several
+steps; the gradients against central differences of the cost, or TensorFlow's (``tf.GradientTape``,
+``tf.nn.softmax_cross_entropy_with_logits``); the epoch against ``Network.train_epoch``, written for speed; the
+initialisers by the statistics of a large draw against Keras' initializers."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from utils import gradcheck, mazur, network, nn
-from utils.exercises.core import Case, FunctionExercise, edit
+from utils import gradcheck, mazur, network, nn, optimizers
+from utils.exercises.core import Case, FunctionExercise, LazyModule, describe, edit
 from utils.network import Network, QuadraticCost, network_gradients, one_hot
+
+tf, keras = LazyModule("tensorflow"), LazyModule("keras")
 
 
 def _network_from(weights: list[np.ndarray], biases: list[np.ndarray]) -> Network:
@@ -34,6 +42,31 @@ def _batch_cases(seed: int, shapes: list[tuple], then: Callable[[np.random.Gener
 
 # --- Warm-up: gradient descent (section 1) ----------------------------------------------------------
 
+
+@dataclasses.dataclass(frozen=True)
+class QuadraticBowl:
+    """The gradient of a quadratic bowl f(p) = ½ (p - p*)ᵀ A (p - p*), called like any gradient: (d,) -> (d,). On it
+    gradient descent has a closed form, p_k = p* + (I - ηA)^k (p_0 - p*): the warm-up's independent reference."""
+
+    A: np.ndarray
+    minimum: np.ndarray
+    __name__: str = "the gradient of a quadratic bowl"
+
+    def __call__(self, point: np.ndarray) -> np.ndarray:
+        return self.A @ (np.asarray(point, dtype=float) - self.minimum)
+
+
+def descent_in_closed_form(gradient: QuadraticBowl, start: Any, learning_rate: float, steps: int) -> np.ndarray:
+    """The path of gradient descent on a quadratic bowl without iterating: row k is p* + (I - ηA)^k (p_0 - p*)."""
+    start = np.asarray(start, dtype=float)
+    shrink = np.eye(len(start)) - learning_rate * gradient.A
+    return np.array([gradient.minimum + np.linalg.matrix_power(shrink, k) @ (start - gradient.minimum) for k in range(steps + 1)])
+
+
+def _bowl(A: list, minimum: list) -> QuadraticBowl:
+    return QuadraticBowl(np.array(A, dtype=float), np.array(minimum, dtype=float))
+
+
 GRADIENT_DESCENT = FunctionExercise(
     name="gradient_descent",
     title="Gradient descent",
@@ -44,14 +77,16 @@ GRADIENT_DESCENT = FunctionExercise(
     "and append p. Return the list as one array, shape (steps + 1, d): the start is row 0.",
     solution=nn.gradient_descent,
     stub="my_gradient_descent",
-    reference_name="the course's tested version (utils.nn.gradient_descent)",
+    reference=descent_in_closed_form,
+    reference_name="the closed form of gradient descent on a quadratic bowl, p_k = p* + (I - ηA)^k (p_0 - p*)",
     cases=[
-        Case((nn.bowl_gradient, np.array([-4.0, 1.5]), 0.05, 10), "the bowl x² + 10y², 10 steps of η = 0.05"),
+        Case((_bowl([[2, 0], [0, 20]], [0, 0]), np.array([-4.0, 1.5]), 0.05, 10), "the bowl x² + 10y², 10 steps of η = 0.05"),
+        Case((_bowl([[2, 1], [1, 4]], [1, -0.5]), np.zeros(2), 0.1, 25), "a tilted bowl, 25 steps of η = 0.1"),
+        Case((_bowl([[2]], [1]), np.array([-2.0]), 1.05, 3), "a parabola in one dimension, η too large: it diverges"),
         Case(
-            (lambda p: np.array([2 * (p[0] - 1) + p[1], 4 * (p[1] + 0.5) + p[0]]), np.zeros(2), 0.1, 25),
-            "a tilted bowl, 25 steps of η = 0.1",
+            (_bowl([[1e4, 0], [0, 2e4]], [0.5, 0]), np.array([3.0, -2.0]), 5e-5, 6),
+            "a steep bowl: gradients above 10,000 (no clipping), 6 steps of η = 5e-5",
         ),
-        Case((lambda p: 2 * (p - 1), np.array([-2.0]), 1.05, 3), "a parabola in one dimension, η too large: it diverges"),
     ],
     mistakes=[
         edit("point - learning_rate", "point + learning_rate", "You are climbing: subtract the gradient (p - η ∇f), do not add it."),
@@ -59,6 +94,240 @@ GRADIENT_DESCENT = FunctionExercise(
         edit("return np.array(path)", "return point", "Return the whole path (every point, one per row), not just the last point."),
     ],
     shape_hint="The path has one row per point: steps + 1 rows (the start included) and one column per coordinate.",
+)
+
+
+# --- Labs: momentum and Adam (section 1) --------------------------------------------------------------------
+
+
+def _returned(result: Any, count: int, names: str) -> Any:
+    """The parts of an update's result, or a clear error when it is not ``count`` of them."""
+    if result is None or (isinstance(result, (tuple, list)) and len(result) == count):
+        return result
+    raise TypeError(f"an update returns {names}, {count} lists, but yours returned {describe(result)}")
+
+
+def _momentum_over_steps(update: Callable) -> Callable:
+    """Run a momentum update once per list of gradients, from zero velocities, each step given what the last one
+    returned: the parameters after every step, and the velocities after the last. (The reference, which runs a
+    Keras optimizer over all the steps itself, is used as it is.)"""
+    if update is keras_momentum_steps:
+        return update
+
+    def run(params, gradients, learning_rate, momentum):
+        velocities = [np.zeros_like(p, dtype=float) for p in params]
+        after: dict[str, Any] = {}
+        for step, grads in enumerate(gradients, start=1):
+            result = _returned(update(params, grads, velocities, learning_rate, momentum), 2, "(new_params, new_velocities)")
+            if result is None:
+                return None
+            params, velocities = result
+            after[f"params after step {step}"] = [np.array(p, dtype=float) for p in params]
+        after["velocities after the last step"] = [np.array(v, dtype=float) for v in velocities]
+        return after
+
+    return run
+
+
+def keras_momentum_steps(params: list, gradients: list, learning_rate: float, momentum: float) -> dict:
+    """The independent reference: ``keras.optimizers.SGD(learning_rate, momentum)`` applied to float64 ``tf.Variable``s,
+    one ``apply_gradients`` per list of gradients; the variables after every step and the optimizer's velocities."""
+    variables = [tf.Variable(np.array(p, dtype=float)) for p in params]
+    optimizer = keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum)
+    after: dict[str, Any] = {}
+    for step, grads in enumerate(gradients, start=1):
+        optimizer.apply_gradients(zip([tf.constant(g, dtype=tf.float64) for g in grads], variables))
+        after[f"params after step {step}"] = [v.numpy() for v in variables]
+    velocities = [v.numpy() for v in optimizer.variables if v.path.endswith("_momentum")]
+    if not velocities:  # with momentum 0 Keras keeps no velocity: it is the last step taken, p_t - p_(t-1)
+        before = after.get(f"params after step {len(gradients) - 1}", [np.array(p, dtype=float) for p in params])
+        velocities = [p - q for p, q in zip(after[f"params after step {len(gradients)}"], before)]
+    after["velocities after the last step"] = velocities
+    return after
+
+
+def _gradient_sequence(rng: np.random.Generator, shapes: list[tuple], steps: int, scale: float = 1.0) -> tuple[list, list]:
+    """Random starting parameters of these shapes, and ``steps`` lists of random gradients for them."""
+    params = [rng.normal(size=shape) for shape in shapes]
+    return params, [[scale * rng.normal(size=shape) for shape in shapes] for _ in range(steps)]
+
+
+def _momentum_cases() -> list[Case]:
+    """Learning rates that float32 holds exactly (0.125, 2^-14...): Keras keeps its rate in a float32 variable, and any
+    other rate would differ from the lab's float64 arithmetic in the eighth digit."""
+    rng = np.random.default_rng(8)
+    two, one = _gradient_sequence(rng, [(3, 2), (2,)], 5), _gradient_sequence(rng, [(1,)], 8)
+    flipping = rng.normal(size=(2, 3))
+    big = _gradient_sequence(rng, [(4, 3), (3,)], 4, scale=5e3)
+    return [
+        Case((*two, 0.125, 0.9), "a (3, 2) and a (2,) array, 5 steps, η = 0.125, β = 0.9"),
+        Case((*one, 0.25, 0.5), "a single entry, 8 steps, β = 0.5"),
+        Case(
+            ([rng.normal(size=(2, 3))], [[(-1.0) ** k * flipping] for k in range(6)], 0.0625, 0.99),
+            "a gradient that flips sign every step, β = 0.99",
+        ),
+        Case((*two, 0.125, 0.0), "β = 0: plain gradient descent"),
+        Case((*big, 2**-14, 0.9), "gradients of several thousand (no clipping), 4 steps"),
+    ]
+
+
+MOMENTUM_UPDATE = FunctionExercise(
+    name="momentum_update",
+    title="One step of gradient descent with momentum",
+    idea="Each parameter array has a velocity of its own. Every step, the velocity first forgets a little (it is multiplied "
+    "by β, the momentum) and takes in the new step, -η times the gradient; then the parameter moves by the whole velocity.",
+    structure="Build two new lists with zip: new_velocities[i] = momentum * velocities[i] - learning_rate * grads[i]; then "
+    "new_params[i] = params[i] + new_velocities[i] (the new velocity, not the old one). Return (new_params, new_velocities); "
+    "make new arrays rather than changing the ones you were given.",
+    solution=optimizers.momentum_update,
+    stub="my_momentum_update",
+    reference=keras_momentum_steps,
+    reference_name="keras.optimizers.SGD(learning_rate, momentum) applied to tf.Variables with the same gradients, step by step",
+    cases=_momentum_cases,
+    adapter=_momentum_over_steps,
+    atol=1e-7,  # Keras rounds the momentum to float32 (0.9 -> 0.89999998): the velocities differ in their eighth digit
+    mistakes=[
+        edit(
+            "momentum * v - learning_rate * g",
+            "v - learning_rate * g",
+            "The velocity never decays: it adds up every step so far with equal weight, so a zig-zag across a valley never "
+            "dies down. Momentum multiplies the old velocity by β each step, which makes it an exponentially decaying sum.",
+        ),
+        edit(
+            "momentum * v - learning_rate * g",
+            "momentum * v + learning_rate * g",
+            "You are climbing: the velocity takes in a step against the gradient, -η g.",
+        ),
+        edit(
+            "zip(params, new_velocities)",
+            "zip(params, velocities)",
+            "The parameters move by the old velocity, one step behind: first the new velocity v = βv - ηg, then p + v.",
+        ),
+        edit(
+            "momentum * v - learning_rate * g",
+            "momentum * v + g",
+            "These velocities are in PyTorch's convention (v = βv + g, then p - ηv): the same path while η stays fixed, "
+            "but the lab keeps Keras' velocity, which already holds the learning rate (v = βv - ηg, then p + v).",
+            ("p + v for", "p - learning_rate * v for"),
+        ),
+        edit(
+            "momentum * v - learning_rate * g",
+            "momentum * v - (1 - momentum) * learning_rate * g",
+            "That is an exponential moving average of the steps (as Adam's m is of the gradients): every step comes out "
+            "(1 - β) times too small. Keras' momentum takes in the whole step: v = βv - ηg.",
+        ),
+    ],
+    shape_hint="Return two lists, (new_params, new_velocities), each with one array per parameter array, shaped like it.",
+)
+
+
+def _adam_over_steps(update: Callable) -> Callable:
+    """Run an Adam update once per list of gradients (t = 1, 2, ...), from zero m and v, each step given what the
+    last one returned: the parameters after every step, and m and v after the last. (The reference, which runs a
+    Keras optimizer over all the steps itself, is used as it is.)"""
+    if update is keras_adam_steps:
+        return update
+
+    def run(params, gradients, learning_rate, beta_1, beta_2, epsilon):
+        m = [np.zeros_like(p, dtype=float) for p in params]
+        v = [np.zeros_like(p, dtype=float) for p in params]
+        after: dict[str, Any] = {}
+        for t, grads in enumerate(gradients, start=1):
+            result = _returned(update(params, grads, m, v, t, learning_rate, beta_1, beta_2, epsilon), 3, "(new_params, new_m, new_v)")
+            if result is None:
+                return None
+            params, m, v = result
+            after[f"params after step {t}"] = [np.array(p, dtype=float) for p in params]
+        after["m after the last step"] = [np.array(x, dtype=float) for x in m]
+        after["v after the last step"] = [np.array(x, dtype=float) for x in v]
+        return after
+
+    return run
+
+
+def keras_adam_steps(params: list, gradients: list, learning_rate: float, beta_1: float, beta_2: float, epsilon: float) -> dict:
+    """The independent reference: ``keras.optimizers.Adam`` applied to float64 ``tf.Variable``s, one ``apply_gradients``
+    per list of gradients; the variables after every step and the optimizer's running means m and v."""
+    variables = [tf.Variable(np.array(p, dtype=float)) for p in params]
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+    after: dict[str, Any] = {}
+    for t, grads in enumerate(gradients, start=1):
+        optimizer.apply_gradients(zip([tf.constant(g, dtype=tf.float64) for g in grads], variables))
+        after[f"params after step {t}"] = [v.numpy() for v in variables]
+    after["m after the last step"] = [v.numpy() for v in optimizer.variables if v.path.endswith("_momentum")]
+    after["v after the last step"] = [v.numpy() for v in optimizer.variables if v.path.endswith("_velocity")]
+    return after
+
+
+def _adam_cases() -> list[Case]:
+    rng = np.random.default_rng(9)
+    two = _gradient_sequence(rng, [(3, 2), (2,)], 6)
+    return [
+        Case((*two, 2**-7, 0.9, 0.999, 1e-7), "a (3, 2) and a (2,) array, 6 steps, Keras' defaults but η = 2^-7"),
+        Case((*_gradient_sequence(rng, [(1,)], 4), 0.125, 0.9, 0.999, 1e-7), "a single entry, 4 steps"),
+        Case((*two, 0.25, 0.5, 0.9, 1e-3), "β1 = 0.5, β2 = 0.9, ε = 1e-3, η = 0.25"),
+        Case(
+            (*_gradient_sequence(rng, [(2, 2)], 5, scale=1e-7), 2**-10, 0.9, 0.999, 1e-7),
+            "tiny gradients, about 1e-7: where ε sits matters",
+        ),
+        Case(
+            (*_gradient_sequence(rng, [(4, 3), (3,)], 4, scale=5e3), 2**-10, 0.9, 0.999, 1e-7),
+            "gradients of several thousand (no clipping)",
+        ),
+    ]
+
+
+ADAM_UPDATE = FunctionExercise(
+    name="adam_update",
+    title="One step of Adam",
+    idea="Adam keeps two running averages per entry: m of the gradients and v of their squares. Both start at zero, so "
+    "early on they are too small; Keras corrects for that in the step size α_t, then moves each entry by α_t m / (√v + ε).",
+    structure="α_t = learning_rate * √(1 - beta_2**t) / (1 - beta_1**t), once. Then, with zip over the lists: "
+    "new_m[i] = beta_1 * m[i] + (1 - beta_1) * g; new_v[i] = beta_2 * v[i] + (1 - beta_2) * g**2; "
+    "new_params[i] = params[i] - α_t * new_m[i] / (np.sqrt(new_v[i]) + epsilon). Return (new_params, new_m, new_v).",
+    solution=optimizers.adam_update,
+    stub="my_adam_update",
+    reference=keras_adam_steps,
+    reference_name="keras.optimizers.Adam applied to tf.Variables with the same gradients, step by step",
+    cases=_adam_cases,
+    adapter=_adam_over_steps,
+    rtol=2e-5,  # Keras rounds β1 and β2 to float32 in its bias correction (0.999 -> 0.99900001): the steps differ by 6e-6
+    atol=1e-8,
+    mistakes=[
+        edit(
+            "learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)",
+            "learning_rate",
+            "No bias correction: m and v start at zero, so after t steps they are too small by the factors 1 - β1^t and "
+            "1 - β2^t. Keras folds the correction into the step size: α_t = η √(1 - β2^t) / (1 - β1^t).",
+        ),
+        edit(
+            "np.sqrt(square) + epsilon",
+            "np.sqrt(square + epsilon)",
+            "ε is inside the square root: √(v + ε) instead of √v + ε. Keras adds ε to the root itself.",
+        ),
+        edit(
+            "learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)",
+            "learning_rate",
+            "That is Algorithm 1 of Kingma and Ba's paper, ε added to the corrected √v̂. Keras folds the correction into "
+            "the step size and adds ε to the uncorrected √v (the paper's own faster variant), which differs when the "
+            "gradients are about as small as ε.",
+            ("mean / (np.sqrt(square) + epsilon)", "(mean / (1 - beta_1**t)) / (np.sqrt(square / (1 - beta_2**t)) + epsilon)"),
+        ),
+        edit(
+            "beta_1 * mean + (1 - beta_1) * g",
+            "beta_2 * mean + (1 - beta_2) * g",
+            "β1 and β2 are swapped: m, the average of the gradients, decays with β1 (0.9 by default); v, the average of their "
+            "squares, with β2 (0.999).",
+            ("beta_2 * square + (1 - beta_2) * g**2", "beta_1 * square + (1 - beta_1) * g**2"),
+        ),
+        edit(
+            "np.sqrt(1 - beta_2**t) / (1 - beta_1**t)",
+            "np.sqrt(1 - beta_2 ** (t - 1)) / (1 - beta_1 ** (t - 1))",
+            "The correction is one step behind: t counts from 1, and at the first step 1 - β1^(t-1) = 0 makes the step "
+            "size 0/0. After one step m = (1 - β1) g, which 1 - β1^1 corrects.",
+        ),
+    ],
+    shape_hint="Return three lists, (new_params, new_m, new_v), each with one array per parameter array, shaped like it.",
 )
 
 
@@ -220,6 +489,15 @@ def _output_cases() -> list[Case]:
     ]
 
 
+def output_error_by_tape(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The independent reference: ∂C_x/∂z for C_x = ½ ||σ(z) - y||², by ``tf.GradientTape`` in float64, at the weighted
+    inputs z = ln(a / (1 - a)) whose sigmoid is a (each example's cost depends on its own row of z only)."""
+    z = tf.Variable(np.log(a) - np.log1p(-a))
+    with tf.GradientTape() as tape:
+        cost = 0.5 * tf.reduce_sum(tf.square(tf.sigmoid(z) - tf.constant(y, dtype=tf.float64)))
+    return tape.gradient(cost, z).numpy()
+
+
 OUTPUT_ERROR = FunctionExercise(
     name="output_error",
     title="The output error of the quadratic cost",
@@ -229,7 +507,8 @@ OUTPUT_ERROR = FunctionExercise(
     "Multiply the two element by element: the result has the shape of a.",
     solution=network.quadratic_output_error,
     stub="my_output_error",
-    reference_name="the course's tested version (utils.network.quadratic_output_error, checked against central differences)",
+    reference=output_error_by_tape,
+    reference_name="tf.GradientTape's derivative of ½ ||σ(z) - y||² with respect to z, at z = σ⁻¹(a)",
     cases=_output_cases,
     mistakes=[
         edit(
@@ -248,15 +527,41 @@ OUTPUT_ERROR = FunctionExercise(
 
 
 def _central_difference_gradients(weights, biases, X, Y, l2=0.0, n_train=None, backward=None):
-    """The independent reference: every partial derivative of ``utils.network``'s cost, ``Network.total_cost``
-    (mean quadratic cost, plus the L2 penalty with ``l2`` and ``n_train``), by central differences (h = 1e-5).
-    ``backward`` (the l2 lab's argument) is not used: every case passes the course's quadratic-cost backpropagation."""
+    """The independent reference: every partial derivative of the cost by central differences: of the mean quadratic
+    cost (``utils.network``'s ``Network.total_cost``) and, with ``l2`` and ``n_train``, of the L2 penalty
+    (l2 / (2 n_train)) Σ ||W||², each on its own, then added (a penalty of thousands would otherwise swamp the data
+    cost's last digits). h = 1e-5, divided for the first layer's weights by the largest input (inputs of 1e5 would
+    otherwise move z by 1). ``backward`` (the l2 lab's argument) is not used: every case passes the course's
+    quadratic-cost backpropagation."""
     held = _network_from(weights, biases)
 
-    def cost(_):
-        return held.total_cost(X, Y, l2=l2, n_train=n_train)
+    def data_cost(_):
+        return held.total_cost(X, Y)
 
-    return [gradcheck.numerical_gradient(cost, W) for W in held.weights], [gradcheck.numerical_gradient(cost, b) for b in held.biases]
+    def penalty(_):
+        return 0.5 * l2 / n_train * sum(np.sum(W**2) for W in held.weights) if l2 else 0.0
+
+    steps = [1e-5 / max(1.0, float(np.abs(X).max()))] + [1e-5] * (len(weights) - 1)
+    weight_grads = [
+        gradcheck.numerical_gradient(data_cost, W, h) + gradcheck.numerical_gradient(penalty, W) for W, h in zip(held.weights, steps)
+    ]
+    return weight_grads, [gradcheck.numerical_gradient(data_cost, b) for b in held.biases]
+
+
+def _steep_case(seed: int, *more: Any) -> Case:
+    """Inputs of about 1e5 through small first-layer weights: weight gradients in the thousands (no clipping)."""
+    rng = np.random.default_rng(seed)
+    weights = [1e-5 * rng.normal(size=(3, 4)), 3 * rng.normal(size=(4, 2))]
+    biases = [rng.normal(size=4), rng.normal(size=2)]
+    X, Y = 1e5 * rng.normal(size=(5, 3)), one_hot(rng.integers(0, 2, size=5), 2)
+    return Case((weights, biases, X, Y, *more), "3-4-2, inputs of about 1e5: weight gradients in the thousands (no clipping)")
+
+
+def _speed_case() -> Case:
+    """A batch of 20,000 through a 4-3-2 network: a loop over the examples takes far longer than matrix products."""
+    rng = np.random.default_rng(70)
+    weights, biases = [rng.normal(size=(4, 3)), rng.normal(size=(3, 2))], [np.zeros(3), np.zeros(2)]
+    return Case((weights, biases, rng.normal(size=(20_000, 4)), one_hot(rng.integers(0, 2, size=20_000), 2)), "a batch of 20,000")
 
 
 NETWORK_BACKWARD = FunctionExercise(
@@ -273,15 +578,19 @@ NETWORK_BACKWARD = FunctionExercise(
     stub="my_backprop",
     reference=_central_difference_gradients,
     reference_name="central differences of the mean quadratic cost (utils.gradcheck.numerical_gradient)",
-    cases=lambda: _batch_cases(
-        7,
-        [
-            ([3, 3, 3, 3], 4, "3-3-3-3, square layers, a batch of 4"),
-            ([5, 4, 2], 1, "5-4-2, a batch of 1"),
-            ([6, 5, 4, 3], 7, "6-5-4-3: three layers of different widths, a batch of 7"),
-            ([4, 3], 5, "a single layer, 4 inputs and 3 outputs, a batch of 5"),
-        ],
+    cases=lambda: (
+        _batch_cases(
+            7,
+            [
+                ([3, 3, 3, 3], 4, "3-3-3-3, square layers, a batch of 4"),
+                ([5, 4, 2], 1, "5-4-2, a batch of 1"),
+                ([6, 5, 4, 3], 7, "6-5-4-3: three layers of different widths, a batch of 7"),
+                ([4, 3], 5, "a single layer, 4 inputs and 3 outputs, a batch of 5"),
+            ],
+        )
+        + [_steep_case(71)]
     ),
+    speed_case=_speed_case,
     names=("weight_grads", "bias_grads"),
     mistakes=[
         edit(
@@ -326,6 +635,241 @@ NETWORK_BACKWARD = FunctionExercise(
 )
 
 
+# --- Lab: softmax with cross-entropy (section 6) -----------------------------------------------------------
+
+
+def tf_softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """The independent reference: the mean of ``tf.nn.softmax_cross_entropy_with_logits`` over the batch, in float64,
+    and its gradient with respect to the logits from ``tf.GradientTape``."""
+    logits = tf.Variable(np.array(z, dtype=float))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=tf.constant(y, dtype=tf.float64), logits=logits))
+    return float(loss), tape.gradient(loss, logits).numpy()
+
+
+def _softmax_cases() -> list[Case]:
+    rng = np.random.default_rng(14)
+
+    def targets(batch: int, classes: int) -> np.ndarray:
+        return one_hot(rng.integers(0, classes, size=batch), classes)
+
+    far_apart = rng.normal(size=(2, 5)) + np.array([[1000.0], [-1000.0]])
+    smoothed = 0.9 * targets(6, 4) + 0.1 / 4
+    return [
+        Case((rng.normal(scale=3.0, size=(4, 3)), targets(4, 3)), "a batch of 4, 3 classes"),
+        Case((rng.normal(size=(1, 10)), targets(1, 10)), "a batch of 1, 10 classes"),
+        Case((rng.normal(size=(7, 2)), targets(7, 2)), "2 classes, a batch of 7"),
+        Case((rng.normal(size=(3, 4)) + 1000.0, targets(3, 4)), "logits of about 1000"),
+        Case((far_apart, targets(2, 5)), "one row of logits near +1000, the other near -1000"),
+        Case((rng.normal(scale=2.0, size=(6, 4)), smoothed), "soft targets (label smoothing 0.1): each row still adds up to 1"),
+    ]
+
+
+SOFTMAX_CROSS_ENTROPY = FunctionExercise(
+    name="softmax_cross_entropy",
+    title="Softmax with cross-entropy, and its gradient",
+    idea="Work with log-probabilities: ln p_k = z_k - ln Σ_j e^(z_j). Subtracting each row's largest logit first changes "
+    "no p_k and keeps every exponent at or below 0, so nothing overflows. The loss is the mean of -Σ_k y_k ln p_k over the "
+    "rows; its gradient is (p - y) divided by the batch size.",
+    structure="shifted = z minus each row's maximum (z.max(axis=1, keepdims=True)); log_p = shifted minus the log of the sum "
+    "over each row (axis=1, keepdims=True) of np.exp(shifted); loss = -np.sum(y * log_p) / batch; dz = (np.exp(log_p) - y) "
+    "/ batch. Return (loss, dz).",
+    solution=optimizers.softmax_cross_entropy,
+    stub="my_softmax_cross_entropy",
+    reference=tf_softmax_cross_entropy,
+    reference_name="tf.nn.softmax_cross_entropy_with_logits (the mean over the batch) and its tf.GradientTape gradient",
+    cases=_softmax_cases,
+    speed_case=lambda: Case(
+        (np.random.default_rng(15).normal(size=(40_000, 3)), np.eye(3)[np.arange(40_000) % 3]), "a batch of 40,000, 3 classes"
+    ),
+    names=("loss", "dz"),
+    mistakes=[
+        edit(
+            "shifted = z - z.max(axis=1, keepdims=True)",
+            "shifted = z",
+            "For logits of about 710 and more, e^z overflows to infinity and the result is nan (∞/∞). Subtract each row's "
+            "largest logit first: it changes no probability and keeps every exponent at or below 0 (log-sum-exp).",
+        ),
+        edit(
+            "z.max(axis=1, keepdims=True)",
+            "z.max()",
+            "You subtract the largest logit of the whole batch: in a row whose logits all lie far below it, every e^(z - max) "
+            "is 0, and ln 0 = -∞. Subtract each row's own largest logit (axis=1, keepdims=True).",
+        ),
+        edit(
+            "(np.exp(log_p) - y) / len(z)",
+            "np.exp(log_p) - y",
+            "dz is batch-size times too large: the loss is the mean over the batch, so each row's p - y is divided by the batch size.",
+        ),
+        edit(
+            "-np.sum(y * log_p) / len(z)",
+            "-np.sum(y * log_p)",
+            "The loss is the sum over the batch; the lab (like Keras) takes the mean: divide by the batch size.",
+        ),
+        edit(
+            "np.exp(shifted).sum(axis=1, keepdims=True)",
+            "np.exp(shifted).sum(axis=0, keepdims=True)",
+            "The softmax is normalised down the batch (axis 0): each row's probabilities must add up to one over its classes (axis 1).",
+        ),
+        edit("(np.exp(log_p) - y)", "(y - np.exp(log_p))", "dz has the wrong sign: ∂C/∂z = (p - y) / batch, not (y - p) / batch."),
+    ],
+    shape_hint="Return (loss, dz): the loss is one number (the mean over the rows), dz has the shape of z, (batch, classes).",
+)
+
+
+# --- Warm-up and lab: Glorot and He initialisation (section 6) ---------------------------------------------
+
+
+def _draw_statistics(fan: Callable[[int, int], int]) -> Callable[[Callable], Callable]:
+    """Judge an initialiser by a large draw: its shape; its mean, variance, smallest and largest weight in the unit
+    1/√fan (fan: n_in for He, n_in + n_out for Glorot); and the correlation of neighbouring weights (independent
+    draws: about 0)."""
+
+    def adapter(initializer: Callable) -> Callable:
+        def run(n_in, n_out, seed):
+            drawn = initializer(n_in, n_out, np.random.default_rng(seed))
+            if drawn is None:
+                return None
+            weights = np.asarray(drawn, dtype=float)
+            flat, unit = weights.ravel(), 1 / np.sqrt(fan(n_in, n_out))
+            both = np.stack([flat[:-1], flat[1:]])
+            neighbours = float(np.corrcoef(both)[0, 1]) if len(flat) > 2 and both.std(axis=1).min() > 0 else 1.0
+            return (
+                np.array(weights.shape, dtype=float),
+                flat.mean() / unit,
+                flat.var() / unit**2,
+                flat.min() / unit,
+                flat.max() / unit,
+                neighbours,
+            )
+
+        return run
+
+    return adapter
+
+
+def keras_draw(initializer: str) -> Callable:
+    """The independent reference: a draw of ``keras.initializers.<initializer>`` of the case's shape and seed (float64)."""
+
+    def draw(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
+        seed = int(rng.integers(2**31))
+        return np.asarray(getattr(keras.initializers, initializer)(seed=seed)(shape=(n_in, n_out), dtype="float64"))
+
+    return draw
+
+
+_STATISTICS = ("shape", "mean × √fan", "fan × variance", "smallest × √fan", "largest × √fan", "correlation of neighbouring weights")
+
+GLOROT_UNIFORM = FunctionExercise(
+    name="glorot_uniform",
+    title="Glorot's uniform initialisation",
+    kind="warm-up",
+    idea="A uniform draw on [-r, r] has variance r²/3. Glorot and Bengio want the variance 2 / (n_in + n_out): solve for r.",
+    structure="r = np.sqrt(6 / (n_in + n_out)); return rng.uniform(-r, r, size=(n_in, n_out)).",
+    solution=optimizers.glorot_uniform,
+    stub="my_glorot_uniform",
+    reference=keras_draw("GlorotUniform"),
+    reference_name="the same statistics of a draw of keras.initializers.GlorotUniform of that shape "
+    "(fan = n_in + n_out; within 3% or 0.02: both are random draws)",
+    cases=[
+        Case((784, 300, 1), "784 inputs to 300 neurons (235,200 weights)"),
+        Case((100, 3000, 2), "100 inputs to 3,000 neurons: far more outputs than inputs"),
+    ],
+    adapter=_draw_statistics(lambda n_in, n_out: n_in + n_out),
+    names=_STATISTICS,
+    rtol=0.03,
+    atol=0.02,
+    mistakes=[
+        edit(
+            "np.sqrt(6 / (n_in + n_out))",
+            "np.sqrt(2 / (n_in + n_out))",
+            "Your limit r is the standard deviation Glorot asks for, √(2 / (n_in + n_out)); but a uniform draw on [-r, r] has "
+            "variance r²/3, three times too small. The limit is r = √(6 / (n_in + n_out)).",
+        ),
+        edit(
+            "np.sqrt(6 / (n_in + n_out))",
+            "np.sqrt(6 / n_in)",
+            "Glorot averages the fan-in and the fan-out, r = √(6 / (n_in + n_out)), so that the gradients on the way back keep "
+            "their spread too; √(6 / n_in) is He's uniform limit.",
+        ),
+        edit(
+            "rng.uniform(-limit, limit, size=(n_in, n_out))",
+            "rng.normal(0.0, np.sqrt(2 / (n_in + n_out)), size=(n_in, n_out))",
+            "These are Glorot's normal draws (keras.initializers.GlorotNormal): the right variance, but not bounded. "
+            "GlorotUniform draws uniformly between -r and r.",
+        ),
+        edit(
+            "rng.uniform(-limit, limit",
+            "rng.uniform(0, limit",
+            "Your weights are all positive: draw between -r and r, so that they average zero.",
+        ),
+        edit(
+            "size=(n_in, n_out)",
+            "size=(n_out, n_in)",
+            "The matrix is transposed: the course's W is (n_in, n_out), one row per input, one column per neuron.",
+        ),
+    ],
+    shape_hint="Return one weight matrix of shape (n_in, n_out): one row per input, one column per neuron.",
+)
+
+HE_NORMAL = FunctionExercise(
+    name="he_normal",
+    title="He's normal initialisation, as Keras draws it",
+    idea="He et al. want the variance 2 / n_in. Keras draws from a normal cut off at two standard deviations (a draw "
+    "beyond is drawn again); the cut removes the tails, which shrinks the standard deviation by the factor 0.8796, so "
+    "Keras widens it first by that factor.",
+    structure="stddev = np.sqrt(2 / n_in) / 0.87962566103423978; weights = rng.normal(0, stddev, size=(n_in, n_out)); then, "
+    "while any |weight| > 2 * stddev: draw those entries again (weights[outside] = rng.normal(0, stddev, size=outside.sum())) "
+    "and look again. Return weights.",
+    solution=optimizers.he_normal,
+    stub="my_he_normal",
+    reference=keras_draw("HeNormal"),
+    reference_name="the same statistics of a draw of keras.initializers.HeNormal of that shape "
+    "(fan = n_in; within 3% or 0.02: both are random draws)",
+    cases=[
+        Case((784, 300, 3), "784 inputs to 300 neurons (235,200 weights)"),
+        Case((300, 1000, 4), "300 inputs to 1,000 neurons: more outputs than inputs"),
+    ],
+    adapter=_draw_statistics(lambda n_in, n_out: n_in),
+    names=_STATISTICS,
+    rtol=0.03,
+    atol=0.02,
+    mistakes=[
+        edit(
+            "    outside = np.abs(weights) > 2 * stddev\n    while outside.any():",
+            "    outside = np.abs(weights) > np.inf\n    while outside.any():",
+            "These are He et al.'s plain normal draws, N(0, 2/n_in): the right variance, but with tails far beyond two standard "
+            "deviations, which Keras' HeNormal cuts off (it draws them again) and makes up for by widening σ by 1/0.8796.",
+            ("np.sqrt(2 / n_in) / 0.87962566103423978", "np.sqrt(2 / n_in)"),
+        ),
+        edit(
+            "np.sqrt(2 / n_in) / 0.87962566103423978",
+            "np.sqrt(2 / n_in)",
+            "Cutting the tails off at two standard deviations shrinks the variance by the factor 0.8796² = 0.774: widen σ first, "
+            "dividing √(2 / n_in) by 0.87962566103423978, so that the variance stays 2 / n_in.",
+        ),
+        edit(
+            "np.sqrt(2 / n_in)",
+            "np.sqrt(2 / n_out)",
+            "He's variance is 2 / n_in, with n_in the number of inputs of each neuron (the rows of W): it keeps the spread of the "
+            "signal going forward. You used n_out.",
+        ),
+        edit(
+            "np.sqrt(2 / n_in)",
+            "(2 / n_in)",
+            "rng.normal takes the standard deviation, not the variance: for a variance of 2 / n_in, σ = √(2 / n_in).",
+        ),
+        edit(
+            "np.sqrt(2 / n_in)",
+            "np.sqrt(1 / n_in)",
+            "That is the variance 1 / n_in of section 5's N(0, 1/n_in) (LeCun's): a ReLU zeroes about half of its inputs, so He "
+            "doubles it to 2 / n_in.",
+        ),
+    ],
+    shape_hint="Return one weight matrix of shape (n_in, n_out): one row per input, one column per neuron.",
+)
+
+
 # --- Lab: the gradients of the L2-regularised cost (section 6) --------------------------------------
 
 L2_GRADIENTS = FunctionExercise(
@@ -340,7 +884,8 @@ L2_GRADIENTS = FunctionExercise(
     solution=network.l2_gradients,
     stub="my_l2_gradients",
     reference=_central_difference_gradients,
-    reference_name="central differences of the regularised cost (utils.network's Network.total_cost with l2)",
+    reference_name="central differences of the regularised cost: of the mean quadratic cost (utils.network's "
+    "Network.total_cost) and of the penalty (λ / 2n) Σ ||W||², each on its own, added",
     cases=lambda: _batch_cases(
         17,
         [
@@ -348,6 +893,7 @@ L2_GRADIENTS = FunctionExercise(
             ([3, 2], 1, 2.0, 20, "a single layer, a mini-batch of 1 from 20, λ = 2"),
             ([5, 4, 4, 3], 6, 40.0, 1000, "three layers, a mini-batch of 6 from 1,000, λ = 40"),
             ([3, 3, 2], 4, 0.0, 100, "λ = 0: no regularisation at all"),
+            ([4, 3, 2], 5, 1e5, 10, "λ = 100,000 over 10 examples: penalty gradients in the thousands (no clipping)"),
         ],
         then=lambda rng: (network_gradients,),
     ),
@@ -379,4 +925,16 @@ L2_GRADIENTS = FunctionExercise(
     shape_hint="Return two lists shaped like weights and biases: one gradient array per layer, in the same order.",
 )
 
-EXERCISES = [GRADIENT_DESCENT, SGD_EPOCH, POSTED_STEP, OUTPUT_ERROR, NETWORK_BACKWARD, L2_GRADIENTS]
+EXERCISES = [
+    GRADIENT_DESCENT,
+    MOMENTUM_UPDATE,
+    ADAM_UPDATE,
+    SGD_EPOCH,
+    POSTED_STEP,
+    OUTPUT_ERROR,
+    NETWORK_BACKWARD,
+    SOFTMAX_CROSS_ENTROPY,
+    GLOROT_UNIFORM,
+    HE_NORMAL,
+    L2_GRADIENTS,
+]

@@ -26,6 +26,15 @@ def _network_cases(seed: int, *rows: tuple) -> list[Case]:
     return cases
 
 
+def _steep_case(seed: int, *more: Any) -> Case:
+    """Inputs of about 1e5 through small first-layer weights: weight gradients in the thousands (no clipping)."""
+    rng = np.random.default_rng(seed)
+    weights = [1e-5 * rng.normal(size=(3, 4)), 3 * rng.normal(size=(4, 2))]
+    biases = [rng.normal(size=4), rng.normal(size=2)]
+    X, Y = 1e5 * rng.normal(size=(5, 3)), one_hot(rng.integers(0, 2, size=5), 2)
+    return Case((weights, biases, X, Y, *more), "3-4-2, inputs of about 1e5: weight gradients in the thousands (no clipping)")
+
+
 SIGMOID_SLOPE = FunctionExercise(
     name="tape_sigmoid_slope",
     title="The sigmoid's slope from tf.GradientTape",
@@ -66,12 +75,15 @@ TAPE_GRADIENTS = FunctionExercise(
     reference=lambda weights, biases, X, Y, cost: network_gradients(weights, biases, X, Y, NUMPY_COSTS[cost.__name__]),
     reference_name="step 3's hand-written backpropagation (utils.network, NumPy, no TensorFlow)",
     stub="my_tf_gradients",
-    cases=lambda: _network_cases(
-        40,
-        ([3, 4, 2], 5, tf_network.quadratic_cost, "3-4-2, a batch of 5, quadratic cost"),
-        ([4, 6, 5, 3], 8, tf_network.cross_entropy_cost, "4-6-5-3, a batch of 8, cross-entropy cost"),
-        ([7, 2], 1, tf_network.quadratic_cost, "a single layer 7-2, a batch of 1"),
-        ([2, 9, 1], 3, tf_network.cross_entropy_cost, "2-9-1, one output, cross-entropy cost"),
+    cases=lambda: (
+        _network_cases(
+            40,
+            ([3, 4, 2], 5, tf_network.quadratic_cost, "3-4-2, a batch of 5, quadratic cost"),
+            ([4, 6, 5, 3], 8, tf_network.cross_entropy_cost, "4-6-5-3, a batch of 8, cross-entropy cost"),
+            ([7, 2], 1, tf_network.quadratic_cost, "a single layer 7-2, a batch of 1"),
+            ([2, 9, 1], 3, tf_network.cross_entropy_cost, "2-9-1, one output, cross-entropy cost"),
+        )
+        + [_steep_case(43, tf_network.quadratic_cost)]
     ),
     names=("weight_grads", "bias_grads"),
     rtol=1e-8,
@@ -159,7 +171,8 @@ TRAIN_STEP = FunctionExercise(
         ([6, 3], 1, 3.0, "a single layer 6-3, a batch of 1, η = 3"),
         ([4, 6, 5, 3], 8, 0.1, "4-6-5-3, a batch of 8, η = 0.1"),
         ([10, 7, 4], 10, 3.0, "10-7-4, a batch of 10, η = 3"),
-    ),
+    )
+    + [_steep_case(44, 1e-4)],
     adapter=_after_one_step,
     in_training=_in_a_graph,
     names=("weights", "biases", "loss"),
