@@ -1,6 +1,7 @@
 """The argument-checking convention (utils.checks): what a message says, what each check refuses, that the
 declaration costs little, and that a lab's pasted solution leaves the declaration out."""
 
+import inspect
 import time
 import warnings
 
@@ -77,3 +78,47 @@ def test_a_pasted_solution_leaves_the_declaration_out():
 
     text = source_of(convolve_like)
     assert text.startswith("def convolve_like(") and "@arguments" not in text
+
+
+@arguments(checks.same_length("X", "y"), checks.same_shape("a", "b"), X=array(ndim=2))
+def fit_like(X, y, a=(0.0,), b=(1.0,)):
+    """A stand-in for a function whose checks involve several arguments (defaults included)."""
+    return len(X)
+
+
+def test_checks_of_several_arguments_see_them_by_name_with_the_defaults():
+    assert fit_like(np.zeros((3, 2)), [0, 1, 1]) == 3
+    with pytest.raises(ValueError, match=r"fit_like: y=\[0, 1\] has 2 entries; give one for each of the 3 rows of X\."):
+        fit_like(np.zeros((3, 2)), [0, 1])
+    with pytest.raises(ValueError, match=r"fit_like: b=\(1.0, 2.0\) does not have the shape of a, \(1,\)"):
+        fit_like(np.zeros((3, 2)), [0, 1, 1], b=(1.0, 2.0))
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'y'"):  # Python's own message
+        fit_like(np.zeros((3, 2)))
+
+
+def test_an_afterwards_check_warns_once_at_the_first_cost_that_diverged():
+    @arguments(checks.diverged_costs(lambda result: result, when="epoch"))
+    def train(learning_rate, costs):
+        return costs
+
+    with pytest.warns(RuntimeWarning, match=r"train: the cost became inf at epoch 2 \(learning rate 0.5\)") as seen:
+        train(0.5, [1.0, np.inf, np.nan])
+    assert len(seen) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert train(0.5, [1.0, 0.5]) == [1.0, 0.5]
+
+
+def test_functions_generators_optional_values_and_class_names():
+    class Layer:
+        @arguments(units=positive_integer, rng=checks.optional(checks.random_generator), activation=checks.a_function)
+        def __init__(self, units, rng=None, activation=abs):
+            self.units = units
+
+    assert Layer(3).units == 3 and Layer(3, np.random.default_rng(0), max).units == 3
+    with pytest.raises(TypeError, match=r"Layer: rng=0 is an int; give a NumPy random generator"):
+        Layer(3, 0)
+    with pytest.raises(TypeError, match=r"Layer: activation='relu' is a str, not a function"):
+        Layer(3, activation="relu")
+    assert list(inspect.getfullargspec(Layer.__init__).args) == ["self", "units", "rng", "activation"]  # as Keras reads it
+    assert checks.shown([np.zeros(2), np.zeros(3)]) == "a list of 2 arrays"

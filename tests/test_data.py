@@ -133,9 +133,9 @@ def test_mnist_full_profile_and_explicit_sizes(monkeypatch):
     assert np.array_equal(small, x_train[:50])
 
 
-@pytest.mark.parametrize("bad", [0, 60_001, 2.5, "100"])
-def test_mnist_rejects_bad_sizes(bad):
-    with pytest.raises(ValueError, match="n_train must be a whole number from 1 to 60000"):
+@pytest.mark.parametrize(("bad", "error"), [(0, ValueError), (60_001, ValueError), (2.5, TypeError), ("100", TypeError)])
+def test_mnist_rejects_bad_sizes(bad, error):
+    with pytest.raises(error, match=f"load_mnist: n_train={bad!r} is .*; give a whole number from 1 to 60,000"):
         data.load_mnist(n_train=bad)
 
 
@@ -150,7 +150,7 @@ def test_cifar10_subset():
 
 
 def test_cifar10_rejects_unknown_subset():
-    with pytest.raises(ValueError, match="subset must be 'subset' or 'full'"):
+    with pytest.raises(ValueError, match="load_cifar10: subset='half' is not one of the allowed values; use 'subset' or 'full'"):
         data.load_cifar10("half")
 
 
@@ -465,14 +465,14 @@ def test_fetch_all_offline_lists_every_missing_file_and_a_command_that_works_any
 
 
 def test_each_step_checks_only_the_datasets_it_reads(tmp_path, monkeypatch):
-    """Offline with only MNIST cached, steps 1-4 and 7 start; steps 5 and 6 name what they lack."""
+    """Offline with only MNIST cached, steps 1-4 start; steps 5, 6 and 7 name what they lack."""
     only_mnist = tmp_path / "cache" / "mnist"
     only_mnist.mkdir(parents=True)
     for data_file in data.REGISTRY["mnist"].files:
         shutil.copy(data.ensure_file("mnist", data_file.name), only_mnist / data_file.name)
     monkeypatch.setenv(settings.DATA_DIR.name, str(only_mnist.parent))
     monkeypatch.setenv(settings.OFFLINE.name, "1")
-    for step in (1, 2, 3, 4, 7):
+    for step in (1, 2, 3, 4):
         data.check_available(PROFILES["quick"], data.STEP_DATASETS[step])
     with pytest.raises(data.DatasetUnavailableError) as five:
         data.check_available(PROFILES["quick"], data.STEP_DATASETS[5])
@@ -481,6 +481,9 @@ def test_each_step_checks_only_the_datasets_it_reads(tmp_path, monkeypatch):
     with pytest.raises(data.DatasetUnavailableError) as six:
         data.check_available(PROFILES["quick"], data.STEP_DATASETS[6])
     assert "needs 3 file(s)" in str(six.value) and "python course.py data fetch tinyshakespeare rt-polarity" in str(six.value)
+    with pytest.raises(data.DatasetUnavailableError, match="needs 1 file") as seven:
+        data.check_available(PROFILES["quick"], data.STEP_DATASETS[7])
+    assert "python course.py data fetch tinyshakespeare" in str(seven.value)
     with pytest.raises(data.DatasetUnavailableError, match="needs 4 file"):
         data.check_available(PROFILES["quick"])  # no step given: every dataset
 

@@ -96,6 +96,16 @@ def test_the_range_is_what_was_seen_widened_by_half_its_spread_or_the_floor():
     assert list(table) == [KEY, "step07.rbm_error_after"]  # the course's order
 
 
+def test_a_partial_measurement_replaces_what_it_measured_and_keeps_every_other_stored_range():
+    stored = ranges.table([record(KEY, 0.94, "pinned", 0), record("step07.rbm_error_after", 0.0380, "pinned", 0)])
+    fresh = ranges.table([record("step07.rbm_error_after", 0.0500, "colab", 0)])
+    kept = ranges.keep_unmeasured(fresh, stored)
+    assert kept == [f"{KEY} (quick)"]
+    table = fresh["profiles"]["quick"]
+    assert list(table) == [KEY, "step07.rbm_error_after"]  # the course's order
+    assert table[KEY] == stored["profiles"]["quick"][KEY] and table["step07.rbm_error_after"]["seen_low"] == 0.0500
+
+
 def test_a_range_never_reaches_past_what_the_figure_can_be():
     seen = [
         record("step07.gan_within", 1.0, "pinned", 0),

@@ -63,9 +63,10 @@ def test_file_truncated_in_the_cache_is_refused(tmp_path, monkeypatch, capsys):
     (cache / "mnist" / "t10k-labels-idx1-ubyte.gz").write_bytes(content[: len(content) // 2])  # an interrupted copy
     monkeypatch.setenv(settings.DATA_DIR.name, str(cache))
     monkeypatch.setenv(settings.OFFLINE.name, "1")
-    with pytest.raises(data.DatasetUnavailableError, match="'t10k-labels-idx1-ubyte.gz' is not in the data cache"):
+    with pytest.raises(data.DatasetUnavailableError, match="'t10k-labels-idx1-ubyte.gz' is in the data cache .* but corrupt") as refused:
         data.ensure_file("mnist", "t10k-labels-idx1-ubyte.gz")
-    assert "has the wrong checksum" in capsys.readouterr().out
+    assert "has the wrong checksum" in str(refused.value)
+    assert (cache / "mnist" / "t10k-labels-idx1-ubyte.gz").read_bytes() == content[: len(content) // 2]  # nothing deleted
 
 
 def test_read_only_cache_is_explained(tmp_path, monkeypatch):

@@ -1,7 +1,10 @@
 """The NumPy LSTM and GRU (the course's versions, which are step 7's lab solutions) against Keras' layers
-with the same weights, on random shapes; the RBM's CD-1 update against a computation written out element
-by element (by hand, and the loops that step 7's checker uses); persistent CD against CD-1 and against
-the same loop written out."""
+with the same weights, on random shapes; the LSTM step's backward pass against central differences; the
+RBM's CD-1 update against a computation written out element by element (by hand, and the loops that step
+7's checker uses); persistent CD against CD-1 and against the same loop written out; the free energy
+against the sum over every hidden vector."""
+
+import itertools
 
 import keras
 import numpy as np
@@ -10,7 +13,7 @@ import pytest
 from utils import gated
 from utils.exercises import step07
 from utils.nn import sigmoid
-from utils.rbm import RBM, cd1_update, pcd_gradients
+from utils.rbm import RBM, cd1_update, free_energy, pcd_gradients
 
 SHAPES = [(1, 1, 1, 1), (2, 5, 3, 4), (3, 12, 7, 6), (4, 30, 2, 16)]
 
@@ -44,6 +47,33 @@ def test_lstm_equals_keras(batch, time, inputs, units):
     sequence, (h, c) = gated.run(lambda x_t, h, c: step(x_t, h, c, kernel, recurrent_kernel, bias), x.astype(float), (zeros, zeros))
     assert np.abs(sequence - keras_sequence).max() < 1e-5
     assert np.abs(h - keras_h).max() < 1e-5 and np.abs(c - keras_c).max() < 1e-5
+
+
+@pytest.mark.parametrize("batch, inputs, units", [(1, 1, 1), (3, 4, 2), (2, 3, 6), (5, 7, 3)])
+def test_lstm_step_backward_equals_central_differences(batch, inputs, units):
+    """Every gradient of one step, against central differences of the forward step (the lab's checker uses Keras' cell and
+    tf.GradientTape instead), for the loss sum(dh ⊙ h_t) + sum(dc ⊙ C_t), with upstream gradients in the hundreds."""
+    rng = np.random.default_rng(batch * 10 + units)
+    dh, dc = rng.normal(scale=300, size=(2, batch, units))
+    x, h, c = rng.normal(size=(batch, inputs)), rng.uniform(-1, 1, size=(batch, units)), rng.normal(size=(batch, units))
+    weights = rng.normal(scale=0.7, size=(inputs, 4 * units)), rng.normal(scale=0.7, size=(units, 4 * units)), rng.normal(size=4 * units)
+    arguments = [x, h, c, *weights]
+
+    def loss():
+        new_h, new_c = gated.lstm_step_from_keras(*arguments)
+        return np.sum(dh * new_h) + np.sum(dc * new_c)
+
+    for argument, gradient in zip(arguments, gated.lstm_step_backward(dh, dc, *arguments)):
+        assert gradient.shape == argument.shape
+        numerical = np.zeros_like(argument)
+        for index in np.ndindex(argument.shape):
+            kept = argument[index]
+            argument[index] = kept + 1e-6
+            above = loss()
+            argument[index] = kept - 1e-6
+            numerical[index] = (above - loss()) / 2e-6
+            argument[index] = kept
+        np.testing.assert_allclose(gradient, numerical, rtol=1e-5, atol=1e-4)
 
 
 @pytest.mark.parametrize("batch, time, inputs, units", SHAPES)
@@ -183,3 +213,13 @@ def test_pcd_learns_a_simple_distribution():
     noise = (rng.random((200, 6)) < 0.5).astype(float)
     samples = rbm.gibbs_chain(noise, record_at=[50])[50] > 0.5
     assert np.mean([any(np.array_equal(s, p) for p in patterns.astype(bool)) for s in samples]) > 0.8
+
+
+def test_free_energy_is_minus_the_log_of_the_sum_over_every_hidden_vector():
+    """F(v) = -log Σ_h exp(-E(v, h)) with E(v, h) = -v b - h c - v W h, summed over all 2^4 hidden vectors."""
+    rng = np.random.default_rng(6)
+    v = (rng.random((5, 7)) < 0.5).astype(float)
+    W, b, c = rng.normal(size=(7, 4)), rng.normal(size=7), rng.normal(size=4)
+    hidden = np.array(list(itertools.product([0.0, 1.0], repeat=4)))  # (16, 4)
+    minus_energies = (v @ b)[:, None] + (hidden @ c)[None, :] + v @ W @ hidden.T  # (5, 16)
+    np.testing.assert_allclose(free_energy(v, W, b, c), -np.log(np.exp(minus_energies).sum(axis=1)), rtol=1e-12)

@@ -26,7 +26,7 @@ def test_numerical_gradient_of_a_quadratic_form():
 
 
 def test_numerical_gradient_needs_float64_array():
-    with pytest.raises(TypeError, match="float64"):
+    with pytest.raises(TypeError, match="numerical_gradient: x=.* is a float32 array; give a float64 NumPy array"):
         gradcheck.numerical_gradient(lambda v: v.sum(), np.ones(3, dtype=np.float32))
 
 
@@ -34,5 +34,5 @@ def test_relative_error():
     assert gradcheck.relative_error([1.0, 0.0], [1.0, 0.0]) == 0.0
     assert gradcheck.relative_error([1.0], [1.1]) == pytest.approx(0.1 / 2.1)
     assert gradcheck.relative_error([3.0, 0.0], [0.0, 4.0]) == pytest.approx(5 / 7)
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match=r"relative_error: b=.* does not have the shape of a, \(3,\)"):
         gradcheck.relative_error(np.ones(3), np.ones(4))

@@ -6,6 +6,8 @@ import re
 import pytest
 from labs_harness import run_labs
 
+from utils.exercises import step07
+
 
 @pytest.fixture(scope="module")
 def lab_run(tmp_path_factory):
@@ -14,7 +16,21 @@ def lab_run(tmp_path_factory):
 
 def test_every_lab_is_proven_in_the_notebook(lab_run):
     assert lab_run.problems() == []
-    assert set(lab_run.labs) == {"lstm_step", "gru_olah", "vae_loss", "gan_step", "cd1_update"}
+    assert (
+        set(lab_run.labs)
+        == {exercise.name for exercise in step07.EXERCISES}
+        == {
+            "lstm_step",
+            "gru_olah",
+            "lstm_step_backward",
+            "vae_loss",
+            "gan_step",
+            "cd1_update",
+            "scaled_dot_product_attention",
+            "multi_head_attention",
+            "transformer_block",
+        }
+    )
 
 
 def _largest_difference(text, name):
@@ -26,6 +42,12 @@ def test_the_learners_cells_match_keras(lab_run):
     assert "Using your my_lstm_step" in lstm and _largest_difference(lstm, "LSTM") < 1e-5
     gru = lab_run.output_of('olah_step = yours_or_reference("gru_olah"')
     assert "Using your my_gru_step" in gru and _largest_difference(gru, "GRU") < 1e-5
+
+
+def test_the_learners_backward_step_gives_the_tapes_gradients_through_time(lab_run):
+    printed = lab_run.output_of('lstm_backward = yours_or_reference("lstm_step_backward"')
+    assert "Using your my_lstm_step_backward" in printed
+    assert printed.count("(the same as the tape's norms: True)") == 2
 
 
 def test_the_vae_trains_with_the_learners_loss(lab_run):
@@ -47,3 +69,17 @@ def test_the_rbm_learns_with_the_learners_update(lab_run):
     before = float(re.search(r"before training: reconstruction error ([\d.]+)", printed).group(1))
     after = float(re.findall(r"epoch +\d+: reconstruction error ([\d.]+)", printed)[-1])
     assert after < before / 4
+
+
+def test_the_attention_section_runs_on_the_learners_functions(lab_run):
+    printed = lab_run.output_of('scaled_dot_product_attention = yours_or_reference("scaled_dot_product_attention"')
+    assert "Using your my_scaled_dot_product_attention" in printed and "[[1.   0.   0.   0.   0.  ]" in printed
+    printed = lab_run.output_of('multi_head_attention = yours_or_reference("multi_head_attention"')
+    assert "Using your my_multi_head_attention" in printed
+    difference = re.search(r"largest difference from keras.layers.MultiHeadAttention\(use_causal_mask=True\): (\S+)", printed)
+    assert float(difference.group(1)) < 1e-4
+    without, with_positions = re.findall(r"pots and tops by ([\d.]+)", lab_run.output_of("def last_vector(word, with_positions)"))
+    assert float(without) == 0 and float(with_positions) > 0.1  # runs the learner's multi-head attention
+    printed = lab_run.output_of('transformer_block = yours_or_reference("transformer_block"')
+    assert "Using your my_transformer_block" in printed
+    assert float(re.search(r"largest difference from the Keras block: (\S+)", printed).group(1)) < 1e-4

@@ -153,15 +153,15 @@ def test_training_lowers_the_cost_and_l2_shrinks_weights():
 
 def test_bad_shapes_give_clear_errors():
     network = Network([4, 3, 2])
-    with pytest.raises(ValueError, match=r"inputs must have shape \(batch, 4\), one example per row; got \(4,\)"):
+    with pytest.raises(ValueError, match=r"Network.predict: X=.* has 1 dimension; give \(batch, 4\), one example per row"):
         network.predict(np.ones(4))
-    with pytest.raises(ValueError, match=r"targets must have shape \(3, 2\) \(one-hot rows\); got \(3,\)"):
+    with pytest.raises(ValueError, match=r"Network.gradients: Y=.* does not fit X and the network; give \(3, 2\): a one-hot row"):
         network.gradients(np.ones((3, 4)), np.array([0, 1, 1]))
-    with pytest.raises(ValueError, match="sizes must list at least two positive layer widths"):
+    with pytest.raises(ValueError, match=r"Network: sizes=\[784\] lists 1 layer; give at least two widths"):
         Network([784])
-    with pytest.raises(ValueError, match="init must be 'scaled' or 'standard'"):
+    with pytest.raises(ValueError, match="Network: init='xavier' is not one of the allowed values; use 'scaled' or 'standard'"):
         Network([2, 2], init="xavier")
-    with pytest.raises(ValueError, match="one_hot needs a 1-D array of integer labels in 0..9"):
+    with pytest.raises(ValueError, match=r"one_hot: labels=.* has 2 dimensions; give one label per example, shape \(n,\)"):
         one_hot(np.array([[1, 2]]))
     assert one_hot([2, 0], 3).tolist() == [[0, 0, 1], [1, 0, 0]]
 

@@ -33,7 +33,7 @@ def test_softmax_is_stable_and_normalised():
     probabilities = softmax(np.array([[1000.0, 1000.0, 0.0], [1.0, 2.0, 3.0]]))
     assert np.all(np.isfinite(probabilities)) and np.allclose(probabilities.sum(axis=1), 1)
     assert probabilities[0, :2] == pytest.approx([0.5, 0.5])
-    with pytest.raises(ValueError, match="temperature must be positive"):
+    with pytest.raises(ValueError, match="softmax: temperature=0 is out of range; give a number, above 0"):
         softmax([1.0, 2.0], temperature=0)
 
 
@@ -155,3 +155,42 @@ def test_training_learns_a_repeating_pattern_and_samples_it():
     history = rnn.train(ids, iterations=400, window=10)
     assert history[0] > 1.5 and rnn.mean_loss(ids[:200]) < 0.1  # from about ln 5 per character to almost nothing
     assert CharVocabulary(text).decode(rnn.sample(0, 10, temperature=0.5, rng=np.random.default_rng(0))) == "bcdeabcdea"
+
+
+def test_windows_of_cuts_non_overlapping_windows_and_their_next_characters():
+    from utils.from_step06 import windows_of
+
+    inputs, targets = windows_of(np.arange(23), window=5)
+    assert inputs.shape == targets.shape == (4, 5)
+    assert inputs[1].tolist() == [5, 6, 7, 8, 9] and targets[1].tolist() == [6, 7, 8, 9, 10]
+    assert targets[-1, -1] == 20  # the last full window's last target
+
+
+@pytest.mark.parametrize("layer", ["GRU", "LSTM", "SimpleRNN"])
+def test_the_compiled_reader_gives_the_models_own_scores_reading_in_pieces(layer):
+    """Generation reads a prompt, then one character at a time, carrying the state: the scores must be the
+    model's own at the last position of the whole text, computed by Keras in one call."""
+    import keras
+    import tensorflow as tf
+
+    from utils.from_step06 import char_language_model, initial_states, next_character_reader
+
+    model = char_language_model(7, getattr(keras.layers, layer), units=5, embedding_size=3, seed=1)
+    ids = np.array([[3, 1, 4, 1, 5, 6, 2]])
+    whole = model(ids).numpy()[0]  # (time, vocabulary)
+    read = next_character_reader(model)
+    scores, states = read(ids[:, :4], initial_states(model))
+    assert np.allclose(scores.numpy(), whole[3], atol=1e-5)
+    for t in range(4, 7):
+        scores, states = read(ids[:, t : t + 1], states)
+        assert np.allclose(scores.numpy(), whole[t], atol=1e-5), t
+    assert len(states) == (2 if layer == "LSTM" else 1) and all(isinstance(s, tf.Tensor) for s in states)
+
+
+def test_the_language_model_has_the_parameters_the_notebook_states():
+    import keras
+
+    from utils.from_step06 import char_language_model
+
+    assert char_language_model(62, seed=0).count_params() == 86_462  # embedding 62 x 64, GRU of 128 units, scores
+    assert char_language_model(62, keras.layers.SimpleRNN, units=72, seed=0).count_params() == 62 * 64 + (64 * 72 + 72 * 72 + 72) + 73 * 62

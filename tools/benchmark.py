@@ -208,7 +208,7 @@ HEADLINES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     ],
     "04_getting_practical": [
         (
-            "TensorFlow vs hand-written gradients: largest difference {} (quadratic), {} (cross-entropy)",
+            "TensorFlow vs hand-written gradients: largest difference below {} (quadratic), below {} (cross-entropy)",
             ("step04.tape_difference_QuadraticCost", "step04.tape_difference_CrossEntropyCost"),
         ),
         (
@@ -219,17 +219,21 @@ HEADLINES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "05_cnns_and_computer_vision": [
         ("NumPy convolution and pooling vs TensorFlow's: largest difference {}", ("step05.conv_pool_difference",)),
         ("LeNet on MNIST: test accuracy {}", ("step05.lenet_accuracy",)),
-        ("CIFAR-10 CNN: test accuracy {}", ("step05.cifar_accuracy",)),
+        ("CIFAR-10 CNN: test accuracy {}", ("step05.cifar_test_accuracy",)),
         (
-            "AlexNet's ideas, mean final test accuracy over seeds: ReLU {}, sigmoid {}, dropout {}, augmentation {}",
-            ("step05.ideas_relu", "step05.ideas_sigmoid", "step05.ideas_dropout", "step05.ideas_augmentation"),
+            "AlexNet's ideas, mean test accuracy at the epoch chosen on validation: ReLU {}, sigmoid {}, dropout {}, augmentation {}",
+            ("step05.ideas_relu_test", "step05.ideas_sigmoid_test", "step05.ideas_dropout_test", "step05.ideas_augmentation_test"),
+        ),
+        (
+            "deep network, mean test accuracy at the epoch chosen on validation: without batch normalisation {}, with {}",
+            ("step05.bn_without_test", "step05.bn_with_test"),
         ),
     ],
     "06_rnns_and_language": [
-        ("validation perplexity: Keras GRU {}, NumPy RNN {}", ("step06.gru_perplexity", "step06.numpy_rnn_perplexity")),
+        ("validation perplexity: Keras GRU {}, NumPy RNN {}", ("step06.gru_model_perplexity", "step06.numpy_rnn_perplexity")),
         (
-            "SimpleRNN, LSTM, GRU of one width, mean validation loss over seeds: {}, {}, {}",
-            ("step06.simplernn_loss", "step06.lstm_loss", "step06.gru_loss"),
+            "SimpleRNN, LSTM, GRU of one size run to a plateau, mean validation loss over seeds: {}, {}, {}",
+            ("step06.plateau_simplernn_loss", "step06.plateau_lstm_loss", "step06.plateau_gru_loss"),
         ),
         ("Kim's text CNN: test accuracy {}", ("step06.text_cnn_accuracy",)),
     ],
@@ -241,6 +245,18 @@ HEADLINES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ),
         ("GAN: {} of samples within 0.15 of the ring", ("step07.gan_within",)),
         ("RBM reconstruction error: {} before, {} after", ("step07.rbm_error_before", "step07.rbm_error_after")),
+        (
+            "RBM, long Gibbs chains in their most common label, mean over seeds: CD-1 {}, persistent CD {}",
+            ("step07.rbm_cd1_largest_share", "step07.rbm_pcd_largest_share"),
+        ),
+        (
+            "multi-head attention and transformer block vs Keras: largest difference {} and {}",
+            ("step07.attention_keras_difference", "step07.block_keras_difference"),
+        ),
+        (
+            "validation perplexity at equal wall-clock, mean over seeds: GRU {}, transformer {}",
+            ("step07.attention_gru_perplexity", "step07.attention_transformer_perplexity"),
+        ),
     ],
 }
 

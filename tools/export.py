@@ -39,6 +39,13 @@ EXPORTS = {
         "with tf.GradientTape, and the same network in Keras. ``utils.tf_network`` and the exercises use them.",
         imports="import keras\nimport numpy as np\nimport tensorflow as tf\n\nfrom utils.network import minibatches\n",
     ),
+    "notebooks/06_rnns_and_language.ipynb": Export(
+        module="utils/from_step06.py",
+        docstring="Step 6's Keras character language model, as the notebook shows it: the windows of text, the model\n"
+        "(an embedding, one recurrent layer, scores for the next character) and its compiled reader for generation.\n"
+        "Step 7 trains the same model.",
+        imports="import keras\nimport tensorflow as tf\n",
+    ),
 }
 
 

@@ -1,11 +1,11 @@
 """Measure the expected range of every headline figure, and write the table the notebooks read.
 
-    python -m tools.ranges measure [--seeds 0 1 2] [--environments pinned colab newest oldest]
+    python -m tools.ranges measure [NOTEBOOK ...] [--seeds 0 1 2] [--matrix-seeds 0] [--environments pinned colab newest oldest]
     python -m tools.ranges write
     python -m tools.ranges widen      # after a floor or bound in utils.expected.FIGURES changed
 
-``measure`` runs every notebook once per seed in each environment (``pinned`` here, in this
-interpreter; the others through ``python course.py matrix``), recording the figures that
+``measure`` runs every notebook once per seed (``--seeds``) in the pinned environment, here in this
+interpreter, and once per ``--matrix-seeds`` in each other environment, through ``python course.py matrix``, recording the figures that
 ``utils.expected.judge`` is given into ``artifacts/ranges/ENV/seed-S.jsonl``. ``write`` reads every
 recorded figure there and writes ``utils/expected_ranges.json`` and the README's table of ranges.
 ``python course.py ranges`` does both.
@@ -18,6 +18,10 @@ move on another machine, and a range as tight as the runs seen would call normal
 Where a range comes from: the values seen are measured (``measure``; never typed in); the floor and the
 bounds are edited in one place, ``utils.expected.FIGURES``; the JSON and the README's table are
 generated (``write``, or ``widen`` after a floor changed) and a test fails when they were edited by hand.
+
+After a change to some notebooks, measure only those (name them after ``measure``): ``write`` then
+replaces the ranges of the figures recorded and keeps the stored entry of every figure that no record
+covers, and says which it kept.
 """
 
 from __future__ import annotations
@@ -36,15 +40,17 @@ RECORDS = ROOT / "artifacts" / "ranges"
 README = ROOT / "README.md"
 TABLE_START, TABLE_END = "<!-- expected ranges: start (python course.py ranges writes this table) -->", "<!-- expected ranges: end -->"
 DEFAULT_SEEDS = (0, 1, 2)
+DEFAULT_MATRIX_SEEDS = (0,)
 ALL_ENVIRONMENTS = ("pinned", *ENVIRONMENTS)
 
 
-def measure(seeds=DEFAULT_SEEDS, environments=ALL_ENVIRONMENTS) -> int:
-    """Run the notebooks for every seed in every environment, recording their figures (not judging them)."""
+def measure(seeds=DEFAULT_SEEDS, environments=ALL_ENVIRONMENTS, notebooks=(), matrix_seeds=DEFAULT_MATRIX_SEEDS) -> int:
+    """Run the notebooks (all, or those named) for every seed in the pinned environment and every matrix
+    seed in the others, recording their figures (not judging them)."""
     failures = 0
     for environment in environments:
-        for seed in seeds:
-            options = ["--seed", str(seed), "--no-range-check"]
+        for seed in seeds if environment == "pinned" else matrix_seeds:
+            options = [*notebooks, "--seed", str(seed), "--no-range-check"]
             if environment == "pinned":
                 command = [sys.executable, "-m", "tools.matrix", "run", "pinned", *options]
             else:
@@ -126,14 +132,31 @@ def rewiden(ranges: dict) -> dict:
     return ranges
 
 
+def keep_unmeasured(ranges: dict, stored: dict) -> list[str]:
+    """Put into ``ranges`` the stored entry of each figure that it lacks (in the course's order); the
+    figures kept."""
+    kept = []
+    for profile, old in stored.get("profiles", {}).items():
+        new = ranges["profiles"].setdefault(profile, {})
+        for key in [k for k in FIGURES if k in old and k not in new]:
+            new[key] = old[key]
+            kept.append(f"{key} ({profile})")
+        ranges["profiles"][profile] = {k: new[k] for k in FIGURES if k in new}
+    return kept
+
+
 def write(records: list[dict] | None = None, ranges: dict | None = None) -> dict:
     """Write ``utils/expected_ranges.json`` and the README's table from the recorded figures (or from
-    ``ranges``, a table already made)."""
+    ``ranges``, a table already made). A figure that no record covers keeps its stored range."""
     if ranges is None:
         records = collect() if records is None else records
         if not records:
             raise SystemExit(f"No recorded figures under {RECORDS.relative_to(ROOT)}: run `python -m tools.ranges measure` first.")
         ranges = table(records)
+        if RANGES_FILE.exists():
+            kept = keep_unmeasured(ranges, json.loads(RANGES_FILE.read_text(encoding="utf-8")))
+            if kept:
+                print(f"kept the stored ranges of the figures not measured this time: {', '.join(kept)}")
     missing = [key for key in FIGURES if key not in ranges["profiles"].get("quick", {})]
     if missing:
         print(f"warning: no figure recorded for {', '.join(missing)}; they will say 'no expected range'")
@@ -156,13 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.ranges", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     measure_parser = commands.add_parser("measure", help="run the notebooks over seeds and environments, recording their figures")
-    measure_parser.add_argument("--seeds", type=int, nargs="+", default=list(DEFAULT_SEEDS))
+    measure_parser.add_argument("--seeds", type=int, nargs="+", default=list(DEFAULT_SEEDS), help="the seeds of the pinned environment")
+    measure_parser.add_argument("--matrix-seeds", type=int, nargs="+", default=list(DEFAULT_MATRIX_SEEDS), help="the seeds of the others")
     measure_parser.add_argument("--environments", nargs="+", default=list(ALL_ENVIRONMENTS), choices=list(ALL_ENVIRONMENTS))
+    measure_parser.add_argument("notebooks", nargs="*", help="only these notebooks (file names); all by default")
     commands.add_parser("write", help="write utils/expected_ranges.json and the README's table from what was recorded")
     commands.add_parser("widen", help="after a floor or bound in utils.expected.FIGURES changed: widen the stored values seen again")
     args = parser.parse_args(argv)
     if args.command == "measure":
-        return measure(args.seeds, args.environments)
+        return measure(args.seeds, args.environments, args.notebooks, args.matrix_seeds)
     if args.command == "widen":
         write(ranges=rewiden(json.loads(RANGES_FILE.read_text(encoding="utf-8"))))
         return 0

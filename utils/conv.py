@@ -25,19 +25,79 @@ that the output has ``ceil(n / stride)`` positions, putting the odd extra row or
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import numpy as np
 from numpy.lib import stride_tricks
 
+from utils.checks import ArgumentTypeError, arguments, array, fail, one_of, optional, positive, positive_integer, require
+
 #: NumPy's every-window view (the notebook imports it as it is). Typed as Any for the type checker:
 #: NumPy's stubs do not allow the tuple of axes, ``axis=(1, 2)``, that the function accepts.
 sliding_window_view: Any = stride_tricks.sliding_window_view
 
+_padding_name = one_of("valid", "same")  # exactly these: "VALID" (TensorFlow's spelling) or None is refused, not taken for "same"
 
+
+def _whole(function: str, name: str, value: Any) -> Any:
+    """A stride or a window's size: a whole number (an int, not 2.0: it is used to slice), at least 1."""
+    positive_integer(function, name, value)
+    if not isinstance(value, numbers.Integral):
+        fail(function, name, value, f"is a {type(value).__name__}", "give an int, at least 1", ArgumentTypeError)
+    return value
+
+
+def _stack(function: str, name: str, value: Any) -> Any:
+    """Layers as a list of (kernel, stride) pairs of whole numbers, first layer first."""
+    if isinstance(value, (str, dict)) or not hasattr(value, "__iter__"):
+        fail(function, name, value, f"is a {type(value).__name__}", "give a list of (kernel, stride) pairs", ArgumentTypeError)
+    for index, layer in enumerate(value):
+        if np.shape(layer) != (2,):
+            fail(function, f"{name}[{index}]", layer, "is not a (kernel, stride) pair", "give each layer as (kernel, stride)")
+        for part, number_ in zip(("kernel", "stride"), layer):
+            _whole(function, f"{name}[{index}]'s {part}", number_)
+    return value
+
+
+def _descent(function: str, values: dict[str, Any]) -> None:
+    """For learn_kernel: a kernel no larger than the image, and a target of the valid convolution's shape."""
+    image, target, initial = np.shape(values["image"]), np.shape(values["target"]), np.shape(values["initial"])
+    _fits(function, "initial", values["initial"], initial, (1, *image), "valid")
+    expected = (image[0] - initial[0] + 1, image[1] - initial[1] + 1)
+    require(
+        target == expected,
+        function,
+        "target",
+        values["target"],
+        f"does not have the shape of the valid convolution of a {image[0]} x {image[1]} image with a {initial[0]} x {initial[1]} kernel",
+        f"give a target of shape {expected}",
+    )
+
+
+_image_values = array()
+
+
+def _images(function: str, name: str, value: Any) -> Any:
+    """A batch of images, (batch, height, width, channels)."""
+    _image_values(function, name, value)
+    if np.ndim(value) != 4:
+        fail(function, name, value, f"has {np.ndim(value)} dimensions", "give images of shape (batch, height, width, channels)")
+    return value
+
+
+@arguments(n=positive_integer, k=positive_integer, stride=_whole, padding=_padding_name)
 def output_size(n: int, k: int, stride: int = 1, padding: str = "valid") -> int:
     """Positions along one axis of length ``n`` for a window of ``k`` moved by ``stride``:
     valid: floor((n - k) / stride) + 1; same: ceil(n / stride)."""
+    require(
+        padding == "same" or k <= n,
+        "output_size",
+        "k",
+        k,
+        f"is larger than the axis, n={n}",
+        "valid padding uses whole windows only: give k <= n, or padding='same'",
+    )
     if padding == "same":
         return math.ceil(n / stride)
     if padding == "valid":
@@ -45,12 +105,14 @@ def output_size(n: int, k: int, stride: int = 1, padding: str = "valid") -> int:
     raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
 
 
+@arguments(kernel_height=_whole, kernel_width=_whole, in_channels=_whole, out_channels=_whole)
 def conv_parameters(kernel_height: int, kernel_width: int, in_channels: int, out_channels: int) -> int:
     """Weights and biases of a convolution layer: one kernel of kh x kw x in_channels per output
     channel, plus one bias each. Taught in step 5, section 2 (the warm-up ``conv_parameters``)."""
     return (kernel_height * kernel_width * in_channels + 1) * out_channels
 
 
+@arguments(layers=_stack)
 def receptive_field(layers) -> int:
     """How many input pixels (along one axis) one output value sees, for a stack of ``(kernel, stride)``
     layers, first layer first: each layer adds (kernel - 1) times the product of the strides before it.
@@ -70,6 +132,7 @@ def _padding(n: int, k: int, stride: int, padding: str) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
+@arguments(x=_images, kernel_height=positive_integer, kernel_width=positive_integer, stride=_whole, padding=_padding_name)
 def pad(x, kernel_height: int, kernel_width: int, stride: int, padding: str, value: float = 0.0):
     """Pad the height and width of ``x`` (batch, H, W, C) as TensorFlow does for this window and stride."""
     top, bottom = _padding(x.shape[1], kernel_height, stride, padding)
@@ -169,6 +232,7 @@ def max_pool_backward_valid(images, upstream, size=2, stride=2):
     return d_images
 
 
+@arguments(_descent, image=array(ndim=2), target=array(ndim=2), steps=_whole, learning_rate=positive, initial=array(ndim=2))
 def learn_kernel(image, target, steps, learning_rate, initial):
     """Gradient descent on a kernel. image (H, W), target (H - kh + 1, W - kw + 1), initial (kh, kw) the
     starting kernel (left unchanged) -> (kernel (kh, kw) after `steps` updates, losses (steps,)), where
@@ -199,66 +263,132 @@ def _floats(values):
     return values if values.dtype.kind == "f" else values.astype(float)
 
 
-def _check_images(x, name="x"):
-    x = _floats(x)
-    if x.ndim != 4:
-        raise ValueError(f"{name} must have shape (batch, height, width, channels); got {x.shape}.")
-    return x
-
-
-def _check_layer(x, kernels):
-    """Images and kernels as float arrays, their shapes checked: (batch, H, W, C) and (kh, kw, C, out_channels)."""
-    x, kernels = _check_images(x), _floats(kernels)
-    if kernels.ndim != 4 or kernels.shape[2] != x.shape[3]:
-        raise ValueError(
-            f"kernels must have shape (kh, kw, {x.shape[3]}, out_channels) for images with {x.shape[3]} channels; got {kernels.shape}."
+def _fits(function: str, name: str, value, size: tuple[int, int], images: tuple[int, ...], padding: str) -> None:
+    """With valid padding, a window (kh, kw) no larger than the images (batch, H, W, C): else there is no whole window."""
+    if padding == "valid" and (size[0] > images[1] or size[1] > images[2]):
+        fail(
+            function,
+            name,
+            value,
+            f"is a {size[0]} x {size[1]} window, larger than the {images[1]} x {images[2]} images",
+            "valid padding uses whole windows only: give a window no larger than the images, or padding='same'",
         )
+
+
+def _check_layer(function: str, x, kernels, stride: int, padding: str):
+    """Images and kernels as float arrays, their shapes checked: (batch, H, W, C) and (kh, kw, C, out_channels),
+    the kernel no larger than the (padded) images."""
+    x, kernels = _floats(x), _floats(kernels)
+    if kernels.ndim != 4 or kernels.shape[2] != x.shape[3]:
+        fail(
+            function,
+            "kernels",
+            kernels,
+            f"does not fit images with {x.shape[3]} channel{'s' if x.shape[3] != 1 else ''}",
+            f"give kernels of shape (kh, kw, {x.shape[3]}, out_channels)",
+        )
+    _fits(function, "kernels", kernels, kernels.shape[:2], x.shape, padding)
     return x, kernels
 
 
+def _check_bias(function: str, bias, kernels):
+    """One bias per output channel, (out_channels,), or one number for all."""
+    shape = np.shape(bias)
+    require(
+        shape in ((), (kernels.shape[3],)),
+        function,
+        "bias",
+        bias,
+        f"does not fit {kernels.shape[3]} output channels",
+        f"give one bias per output channel, shape ({kernels.shape[3]},)",
+    )
+
+
+def _check_upstream(function: str, upstream, expected: tuple[int, ...]):
+    """The upstream gradient dL/d(output): exactly the forward pass's output's shape."""
+    upstream = _floats(upstream)
+    require(
+        upstream.shape == expected,
+        function,
+        "upstream",
+        upstream,
+        f"does not have the shape of the forward pass's output, {expected}",
+        f"give dL/d(output), an array of shape {expected}",
+    )
+    return upstream
+
+
+def _output_shape(x, kh: int, kw: int, channels: int, stride: int, padding: str) -> tuple[int, ...]:
+    """The shape of the output of a window (kh, kw) moved by ``stride`` over x (batch, H, W, C)."""
+    rows, columns = _positions(x.shape[1], kh, stride, padding), _positions(x.shape[2], kw, stride, padding)
+    return (x.shape[0], rows, columns, channels)
+
+
+_positions = getattr(output_size, "__wrapped__", output_size)  # the sizes checked already
+_layer = dict(x=_images, kernels=array(), stride=_whole, padding=_padding_name)
+
+
+@arguments(**_layer, bias=array())
 def conv_forward(x, kernels, bias, stride: int = 1, padding: str = "valid"):
     """A convolution layer: the convolution plus one bias per output channel, by im2col and one matrix
     product (:func:`conv_layer_im2col`). (batch, H, W, C_in), (kh, kw, C_in, C_out), (C_out,) -> (batch, H_out, W_out, C_out)."""
-    x, kernels = _check_layer(x, kernels)
+    x, kernels = _check_layer("conv_forward", x, kernels, stride, padding)
+    _check_bias("conv_forward", bias, kernels)
     return conv_layer_im2col(x, kernels, bias, stride, padding)
 
 
+@arguments(**_layer)
 def conv2d(x, kernels, stride: int = 1, padding: str = "valid"):
     """2-D convolution, without a bias: (batch, H, W, C_in) with (kh, kw, C_in, C_out) -> (batch, H_out, W_out, C_out)."""
-    return conv_forward(x, kernels, 0.0, stride, padding)
+    x, kernels = _check_layer("conv2d", x, kernels, stride, padding)
+    return conv_layer_im2col(x, kernels, 0.0, stride, padding)
 
 
+@arguments(**_layer, bias=array())
 def conv_forward_loops(x, kernels, bias, stride: int = 1, padding: str = "valid"):
     """The same as :func:`conv_forward`, by loops over the images, output positions and output channels
     (:func:`conv_layer_loops`): the formula written out, slow, for comparison."""
-    x, kernels = _check_layer(x, kernels)
+    x, kernels = _check_layer("conv_forward_loops", x, kernels, stride, padding)
+    _check_bias("conv_forward_loops", bias, kernels)
     return conv_layer_loops(x, kernels, _floats(bias), stride, padding)
 
 
+@arguments(**_layer, upstream=array())
 def conv_backward(x, kernels, upstream, stride: int = 1, padding: str = "valid"):
     """The backward pass of a convolution layer (:func:`conv_layer_backward`): from the upstream gradient
     dL/d(output) (batch, H_out, W_out, C_out), the gradients (dX, dW, db) with the shapes of x
     (batch, H, W, C_in), the kernels (kh, kw, C_in, C_out) and the bias (C_out,)."""
-    x, kernels = _check_layer(x, kernels)
-    return conv_layer_backward(x, kernels, _floats(upstream), stride, padding)
+    x, kernels = _check_layer("conv_backward", x, kernels, stride, padding)
+    upstream = _check_upstream(
+        "conv_backward", upstream, _output_shape(x, kernels.shape[0], kernels.shape[1], kernels.shape[3], stride, padding)
+    )
+    return conv_layer_backward(x, kernels, upstream, stride, padding)
 
 
+_pooling = dict(x=_images, size=_whole, stride=optional(_whole), padding=_padding_name)
+
+
+@arguments(**_pooling)
 def max_pool2d(x, size: int = 2, stride: int | None = None, padding: str = "valid"):
     """Max pooling over size x size windows, each channel separately: (batch, H, W, C) -> (batch, H_out, W_out, C)."""
-    x = _check_images(x)
-    stride = stride or size
+    x = _floats(x)
+    _fits("max_pool2d", "size", size, (size, size), x.shape, padding)
+    stride = size if stride is None else stride
     padded = pad(x, size, size, stride, padding, value=-np.inf)  # padding never wins a max
     windows = sliding_window_view(padded, (size, size), axis=(1, 2))[:, ::stride, ::stride]
     return windows.max(axis=(-2, -1))
 
 
+@arguments(**_pooling, upstream=array())
 def max_pool_backward(x, upstream, size: int = 2, stride: int | None = None, padding: str = "valid"):
     """The backward pass of :func:`max_pool2d`: each output's gradient goes, whole, to the position of
     its window's maximum (:func:`max_pool_backward_valid` on the input padded with -inf, which never
     wins), and adds up where windows overlap. (batch, H, W, C), (batch, H_out, W_out, C) -> (batch, H, W, C).
     With ties, every tied maximum gets the gradient (TensorFlow gives it to the first in reading order only)."""
-    x = _check_images(x)
-    stride = stride or size
-    d_padded = max_pool_backward_valid(pad(x, size, size, stride, padding, value=-np.inf), _floats(upstream), size, stride)
+    x = _floats(x)
+    _fits("max_pool_backward", "size", size, (size, size), x.shape, padding)
+    stride = size if stride is None else stride
+    upstream = _check_upstream("max_pool_backward", upstream, _output_shape(x, size, size, x.shape[3], stride, padding))
+    d_padded = max_pool_backward_valid(pad(x, size, size, stride, padding, value=-np.inf), upstream, size, stride)
     top, left = _padding(x.shape[1], size, stride, padding)[0], _padding(x.shape[2], size, stride, padding)[0]
     return d_padded[:, top : top + x.shape[1], left : left + x.shape[2], :]

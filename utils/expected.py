@@ -63,16 +63,28 @@ FIGURES = {
     "step04.tf_loop_accuracy": Figure("TensorFlow loop, test accuracy", ".2%", _ACCURACY, highest=1.0),
     "step04.keras_accuracy": Figure("Keras compile/fit, test accuracy", ".2%", _ACCURACY, highest=1.0),
     "step05.lenet_accuracy": Figure("LeNet on MNIST, test accuracy", ".2%", _ACCURACY, highest=1.0),
-    "step05.cifar_accuracy": Figure("CIFAR-10 CNN, test accuracy", ".1%", _ACCURACY, highest=1.0),
-    "step05.ideas_relu": Figure("ReLU (the baseline), mean final test accuracy", ".3f", _ACCURACY, highest=1.0),
-    "step05.ideas_sigmoid": Figure("sigmoid, mean final test accuracy", ".3f", _ACCURACY, highest=1.0),
-    "step05.ideas_dropout": Figure("ReLU + dropout 0.5, mean final test accuracy", ".3f", _ACCURACY, highest=1.0),
-    "step05.ideas_augmentation": Figure("ReLU + augmentation, mean final test accuracy", ".3f", _ACCURACY, highest=1.0),
-    "step06.gru_perplexity": Figure("TensorFlow GRU language model, validation perplexity", ".2f", 0.1),
+    "step05.cifar_test_accuracy": Figure("CIFAR-10 CNN, test accuracy after the profile's epochs", ".1%", _ACCURACY, highest=1.0),
+    "step05.ideas_relu_test": Figure(
+        "ReLU (the baseline), mean test accuracy at the epoch chosen on validation", ".3f", _ACCURACY, highest=1.0
+    ),
+    "step05.ideas_sigmoid_test": Figure("sigmoid, mean test accuracy at the epoch chosen on validation", ".3f", _ACCURACY, highest=1.0),
+    "step05.ideas_dropout_test": Figure(
+        "ReLU + dropout 0.5, mean test accuracy at the epoch chosen on validation", ".3f", _ACCURACY, highest=1.0
+    ),
+    "step05.ideas_augmentation_test": Figure(
+        "ReLU + augmentation, mean test accuracy at the epoch chosen on validation", ".3f", _ACCURACY, highest=1.0
+    ),
+    "step05.bn_without_test": Figure(
+        "deep network without batch normalisation, mean test accuracy at the epoch chosen on validation", ".3f", _ACCURACY, highest=1.0
+    ),
+    "step05.bn_with_test": Figure(
+        "deep network with batch normalisation, mean test accuracy at the epoch chosen on validation", ".3f", _ACCURACY, highest=1.0
+    ),
+    "step06.gru_model_perplexity": Figure("TensorFlow GRU language model (128 units), validation perplexity", ".2f", 0.1),
     "step06.numpy_rnn_perplexity": Figure("NumPy RNN, validation perplexity", ".2f", 0.1),
-    "step06.simplernn_loss": Figure("SimpleRNN, mean final validation loss", ".3f", 0.01),
-    "step06.lstm_loss": Figure("LSTM, mean final validation loss", ".3f", 0.01),
-    "step06.gru_loss": Figure("GRU, mean final validation loss", ".3f", 0.01),
+    "step06.plateau_simplernn_loss": Figure("SimpleRNN run to a plateau, mean validation loss", ".3f", 0.01),
+    "step06.plateau_lstm_loss": Figure("LSTM run to a plateau, mean validation loss", ".3f", 0.01),
+    "step06.plateau_gru_loss": Figure("GRU run to a plateau, mean validation loss", ".3f", 0.01),
     "step06.text_cnn_accuracy": Figure("Kim's text CNN, test accuracy", ".1%", _ACCURACY, highest=1.0),
     "step07.adding_simplernn": Figure("adding problem, SimpleRNN mean final test error", ".4f", 0.005),
     "step07.adding_lstm": Figure("adding problem, LSTM mean final test error", ".4f", 0.0005),
@@ -80,6 +92,10 @@ FIGURES = {
     "step07.gan_within": Figure("GAN samples within 0.15 of the ring", ".0%", 0.02, highest=1.0),
     "step07.rbm_error_before": Figure("RBM reconstruction error before training", ".4f", 0.001),
     "step07.rbm_error_after": Figure("RBM reconstruction error after training", ".4f", 0.001),
+    "step07.rbm_cd1_largest_share": Figure("RBM, CD-1: long chains in their most common label, mean over seeds", ".0%", 0.05, highest=1.0),
+    "step07.rbm_pcd_largest_share": Figure("RBM, PCD: long chains in their most common label, mean over seeds", ".0%", 0.05, highest=1.0),
+    "step07.attention_gru_perplexity": Figure("GRU model, equal-time budget, mean validation perplexity", ".2f", 0.5),
+    "step07.attention_transformer_perplexity": Figure("transformer model, equal-time budget, mean validation perplexity", ".2f", 0.5),
 }
 
 #: Where a figure outside its range usually comes from, most likely first.
@@ -99,14 +115,18 @@ EXACT = {
     "step03.mazur_error": Figure("Mazur's network, total error after 10,000 updates", ".10f", 0.0),
     "step03.gradient_check_QuadraticCost": Figure("gradient check, quadratic cost, largest relative error", ".0e", 0.0),
     "step03.gradient_check_CrossEntropyCost": Figure("gradient check, cross-entropy cost, largest relative error", ".0e", 0.0),
-    "step04.tape_difference_QuadraticCost": Figure("tape against hand-written gradients, quadratic cost, largest difference", ".0e", 0.0),
+    "step04.tape_difference_QuadraticCost": Figure(
+        "tape against hand-written gradients, quadratic cost, largest difference rounded up to a power of ten", ".0e", 0.0
+    ),
     "step04.tape_difference_CrossEntropyCost": Figure(
-        "tape against hand-written gradients, cross-entropy cost, largest difference", ".0e", 0.0
+        "tape against hand-written gradients, cross-entropy cost, largest difference rounded up to a power of ten", ".0e", 0.0
     ),
     "step05.conv_pool_difference": Figure("NumPy convolution and pooling against TensorFlow's, largest difference", ".0e", 0.0),
     "step07.lstm_keras_difference": Figure("LSTM step against keras.layers.LSTM, largest difference", ".0e", 0.0),
     "step07.gru_keras_difference": Figure("GRU step against keras.layers.GRU, largest difference", ".0e", 0.0),
     "step07.adding_baseline": Figure("adding problem, test error of always predicting 1.0", ".3f", 0.0),
+    "step07.attention_keras_difference": Figure("multi-head attention against Keras' layer, largest difference", ".0e", 0.0),
+    "step07.block_keras_difference": Figure("transformer block against the same block in Keras, largest difference", ".0e", 0.0),
 }
 
 

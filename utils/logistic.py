@@ -5,20 +5,28 @@ rule", ``train_logistic`` in "Logistic regression: one sigmoid neuron that learn
 writes both there (the labs ``chain_rule`` and ``train_logistic``); these are the course's tested
 versions, which the notebook uses until the learner's pass, and the labs' solutions. The gradient of
 one neuron's loss is ``utils.nn.logistic_gradient``, here by the notebook's name for it, ``loss_gradient``.
+The ``@arguments`` line above a function declares its argument checks (``utils.checks``), not part of a lab's solution.
 """
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
-from utils.nn import binary_cross_entropy, logistic_gradient, sigmoid
+from utils import nn
+from utils.checks import arguments, array, diverged_costs, number, positive, positive_integer, same_length
+from utils.nn import binary, sigmoid
 
 #: The notebook's name for the gradient of one neuron's loss: there, the learner's ``my_logistic_gradient`` once
 #: it has passed its check, ``utils.nn.logistic_gradient`` until then. ``train_logistic`` calls it by this name so
-#: that, pasted into the notebook as the lab's solution, it trains with the same gradient as the notebook.
-loss_gradient = logistic_gradient
+#: that, pasted into the notebook as the lab's solution, it trains with the same gradient as the notebook. Here it
+#: and the loss are the functions without their argument checks: ``train_logistic`` checks its arguments once.
+loss_gradient = inspect.unwrap(nn.logistic_gradient)
+binary_cross_entropy = inspect.unwrap(nn.binary_cross_entropy)
 
 
+@arguments(x=array(), w1=number(), b1=number(), w2=number(), b2=number())
 def two_neuron_slopes(x, w1, b1, w2, b2):
     """The slopes of y = σ(w2 h + b2), where h = σ(w1 x + b1), with respect to its four parameters
     (step 2, "The chain rule": the solution of the lab "chain_rule").
@@ -35,6 +43,14 @@ def two_neuron_slopes(x, w1, b1, w2, b2):
     return slope_to_hidden_sum * x, slope_to_hidden_sum, slope_of_output * h, slope_of_output
 
 
+@arguments(
+    same_length("X", "y"),
+    diverged_costs(lambda result: result[2]),
+    X=array(ndim=2, finite=True),
+    y=binary,
+    learning_rate=positive,
+    steps=positive_integer,
+)
 def train_logistic(X, y, learning_rate, steps):
     """Full-batch gradient descent on the mean binary cross-entropy of one sigmoid neuron (step 2, "Logistic
     regression": the solution of the lab "train_logistic").

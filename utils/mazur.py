@@ -8,13 +8,15 @@ The names below (``i1``, ``i2``, ``target_o1``, ``target_o2``, ``b1``, ``b2``, `
 "posted_step", runs as it is when pasted there. ``posted_step_by_matrices`` takes the same step in the
 matrix layout of ``utils.network`` (``mazur_example``): the warm-up's independent reference, and the
 notebook's step until the learner's passes. The same network in that layout, trained correctly, is
-checked against the post's figures in ``tests/test_network.py``.
+checked against the post's figures in ``tests/test_network.py``. The ``@arguments`` line above a function
+declares its argument checks (``utils.checks``), not part of a lab's solution.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from utils.checks import arguments, numbers_by_name
 from utils.network import mazur_example
 from utils.nn import sigmoid
 
@@ -25,6 +27,10 @@ learning_rate = 0.5
 start_weights = {"w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30, "w5": 0.40, "w6": 0.45, "w7": 0.50, "w8": 0.55}
 
 
+_weights = numbers_by_name(required=tuple(start_weights), allowed='give a dict of the eight weights, {"w1": 0.15, ..., "w8": 0.55}')
+
+
+@arguments(w=_weights)
 def forward(w: dict[str, float]) -> dict[str, float]:
     """Mazur's forward pass for the weights in the dict ``w``: every net input and output (the notebook's ``forward``)."""
     net_h1, net_h2 = w["w1"] * i1 + w["w2"] * i2 + b1, w["w3"] * i1 + w["w4"] * i2 + b1
@@ -42,6 +48,7 @@ def forward(w: dict[str, float]) -> dict[str, float]:
     )
 
 
+@arguments(w=_weights)
 def posted_step(w):
     """Mazur's training step with the slip behind some of his post's figures: the hidden layer's error
     signals use w5...w8 after their update. ``w``: dict of the eight weights -> the dict after the step.
@@ -64,6 +71,7 @@ def posted_step(w):
     return new
 
 
+@arguments(w=_weights)
 def posted_step_by_matrices(w: dict[str, float]) -> dict[str, float]:
     """The same slipped step in the course's matrix layout (``utils.network.mazur_example``): the second
     layer is updated first, and its new weights send the error back. ``w``: dict -> dict, as ``posted_step``."""

@@ -31,25 +31,140 @@ backprop``), and tested equal to ``sgd_epoch`` with ``network_gradients``.
 his column-vector layout, ``np.dot(w, a) + b``, every ``z`` kept, one example at a time, summed per
 mini-batch. It is written here independently, step for step, as the speed baseline of
 ``python -m utils.benchmark backprop``; ``train_epoch_per_example`` runs it on a ``Network``.
+
+The ``@arguments`` line above a function declares its argument checks (``utils.checks``), not part of a lab's
+solution; the library's own inner calls (per mini-batch, per example) go to the functions without them.
 """
 
 from __future__ import annotations
 
+import inspect
+from typing import Any
+
 import numpy as np
 
-from utils.nn import sigmoid
+from utils.checks import (
+    Afterwards,
+    ArgumentTypeError,
+    a_function,
+    arguments,
+    array,
+    arrays,
+    fail,
+    is_a,
+    number,
+    one_of,
+    optional,
+    positive,
+    positive_integer,
+    random_generator,
+    same_length,
+    same_shape,
+    warn_if_diverged,
+)
+from utils.nn import layer_shapes, probabilities, sigmoid
 
 
+def class_labels(integer_type: bool = False):
+    """Class labels, one per example: shape (n,), whole numbers (of an integer type, with ``integer_type``)."""
+
+    def check(function: str, name: str, value: Any) -> Any:
+        array(integers=True)(function, name, value)
+        values = np.asarray(value)
+        if integer_type and values.dtype.kind not in "iu":
+            fail(function, name, value, f"holds {values.dtype} values", "give integer labels (labels.astype(int))", ArgumentTypeError)
+        if values.ndim != 1:
+            wanted = "give one label per example, shape (n,) (labels.ravel() for a column, Y.argmax(axis=1) for one-hot rows)"
+            fail(function, name, value, f"has {values.ndim} dimension{'s' if values.ndim != 1 else ''}", wanted)
+        return value
+
+    return check
+
+
+def labels_below(name: str, classes) -> Any:
+    """For ``@arguments``: the labels named ``name`` are from 0 to ``classes(values)`` - 1."""
+
+    def check(function: str, values: dict[str, Any]) -> None:
+        given, count = np.asarray(values[name]), classes(values)
+        if given.size and (given.min() < 0 or given.max() >= count):
+            fail(
+                function, name, values[name], f"holds labels from {given.min():g} to {given.max():g}", f"give labels from 0 to {count - 1}"
+            )
+
+    return check
+
+
+def _cost(function: str, name: str, value: Any) -> Any:
+    if not (callable(getattr(value, "value", None)) and callable(getattr(value, "delta", None))):
+        fail(
+            function,
+            name,
+            value,
+            "is not a cost",
+            "give QuadraticCost or CrossEntropyCost (a class with value and delta)",
+            ArgumentTypeError,
+        )
+    return value
+
+
+def _sizes(function: str, name: str, value: Any) -> Any:
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
+        fail(
+            function,
+            name,
+            value,
+            is_a(value),
+            "give a list of layer widths, inputs first, such as [784, 30, 10]",
+            ArgumentTypeError,
+        )
+    if len(value) < 2:
+        fail(
+            function,
+            name,
+            value,
+            f"lists {len(value)} layer{'s' if len(value) != 1 else ''}",
+            "give at least two widths, the inputs and the outputs",
+        )
+    for index, width in enumerate(value):
+        number(minimum=1, integer=True)(function, f"{name}[{index}]", width)
+    return value
+
+
+def _float_dtype(function: str, name: str, value: Any) -> Any:
+    try:
+        kind = np.dtype(value)
+    except TypeError:
+        kind = None
+    if kind not in (np.float32, np.float64):
+        fail(function, name, value, "is not a floating-point type", "give np.float64 or np.float32")
+    return value
+
+
+_numbers = array()
+
+
+def _epoch_diverged(parameters) -> Afterwards:
+    """After an epoch: warn when the output layer's biases, ``parameters(values, result)``, are NaN or infinite
+    (the weights are then too: every update passes through them). One look at a few numbers, nothing recomputed."""
+
+    def check(function: str, values: dict[str, Any], result: Any) -> None:
+        last = np.asarray(parameters(values, result))
+        if not np.isfinite(last).all():
+            warn_if_diverged(function, float(np.sum(last)), "the end of an epoch", values.get("learning_rate"), stacklevel=4)
+
+    return Afterwards(check)
+
+
+@arguments(labels_below("labels", lambda values: values["classes"]), labels=class_labels(integer_type=True), classes=positive_integer)
 def one_hot(labels, classes: int = 10) -> np.ndarray:
     """Integer labels ``(n,)`` -> one-hot float rows ``(n, classes)``."""
     labels = np.asarray(labels)
-    if labels.ndim != 1 or labels.size and (labels.min() < 0 or labels.max() >= classes):
-        raise ValueError(f"one_hot needs a 1-D array of integer labels in 0..{classes - 1}, got shape {labels.shape}.")
     encoded = np.zeros((len(labels), classes))
     encoded[np.arange(len(labels)), labels] = 1.0
     return encoded
 
 
+@arguments(n=number(minimum=0, integer=True), batch_size=positive_integer, rng=random_generator)
 def minibatches(n: int, batch_size: int, rng) -> list[np.ndarray]:
     """Shuffle ``range(n)`` with ``rng`` and cut it into mini-batches of ``batch_size`` (the last may be smaller).
 
@@ -61,6 +176,7 @@ def minibatches(n: int, batch_size: int, rng) -> list[np.ndarray]:
     return [order[start : start + batch_size] for start in range(0, n, batch_size)]
 
 
+@arguments(same_shape("a", "y"), a=array(), y=array())
 def quadratic_output_error(a, y):
     """The output error δ_L = ∂C_x/∂z_L of the quadratic cost C_x = ½ ||a - y||² with sigmoid outputs a = σ(z_L).
 
@@ -71,23 +187,28 @@ def quadratic_output_error(a, y):
     return (a - y) * a * (1 - a)
 
 
+_output_error = inspect.unwrap(quadratic_output_error)  # per mini-batch: the network's inputs are checked once per epoch
+
+
 class QuadraticCost:
     """C = mean over examples of ½ ||a - y||². Its output error carries σ'(z), hence slow learning when saturated."""
 
     @staticmethod
+    @arguments(same_shape("a", "y"), a=array(), y=array())
     def value(a: np.ndarray, y: np.ndarray) -> float:
         return float(0.5 * np.sum((a - y) ** 2) / len(a))
 
     @staticmethod
     def delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """∂C_x/∂z_L for each example row: ``quadratic_output_error``."""
-        return quadratic_output_error(a, y)
+        return _output_error(a, y)
 
 
 class CrossEntropyCost:
     """C = mean over examples of -Σ [y ln a + (1 - y) ln(1 - a)]. With sigmoid outputs, δ_L = a - y: no σ'."""
 
     @staticmethod
+    @arguments(same_shape("a", "y"), a=probabilities, y=probabilities)
     def value(a: np.ndarray, y: np.ndarray) -> float:
         a = np.clip(a, 1e-12, 1 - 1e-12)
         return float(-np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)) / len(a))
@@ -108,6 +229,7 @@ def forward_pass(weights, biases, X):
     return zs, activations
 
 
+@arguments(layer_shapes("X", targets="Y"), weights=arrays(ndim=2), biases=arrays(ndim=1), X=array(ndim=2), Y=array(ndim=2), cost=_cost)
 def network_gradients(weights, biases, X, Y, cost=QuadraticCost):
     """Backpropagation through sigmoid layers: the gradients of the mean ``cost`` over the batch.
 
@@ -129,6 +251,22 @@ def network_gradients(weights, biases, X, Y, cost=QuadraticCost):
     return weight_grads, bias_grads
 
 
+_network_gradients = inspect.unwrap(network_gradients)  # for Network.gradients, whose arguments are checked already
+
+
+@arguments(
+    same_length("X", "Y"),
+    same_length("weights", "biases"),
+    _epoch_diverged(lambda values, result: result[1][-1]),
+    weights=arrays(),
+    biases=arrays(),
+    X=array(),
+    Y=array(),
+    batch_size=positive_integer,
+    learning_rate=positive,
+    rng=random_generator,
+    backward=a_function,
+)
 def sgd_epoch(weights, biases, X, Y, batch_size: int, learning_rate: float, rng, backward):
     """One epoch of mini-batch gradient descent; returns the new ``(weights, biases)`` lists.
 
@@ -148,6 +286,17 @@ def sgd_epoch(weights, biases, X, Y, batch_size: int, learning_rate: float, rng,
     return weights, biases
 
 
+@arguments(
+    same_length("X", "Y"),
+    same_length("weights", "biases"),
+    weights=arrays(),
+    biases=arrays(),
+    X=array(),
+    Y=array(),
+    l2=number(minimum=0),
+    n_train=positive_integer,
+    backward=a_function,
+)
 def l2_gradients(weights, biases, X, Y, l2: float, n_train: int, backward):
     """The gradients of the L2-regularised cost C + (l2 / 2n) Σ ||W||² over a mini-batch ``X``, ``Y``, where
     n = ``n_train`` is the size of the whole training set and ``backward(weights, biases, X, Y)`` gives the
@@ -170,34 +319,47 @@ class Network:
     ``dtype``: of the parameters (drawn in float64, then converted); ``train_epoch`` computes in it.
     """
 
+    @arguments(
+        sizes=_sizes, cost=_cost, init=one_of("scaled", "standard"), seed=optional(number(minimum=0, integer=True)), dtype=_float_dtype
+    )
     def __init__(self, sizes, cost=CrossEntropyCost, init: str = "scaled", seed: int = 0, dtype=np.float64):
-        if len(sizes) < 2 or any(int(n) != n or n < 1 for n in sizes):
-            raise ValueError(f"sizes must list at least two positive layer widths, got {sizes!r}.")
-        if init not in ("scaled", "standard"):
-            raise ValueError(f"init must be 'scaled' or 'standard', got {init!r}.")
         rng = np.random.default_rng(seed)
         self.sizes, self.cost = list(sizes), cost
         scale = (lambda n_in: 1 / np.sqrt(n_in)) if init == "scaled" else (lambda n_in: 1.0)
         self.weights = [rng.normal(scale=scale(n_in), size=(n_in, n_out)).astype(dtype) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
         self.biases = [rng.normal(size=n_out).astype(dtype) for n_out in sizes[1:]]
 
-    def _check(self, X, Y=None):
-        """Shapes checked; float32 arrays kept as they are (no copy), anything else as float64."""
+    def _check(self, X, Y=None, function: str = "Network.forward"):
+        """Shapes checked (``function`` names the caller in a message); float32 arrays kept as they are (no
+        copy), anything else as float64."""
+        _numbers(function, "X", X)
         X = np.asarray(X)
         X = X if X.dtype == np.float32 else X.astype(float, copy=False)
-        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(f"inputs must have shape (batch, {self.sizes[0]}), one example per row; got {X.shape}.")
+        inputs = self.sizes[0]
+        if X.ndim != 2:
+            single = " (x.reshape(1, -1) for a single one)" if X.ndim == 1 else ""
+            fail(
+                function,
+                "X",
+                X,
+                f"has {X.ndim} dimension{'s' if X.ndim != 1 else ''}",
+                f"give (batch, {inputs}), one example per row{single}",
+            )
+        if X.shape[1] != inputs:
+            fail(function, "X", X, f"has {X.shape[1]} columns", f"give {inputs}, one per input of the network")
         if Y is not None:
+            _numbers(function, "Y", Y)
             Y = np.asarray(Y)
             Y = Y if Y.dtype == np.float32 else Y.astype(float, copy=False)
             if Y.shape != (len(X), self.sizes[-1]):
-                raise ValueError(f"targets must have shape ({len(X)}, {self.sizes[-1]}) (one-hot rows); got {Y.shape}.")
+                wanted = f"give ({len(X)}, {self.sizes[-1]}): a one-hot row per example (one_hot(labels, {self.sizes[-1]}))"
+                fail(function, "Y", Y, "does not fit X and the network", wanted)
         return X, Y
 
     def forward(self, X):
         """All weighted inputs and activations: ``zs[l]`` and ``activations[l + 1]`` are ``(batch, sizes[l + 1])``;
         ``activations[0]`` is the input."""
-        X, _ = self._check(X)
+        X, _ = self._check(X, function="Network.forward")
         return self._forward(X)
 
     def _forward(self, X):
@@ -205,26 +367,37 @@ class Network:
 
     def predict(self, X) -> np.ndarray:
         """The output activations, ``(batch, n_in) -> (batch, n_out)``."""
-        return self.forward(X)[1][-1]
+        return self._forward(self._check(X, function="Network.predict")[0])[1][-1]
 
     def gradients(self, X, Y):
         """Backpropagation: the gradients of the mean cost over the batch, ``(weight_grads, bias_grads)``,
         shaped like ``weights`` and ``biases``."""
-        return self._backpropagate(*self._check(X, Y))
+        return self._backpropagate(*self._check(X, Y, "Network.gradients"))
 
     def _backpropagate(self, X, Y):
-        return network_gradients(self.weights, self.biases, X, Y, self.cost)  # inputs already checked by the caller
+        return _network_gradients(self.weights, self.biases, X, Y, self.cost)  # inputs already checked by the caller
 
+    @arguments(l2=number(minimum=0), n_train=optional(positive_integer))
     def total_cost(self, X, Y, l2: float = 0.0, n_train: int | None = None) -> float:
         """The mean cost, plus (l2 / 2n) Σ w² when ``l2`` > 0 (n = ``n_train``, default the batch size)."""
-        X, Y = self._check(X, Y)
+        X, Y = self._check(X, Y, "Network.total_cost")
         penalty = 0.5 * l2 / (n_train or len(X)) * sum(np.sum(W**2) for W in self.weights) if l2 else 0.0
         return self.cost.value(self.predict(X), Y) + penalty
 
+    @arguments(
+        same_length("X", "labels"), labels_below("labels", lambda values: values["self"].sizes[-1]), X=array(ndim=2), labels=class_labels()
+    )
     def accuracy(self, X, labels) -> float:
         """The share of rows whose largest output is at the true label."""
         return float(np.mean(self.predict(X).argmax(axis=1) == np.asarray(labels)))
 
+    @arguments(
+        _epoch_diverged(lambda values, result: values["self"].biases[-1]),
+        batch_size=positive_integer,
+        learning_rate=positive,
+        rng=random_generator,
+        l2=number(minimum=0),
+    )
     def train_epoch(self, X, Y, batch_size: int, learning_rate: float, rng, l2: float = 0.0) -> None:
         """One pass of mini-batch gradient descent over shuffled ``(X, Y)``, in place.
 
@@ -236,7 +409,7 @@ class Network:
         the weights (float64 unless the network was made with ``dtype=np.float32``).
         With ``l2`` > 0 the weights also decay: W <- (1 - η λ / n) W - η ∂C/∂W, n = len(X).
         """
-        X, Y = self._check(X, Y)
+        X, Y = self._check(X, Y, "Network.train_epoch")
         weights, biases, dtype = self.weights, self.biases, self.weights[0].dtype
         decay = 1 - learning_rate * l2 / len(X)
         buffers = [np.empty_like(W) for W in weights]
@@ -303,6 +476,7 @@ def nielsen_backprop(weights, biases, x, y, cost=QuadraticCost):
     return nabla_b, nabla_w
 
 
+@arguments(mini_batch_size=positive_integer, eta=positive, rng=random_generator, cost=_cost)
 def nielsen_sgd_epoch(weights, biases, training_data, mini_batch_size: int, eta: float, rng, cost=QuadraticCost):
     """One epoch of Nielsen's ``SGD``: shuffle the list of ``(x, y)`` column pairs, cut it into mini-batches,
     and for each one (his ``update_mini_batch``) sum ``nielsen_backprop`` over its examples one at a time,
@@ -331,10 +505,17 @@ def to_nielsen(network: Network, X=None, Y=None):
     return weights, biases, data
 
 
+def a_network(function: str, name: str, value: Any) -> Any:
+    if not isinstance(value, Network):
+        fail(function, name, value, is_a(value), "give a Network (utils.network.Network)", ArgumentTypeError)
+    return value
+
+
+@arguments(network=a_network, batch_size=positive_integer, learning_rate=positive, rng=random_generator)
 def train_epoch_per_example(network: Network, X, Y, batch_size: int, learning_rate: float, rng) -> None:
     """The classic baseline, in place: ``nielsen_sgd_epoch`` on ``network``'s parameters (converted to
     Nielsen's layout and back), the same shuffle and the same updates as ``Network.train_epoch``."""
-    X, Y = network._check(X, Y)
+    X, Y = network._check(X, Y, "train_epoch_per_example")
     weights, biases, data = to_nielsen(network, X, Y)
     weights, biases = nielsen_sgd_epoch(weights, biases, data, batch_size, learning_rate, rng, network.cost)
     network.weights = [w.T.copy() for w in weights]

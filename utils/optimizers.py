@@ -21,9 +21,11 @@ matrix is ``(n_in, n_out)``. The ``@arguments`` line above each function declare
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from utils.checks import arguments, array, arrays, fail, number, positive, positive_integer
+from utils.checks import Together, arguments, array, arrays, fail, number, positive, positive_integer, random_generator, same_shape
 
 
 def _decay(function: str, name: str, value):
@@ -35,7 +37,43 @@ def _decay(function: str, name: str, value):
     return value
 
 
-@arguments(params=arrays(), grads=arrays(), velocities=arrays(), learning_rate=positive, momentum=_decay)
+def _parallel(first: str, *others: str) -> Together:
+    """The lists named ``others`` hold an array of the shape of each array of ``first``, in the same order
+    (``zip`` would drop the extra ones, and NumPy broadcast a gradient of the wrong shape, without a word)."""
+
+    def check(function: str, values: dict[str, Any]) -> None:
+        shapes = [np.shape(p) for p in values[first]]
+        for name in others:
+            given = values[name]
+            if len(given) != len(shapes):
+                fail(
+                    function,
+                    name,
+                    given,
+                    f"holds {len(given)} array{'s' if len(given) != 1 else ''}, {first} {len(shapes)}",
+                    f"give one for each array of {first}",
+                )
+            for index, (item, shape) in enumerate(zip(given, shapes)):
+                if np.shape(item) != shape:
+                    fail(
+                        function,
+                        f"{name}[{index}]",
+                        item,
+                        f"does not have the shape of {first}[{index}]",
+                        f"give an array of shape {shape}",
+                    )
+
+    return check
+
+
+@arguments(
+    _parallel("params", "grads", "velocities"),
+    params=arrays(),
+    grads=arrays(),
+    velocities=arrays(),
+    learning_rate=positive,
+    momentum=_decay,
+)
 def momentum_update(params, grads, velocities, learning_rate, momentum):
     """One step of gradient descent with momentum, as ``keras.optimizers.SGD(learning_rate, momentum)`` takes it.
 
@@ -51,6 +89,7 @@ def momentum_update(params, grads, velocities, learning_rate, momentum):
 
 
 @arguments(
+    _parallel("params", "grads", "m", "v"),
     params=arrays(),
     grads=arrays(),
     m=arrays(),
@@ -78,7 +117,7 @@ def adam_update(params, grads, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=
     return new_params, new_m, new_v
 
 
-@arguments(z=array(ndim=2), y=array(ndim=2))
+@arguments(same_shape("z", "y"), z=array(ndim=2), y=array(ndim=2))
 def softmax_cross_entropy(z, y):
     """The mean cross-entropy of softmax(z) against targets y, and its gradient with respect to the logits z.
 
@@ -92,7 +131,7 @@ def softmax_cross_entropy(z, y):
     return -np.sum(y * log_p) / len(z), (np.exp(log_p) - y) / len(z)
 
 
-@arguments(n_in=positive_integer, n_out=positive_integer)
+@arguments(n_in=positive_integer, n_out=positive_integer, rng=random_generator)
 def glorot_uniform(n_in, n_out, rng):
     """A ``(n_in, n_out)`` weight matrix drawn as ``keras.initializers.GlorotUniform`` draws it: uniform on
     [-r, r] with r = √(6 / (n_in + n_out)), so that the variance r²/3 is 2 / (n_in + n_out).
@@ -103,7 +142,7 @@ def glorot_uniform(n_in, n_out, rng):
     return rng.uniform(-limit, limit, size=(n_in, n_out))
 
 
-@arguments(n_in=positive_integer, n_out=positive_integer)
+@arguments(n_in=positive_integer, n_out=positive_integer, rng=random_generator)
 def he_normal(n_in, n_out, rng):
     """A ``(n_in, n_out)`` weight matrix drawn as ``keras.initializers.HeNormal`` draws it: a normal of mean 0
     truncated at two standard deviations (a draw beyond is drawn again), whose standard deviation

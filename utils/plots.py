@@ -1,10 +1,90 @@
 """Figures in the course style: small PNGs of a fixed size, so notebooks stay light and stable.
 
 ``use_course_style()`` is applied by the set-up cell. The helpers here draw what several notebooks
-need: a grid of images, and the gallery of network architectures of step 1.
+need: a grid of images, and the gallery of network architectures of step 1. The ``@arguments`` line above a
+function declares its argument checks (``utils.checks``).
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from utils.checks import (
+    ArgumentTypeError,
+    a_function,
+    arguments,
+    array,
+    fail,
+    is_a,
+    number,
+    numbers_by_name,
+    positive,
+    positive_integer,
+    same_length,
+)
+
+
+def _images(function: str, name: str, value: Any) -> Any:
+    """Images one after another: (n, height, width) grey, or (n, height, width, 3 or 4) colour."""
+    array(ndim=(3, 4))(function, name, value)
+    if np.ndim(value) == 4 and np.shape(value)[-1] not in (3, 4):
+        fail(
+            function,
+            name,
+            value,
+            f"has {np.shape(value)[-1]} channel{'s' if np.shape(value)[-1] != 1 else ''}",
+            "give (n, height, width) grey images or (n, height, width, 3) RGB ones",
+        )
+    return value
+
+
+def _rates(function: str, name: str, value: Any) -> Any:
+    """A non-empty list of learning rates, each a positive number."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
+        fail(function, name, value, is_a(value), "give a list of learning rates, such as [0.05, 0.45]", ArgumentTypeError)
+    if len(value) == 0:
+        fail(function, name, value, "is empty", "give at least one learning rate")
+    for index, rate in enumerate(value):
+        positive(function, f"{name}[{index}]", rate)
+    return value
+
+
+def _interval(function: str, name: str, value: Any) -> Any:
+    """Two numbers, the smaller first: the limits of an axis."""
+    if not isinstance(value, (list, tuple, np.ndarray)) or len(value) != 2:
+        fail(function, name, value, "is not a pair of numbers", "give (low, high), such as (-2.5, 3.5)", ArgumentTypeError)
+    number()(function, f"{name}[0]", value[0])
+    number()(function, f"{name}[1]", value[1])
+    if not value[0] < value[1]:
+        fail(function, name, value, "does not go up", "give (low, high) with low below high")
+    return value
+
+
+_numbers_by_name = numbers_by_name(allowed="give a dict of numbers by node name, such as {'x': 1.5, 'w': 0.8}")
+
+
+def _graph(function: str, name: str, value: Any) -> Any:
+    """A TensorFlow graph: something with ``get_operations``."""
+    if not callable(getattr(value, "get_operations", None)):
+        fail(
+            function,
+            name,
+            value,
+            f"{is_a(value)}, not a graph",
+            "give a traced function's graph, concrete_function.graph",
+            ArgumentTypeError,
+        )
+    return value
+
+
+def _square(function: str, name: str, value: Any) -> Any:
+    array(ndim=2)(function, name, value)
+    if np.shape(value)[0] != np.shape(value)[1]:
+        fail(function, name, value, "is not square", "give counts[true class, predicted class], one row and one column per class")
+    return value
+
 
 #: Default figure size in inches and resolution; 6.4 x 3.2 in at 80 dpi is a 512 x 256 PNG.
 FIGSIZE = (6.4, 3.2)
@@ -38,6 +118,7 @@ def use_course_style() -> None:
         pass
 
 
+@arguments(same_length("images", "labels"), images=_images, ncols=positive_integer, scale=positive)
 def show_images(images, labels=None, ncols: int = 10, title: str | None = None, cmap: str = "gray_r", scale: float = 1.0):
     """Draw images in a grid and return the figure.
 
@@ -132,6 +213,7 @@ def plot_architecture_gallery():
     return fig
 
 
+@arguments(function=a_function, derivative=a_function, start=number(), learning_rates=_rates, steps=positive_integer, xlim=_interval)
 def plot_descent_1d(function, derivative, start: float, learning_rates, steps: int = 12, xlim=(-2.5, 3.5)):
     """Gradient descent on a 1-D function, one panel per learning rate: the curve and the steps taken."""
     import matplotlib.pyplot as plt
@@ -152,6 +234,7 @@ def plot_descent_1d(function, derivative, start: float, learning_rates, steps: i
     return fig
 
 
+@arguments(values=_numbers_by_name, gradients=_numbers_by_name)
 def plot_computational_graph(values: dict, gradients: dict):
     """The graph of one sigmoid neuron with a squared-error cost, C = ½(σ(w·x + b) - y)².
 
@@ -193,6 +276,7 @@ def plot_computational_graph(values: dict, gradients: dict):
     return fig
 
 
+@arguments(graph=_graph)
 def plot_op_graph(graph, title: str = "the traced graph"):
     """Draw a TensorFlow graph (``concrete_function.graph``): one box per operation, arrows for the
     tensors flowing between them, inputs on the left. Returns the figure."""
@@ -237,6 +321,7 @@ def plot_op_graph(graph, title: str = "the traced graph"):
     return fig
 
 
+@arguments(same_length("matrix", "class_names"), matrix=_square)
 def plot_confusion_matrix(matrix, class_names, title: str = "confusion matrix (rows: true class, columns: predicted)"):
     """Counts of (true, predicted) pairs as a heat map with the numbers written in; ``matrix[i, j]``
     counts examples of class i predicted as j."""

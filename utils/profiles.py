@@ -57,13 +57,22 @@ class Profile:
     step04_stop_seeds: int
     #: Step 5: LeNet's MNIST training images and epochs; epochs of the CIFAR-10 CNN on the profile's
     #: CIFAR-10 data; for the AlexNet-idea ablation (section 6): training images (the first N of the
-    #: profile's CIFAR-10 training set; the test set is the profile's), epochs and seeds of each run.
+    #: profile's CIFAR-10 training set), validation images (the last N of it, never trained on: the epoch
+    #: of each run is chosen on them; the test set is the profile's), epochs and seeds of each run.
     step05_lenet_train: int
     step05_lenet_epochs: int
     step05_cifar_epochs: int
     step05_ideas_train: int
+    step05_ideas_validation: int
     step05_ideas_epochs: int
     step05_ideas_seeds: int
+    #: Step 5, section 7: the deep network trained with and without batch normalisation: MNIST training
+    #: images (the first N of LeNet's), validation images (the last N of LeNet's, not trained on by this
+    #: network), epochs and seeds of each run.
+    step05_bn_train: int
+    step05_bn_validation: int
+    step05_bn_epochs: int
+    step05_bn_seeds: int
     #: Step 6: training steps (windows of 25 characters) of the NumPy RNN; epochs of the TensorFlow
     #: language model; folds of the sentence-classifier evaluation (1 = one held-out split) and its
     #: most epochs per fold (early stopping usually ends sooner).
@@ -71,9 +80,12 @@ class Profile:
     step06_lm_epochs: int
     step06_cnn_folds: int
     step06_cnn_epochs: int
-    #: Step 6: the fair comparison of SimpleRNN, LSTM and GRU language models: units of each layer,
-    #: epochs of each run, and seeds per layer (every run on the same windows, optimizer and batches).
-    step06_compare_width: int
+    #: Step 6: the fair comparison of SimpleRNN, LSTM and GRU language models, each run to a plateau:
+    #: training characters (the first N of the training text; None = all of it but the selection split),
+    #: the parameters of each model (each layer gets the width that comes closest), the most epochs of a
+    #: run (early stopping on the selection split usually ends sooner), and seeds per layer.
+    step06_compare_chars: int | None
+    step06_compare_parameters: int
     step06_compare_epochs: int
     step06_compare_seeds: int
     #: Step 7: epochs of the adding-problem models and of the autoencoders (MNIST sizes come from
@@ -84,6 +96,14 @@ class Profile:
     step07_autoencoder_epochs: int
     step07_gan_steps: int
     step07_rbm_epochs: int
+    #: Step 7: seeds of each RBM (CD-1 and persistent CD), for the spread of what their long Gibbs chains do.
+    step07_rbm_seeds: int
+    #: Step 7, section 7: the causal transformer against step 6's GRU language model on equal terms: seeds (runs) of
+    #: each, and training steps (batches of 64 windows) of each, chosen so that both take about the same wall-clock
+    #: time on the 2-core test machine (a budget in steps, so that the runs are deterministic).
+    step07_attention_seeds: int
+    step07_attention_gru_steps: int
+    step07_attention_transformer_steps: int
 
     def __str__(self) -> str:
         return self.name
@@ -106,24 +126,34 @@ PROFILES = {
         step04_keras_epochs=10,
         step04_stop_train=1_000,
         step04_stop_seeds=3,
-        step05_lenet_train=20_000,
-        step05_lenet_epochs=3,
-        step05_cifar_epochs=25,
-        step05_ideas_train=1_000,
-        step05_ideas_epochs=26,
+        step05_lenet_train=15_000,
+        step05_lenet_epochs=2,
+        step05_cifar_epochs=10,
+        step05_ideas_train=500,
+        step05_ideas_validation=300,
+        step05_ideas_epochs=14,
         step05_ideas_seeds=3,
+        step05_bn_train=5_000,
+        step05_bn_validation=2_000,
+        step05_bn_epochs=6,
+        step05_bn_seeds=3,
         step06_rnn_steps=15_000,
         step06_lm_epochs=5,
         step06_cnn_folds=1,
         step06_cnn_epochs=6,
-        step06_compare_width=64,
-        step06_compare_epochs=3,
+        step06_compare_chars=20_000,
+        step06_compare_parameters=18_000,
+        step06_compare_epochs=40,
         step06_compare_seeds=3,
-        step07_adding_epochs=12,
+        step07_adding_epochs=10,
         step07_adding_seeds=3,
         step07_autoencoder_epochs=10,
         step07_gan_steps=2_000,
         step07_rbm_epochs=5,
+        step07_rbm_seeds=3,
+        step07_attention_seeds=3,
+        step07_attention_gru_steps=16,
+        step07_attention_transformer_steps=10,
     ),
     "full": Profile(
         name="full",
@@ -144,21 +174,31 @@ PROFILES = {
         step05_lenet_train=60_000,
         step05_lenet_epochs=10,
         step05_cifar_epochs=10,
-        step05_ideas_train=50_000,
+        step05_ideas_train=45_000,
+        step05_ideas_validation=5_000,
         step05_ideas_epochs=25,
         step05_ideas_seeds=3,
+        step05_bn_train=50_000,
+        step05_bn_validation=10_000,
+        step05_bn_epochs=20,
+        step05_bn_seeds=3,
         step06_rnn_steps=100_000,
         step06_lm_epochs=30,
         step06_cnn_folds=10,
         step06_cnn_epochs=10,
-        step06_compare_width=256,
-        step06_compare_epochs=10,
+        step06_compare_chars=None,
+        step06_compare_parameters=100_000,
+        step06_compare_epochs=60,
         step06_compare_seeds=3,
         step07_adding_epochs=30,
         step07_adding_seeds=5,
         step07_autoencoder_epochs=30,
         step07_gan_steps=6_000,
         step07_rbm_epochs=20,
+        step07_rbm_seeds=3,
+        step07_attention_seeds=3,
+        step07_attention_gru_steps=640,
+        step07_attention_transformer_steps=400,
     ),
 }
 

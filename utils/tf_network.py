@@ -6,23 +6,85 @@ pieces as labs and the course's tested versions here take over until theirs pass
 section, ``SigmoidDense`` in "Keras idioms" (``utils/exercises/step04.py`` checks them and declares each
 typical mistake as a small edit of them). The costs, ``train_tf_loop``, ``to_keras`` and ``train_keras``
 have their one source in the notebook's cells ("The same network three ways"): ``python course.py
-export`` copies them into ``utils/from_step04.py``, which this module imports.
+export`` copies them into ``utils/from_step04.py``, which this module imports. The ``@arguments`` line above a
+function declares its argument checks (``utils.checks``), not part of a lab's solution (nor of its lines of code).
 """
 
 from __future__ import annotations
 
+import ast
 import inspect
 import io
+import textwrap
 import tokenize
+from typing import Any
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from utils.checks import (
+    ArgumentTypeError,
+    a_function,
+    arguments,
+    array,
+    arrays,
+    fail,
+    number,
+    optional,
+    positive,
+    positive_integer,
+    same_length,
+)
 from utils.from_step04 import cross_entropy_cost, quadratic_cost, to_keras, train_keras, train_tf_loop
-from utils.network import CrossEntropyCost, Network
+from utils.network import CrossEntropyCost, Network, a_network, class_labels
+from utils.nn import layer_shapes
 
 
+def _variables(function: str, name: str, value: Any) -> Any:
+    """A list of tf.Variable (which a training step changes in place: an array or a tensor cannot be)."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, tf.Variable) for item in value):
+        wanted = "give a list of tf.Variable, one per layer ([tf.Variable(W) for W in weights])"
+        fail(function, name, value, "is not a list of tf.Variable", wanted, ArgumentTypeError)
+    return value
+
+
+def _rate(function: str, name: str, value: Any) -> Any:
+    """A positive number; a tensor (inside tf.function) is let through."""
+    return value if isinstance(value, (tf.Tensor, tf.Variable)) else positive(function, name, value)
+
+
+def _fits(network: str, *pairs: tuple[str, str]):
+    """For ``@arguments``: each (inputs, targets) pair fits the network named ``network``: a column per input,
+    and a one-hot row (2-D targets) or a label (1-D) per output."""
+
+    def check(function: str, values: dict[str, Any]) -> None:
+        sizes = values[network].sizes
+        for inputs, targets in pairs:
+            if np.shape(values[inputs])[-1] != sizes[0]:
+                fail(
+                    function,
+                    inputs,
+                    values[inputs],
+                    f"has {np.shape(values[inputs])[-1]} columns",
+                    f"give {sizes[0]}, one per input of {network}",
+                )
+            given = np.asarray(values[targets])
+            if given.ndim == 2 and given.shape[1] != sizes[-1]:
+                fail(function, targets, values[targets], f"has {given.shape[1]} columns", f"give {sizes[-1]}, one per output of {network}")
+            if given.ndim == 1 and given.size and (given.min() < 0 or given.max() >= sizes[-1]):
+                fail(
+                    function,
+                    targets,
+                    values[targets],
+                    f"holds labels from {given.min():g} to {given.max():g}",
+                    f"give labels from 0 to {sizes[-1] - 1}",
+                )
+
+    return check
+
+
+@arguments(z=array())
 def sigmoid_slope(z):
     """dσ/dz at every entry of z, by automatic differentiation: array (any shape) -> tensor (same shape).
 
@@ -35,6 +97,7 @@ def sigmoid_slope(z):
     return tape.gradient(a, z)
 
 
+@arguments(layer_shapes("X", targets="Y"), weights=arrays(ndim=2), biases=arrays(ndim=1), X=array(ndim=2), Y=array(ndim=2), cost=a_function)
 def tape_gradients(weights, biases, X, Y, cost):
     """The gradients of the mean cost of a network of sigmoid layers, by tf.GradientTape, in float64.
 
@@ -61,6 +124,7 @@ def tf_gradients(network: Network, X, Y):
     return [g.numpy() for g in weight_grads], [g.numpy() for g in bias_grads]
 
 
+@arguments(same_length("weights", "biases"), weights=_variables, biases=_variables, learning_rate=_rate)
 def train_step(weights, biases, X, Y, learning_rate):
     """One step of gradient descent on the mean quadratic cost, changing the tf.Variables in place.
 
@@ -99,11 +163,16 @@ class SigmoidDense(keras.layers.Layer):
         return tf.sigmoid(inputs @ self.kernel + self.bias)
 
 
+# The check of the number of units, outside the class: the class is a lab's solution, pasted as it is.
+SigmoidDense.__init__ = arguments(units=positive_integer)(SigmoidDense.__init__)  # type: ignore[method-assign]
+
+
 def lines_of_code(*functions) -> int:
-    """Lines of code in the given functions or classes: not counting blank lines, comments or docstrings."""
+    """Lines of code in the given functions or classes: not counting blank lines, comments, docstrings or the
+    ``@arguments`` line that declares a function's argument checks."""
     total = 0
     for function in functions:
-        source = inspect.getsource(function)
+        source = _without_argument_checks(textwrap.dedent(inspect.getsource(function)))
         docstring_lines: set[int] = set()
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
         for previous, token in zip([None, *tokens], tokens):
@@ -120,6 +189,38 @@ def lines_of_code(*functions) -> int:
     return total
 
 
+def _without_argument_checks(source: str) -> str:
+    """``source`` without the ``@arguments(...)`` decorator of its definition (kept as blank lines)."""
+    try:
+        definition = ast.parse(source).body[0]
+    except (SyntaxError, IndexError):  # a lambda's line, say: nothing to leave out
+        return source
+    lines = source.splitlines(keepends=True)
+    for decorator in getattr(definition, "decorator_list", []):
+        called = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if getattr(called, "id", getattr(called, "attr", None)) == "arguments":
+            for number in range(decorator.lineno - 1, decorator.end_lineno or decorator.lineno):
+                lines[number] = "\n"
+    return "".join(lines)
+
+
+@arguments(
+    same_length("X", "Y"),
+    same_length("X_test", "test_labels"),
+    _fits("network", ("X", "Y"), ("X_test", "test_labels")),
+    network=a_network,
+    X=array(ndim=2),
+    Y=array(ndim=2),
+    X_test=array(ndim=2),
+    test_labels=class_labels(),
+    epochs=positive_integer,
+    batch_size=positive_integer,
+    learning_rate=positive,
+    seed=number(minimum=0, integer=True),
+    step=optional(a_function),
+    tf_loop=a_function,
+    keras_fit=a_function,
+)
 def compare_three_ways(
     network,
     X,
@@ -198,6 +299,16 @@ def print_three_ways(rows) -> None:
     print(f"accuracies agree within half a percentage point: {max(accuracies) - min(accuracies) <= 0.005}")
 
 
+@arguments(
+    same_length("X", "Y"),
+    _fits("network", ("X", "Y")),
+    network=a_network,
+    X=array(ndim=2),
+    Y=array(ndim=2),
+    batch_size=positive_integer,
+    learning_rate=positive,
+    step=optional(a_function),
+)
 def seconds_per_image(network, X, Y, batch_size, learning_rate=0.1, step=None) -> dict[str, float]:
     """Wall-clock seconds per training image of one epoch over ``(X, Y)`` in mini-batches of ``batch_size``, the
     three ways of ``compare_three_ways``, all three in float32 and once they run: step 3's ``Network.train_epoch``

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import keras
 
+from utils.checks import arguments, number
+
 
 class EpochLogger(keras.callbacks.Callback):
     """Print one short, rounded line per epoch instead of Keras' progress bars.
@@ -13,6 +15,7 @@ class EpochLogger(keras.callbacks.Callback):
     Rounding keeps stored notebook outputs stable from run to run.
     """
 
+    @arguments(digits=number(minimum=0, maximum=12, integer=True))
     def __init__(self, digits: int = 3):
         super().__init__()
         self.digits = digits

@@ -10,14 +10,32 @@ explorer to play with. Only core ipywidgets are used, so they work in JupyterLab
 - ``plot_gradient_descent`` / ``gradient_descent_explorer``: the learning rate on a 2-D bowl (step 3).
 - ``plot_convolution_step`` / ``convolution_explorer``: a kernel sliding over an image (step 5).
 - ``text_generation_explorer``: a temperature and a prompt for a trained language model (step 6).
+
+The ``@arguments`` line above a function declares its argument checks (``utils.checks``).
 """
 
 from __future__ import annotations
+
+import inspect
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from utils import nn
+from utils.checks import (
+    ArgumentTypeError,
+    a_function,
+    arguments,
+    array,
+    fail,
+    is_a,
+    number,
+    one_of,
+    optional,
+    positive,
+    positive_integer,
+)
 from utils.nn import bowl, bowl_gradient
 
 #: The four inputs of a two-input gate, in truth-table order, and the gates a neuron can compute.
@@ -44,6 +62,7 @@ def gate_name(outputs) -> str:
     return GATE_NAMES.get((first, second, third, fourth), "another function")
 
 
+@arguments(w1=number(), w2=number(), b=number(), activation=one_of("sigmoid", "step"))
 def plot_neuron(w1: float = 1.0, w2: float = 1.0, b: float = -1.5, activation: str = "sigmoid"):
     """A two-input neuron drawn over the plane: its output as colour, the line w1 x1 + w2 x2 + b = 0,
     and its output at the four logic-gate inputs. Returns the figure."""
@@ -69,6 +88,7 @@ def plot_neuron(w1: float = 1.0, w2: float = 1.0, b: float = -1.5, activation: s
     return fig
 
 
+@arguments(a=number(), b=number(), c=number(), d=number())
 def plot_linear_map(a: float = 1.0, b: float = 0.5, c: float = 0.0, d: float = 1.0):
     """The matrix [[a, b], [c, d]] acting on the plane: a grid, the unit square and the basis vectors,
     before (left) and after (right). The columns of the matrix are where e1 and e2 land."""
@@ -97,6 +117,7 @@ def plot_linear_map(a: float = 1.0, b: float = 0.5, c: float = 0.0, d: float = 1
     return fig
 
 
+@arguments(w=number(), b=number(), threshold=positive)
 def plot_saturation(w: float = 1.0, b: float = 0.0, threshold: float = 0.01):
     """A one-input sigmoid neuron σ(w x + b) for x in [-4, 4], with its slope σ'(w x + b); the inputs
     where the slope is below ``threshold`` (saturated: learning barely moves) are shaded."""
@@ -119,9 +140,28 @@ def plot_saturation(w: float = 1.0, b: float = 0.0, threshold: float = 0.01):
     return fig
 
 
+def _axes(function: str, name: str, value: Any) -> Any:
+    from matplotlib.axes import Axes
+
+    if not isinstance(value, Axes):
+        fail(
+            function,
+            name,
+            value,
+            is_a(value),
+            "give a Matplotlib Axes (fig, ax = plt.subplots()), or None",
+            ArgumentTypeError,
+        )
+    return value
+
+
+_bowl_gradient = inspect.unwrap(bowl_gradient)  # at every step of the descent: its point is the descent's own
+
+
+@arguments(learning_rate=positive, steps=positive_integer, ax=optional(_axes))
 def plot_gradient_descent(learning_rate: float = 0.05, steps: int = 25, ax=None):
     """Gradient descent on ``bowl`` from (-4, 1.5): the contours and the path taken. Returns the figure."""
-    path = nn.gradient_descent(bowl_gradient, (-4.0, 1.5), learning_rate, steps)
+    path = nn.gradient_descent(_bowl_gradient, (-4.0, 1.5), learning_rate, steps)
     fig, ax = plt.subplots(figsize=(3.8, 2.8)) if ax is None else (ax.figure, ax)
     xs, ys = np.meshgrid(np.linspace(-5, 5, 121), np.linspace(-3, 3, 121))
     ax.contour(xs, ys, bowl((xs, ys)), levels=np.geomspace(0.05, 120, 10), cmap="viridis", linewidths=0.8)
@@ -152,6 +192,23 @@ SMALL_IMAGE = np.array([[0, 0, 0, 9, 9, 0, 0]] * 7, dtype=float)
 EDGE_KERNEL = np.array([[1.0, 0.0, -1.0]] * 3)
 
 
+def _window_inside(function: str, values: dict[str, Any]) -> None:
+    """The kernel fits in the image, and the window at (row, column) lies inside it (a valid convolution)."""
+    (height, width), (kh, kw) = np.shape(values["image"]), np.shape(values["kernel"])
+    if kh > height or kw > width:
+        fail(function, "kernel", values["kernel"], f"is larger than the image, {(height, width)}", "give a kernel no larger than the image")
+    for name, last in (("row", height - kh), ("column", width - kw)):
+        if values[name] > last:
+            fail(function, name, values[name], "puts the window outside the image", f"give a {name} from 0 to {last}")
+
+
+@arguments(
+    _window_inside,
+    row=number(minimum=0, integer=True),
+    column=number(minimum=0, integer=True),
+    image=array(ndim=2),
+    kernel=array(ndim=2),
+)
 def plot_convolution_step(row: int = 0, column: int = 0, image=SMALL_IMAGE, kernel=EDGE_KERNEL):
     """One step of a (valid, stride-1) convolution: the window of ``image`` under the kernel at output
     position (row, column), the kernel, and the output map with that entry computed. Returns the figure."""
@@ -199,6 +256,13 @@ def convolution_explorer():
     )
 
 
+def _text(function: str, name: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        fail(function, name, value, is_a(value), "give a string", ArgumentTypeError)
+    return value
+
+
+@arguments(generate=a_function, prompt=_text, length=positive_integer)
 def text_generation_explorer(generate, prompt: str = "ROMEO:", length: int = 200):
     """A temperature slider and a prompt box for ``generate(prompt, temperature, length) -> str``;
     prints the prompt followed by the generated text."""

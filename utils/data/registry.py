@@ -227,7 +227,7 @@ STEP_DATASETS: dict[int, tuple[str, ...]] = {
     4: ("mnist",),
     5: ("mnist", "cifar10"),
     6: ("tinyshakespeare", "rt-polarity"),
-    7: ("mnist",),
+    7: ("mnist", "tinyshakespeare"),
 }
 
 

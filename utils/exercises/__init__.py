@@ -26,7 +26,7 @@ import re
 import traceback
 
 from utils import progress
-from utils.exercises.core import CORRECT, Exercise, Verdict, solution_source
+from utils.exercises.core import CORRECT, Exercise, Verdict, solution_source, source_of
 from utils.exercises.registry import EXERCISES
 from utils.exercises.report import show_progress
 
@@ -58,8 +58,9 @@ def _source_of(answer) -> str | None:
     try:
         if not (inspect.isroutine(answer) or inspect.isclass(answer)):
             return None
-        own = inspect.getsource(answer)
-    except (OSError, TypeError):
+        answer = inspect.unwrap(answer)  # a library function's argument checks (@arguments) are not saved
+        own = source_of(answer)
+    except (OSError, TypeError, SyntaxError):
         return None
     scope = getattr(answer, "__globals__", None) or vars(inspect.getmodule(answer) or inspect)
     parts: dict[str, str] = {}

@@ -548,8 +548,9 @@ def _central_difference_gradients(weights, biases, X, Y, l2=0.0, n_train=None, b
     return weight_grads, [gradcheck.numerical_gradient(data_cost, b) for b in held.biases]
 
 
-def _steep_case(seed: int, *more: Any) -> Case:
-    """Inputs of about 1e5 through small first-layer weights: weight gradients in the thousands (no clipping)."""
+def steep_case(seed: int, *more: Any) -> Case:
+    """Inputs of about 1e5 through small first-layer weights: weight gradients in the thousands (no clipping).
+    Step 4's tape labs use it too, with their own extra arguments."""
     rng = np.random.default_rng(seed)
     weights = [1e-5 * rng.normal(size=(3, 4)), 3 * rng.normal(size=(4, 2))]
     biases = [rng.normal(size=4), rng.normal(size=2)]
@@ -588,7 +589,7 @@ NETWORK_BACKWARD = FunctionExercise(
                 ([4, 3], 5, "a single layer, 4 inputs and 3 outputs, a batch of 5"),
             ],
         )
-        + [_steep_case(71)]
+        + [steep_case(71)]
     ),
     speed_case=_speed_case,
     names=("weight_grads", "bias_grads"),

@@ -9,6 +9,7 @@ import numpy as np
 
 from utils import nn
 from utils.exercises.core import Case, FunctionExercise, LazyModule, edit, same
+from utils.exercises.step03 import steep_case
 from utils.network import CrossEntropyCost, QuadraticCost, forward_pass, network_gradients, one_hot
 
 tf, keras, tf_network = LazyModule("tensorflow"), LazyModule("keras"), LazyModule("utils.tf_network")
@@ -24,15 +25,6 @@ def _network_cases(seed: int, *rows: tuple) -> list[Case]:
         X, Y = rng.normal(size=(batch, sizes[0])), one_hot(rng.integers(0, sizes[-1], size=batch), sizes[-1])
         cases.append(Case((weights, biases, X, Y, *more), label))
     return cases
-
-
-def _steep_case(seed: int, *more: Any) -> Case:
-    """Inputs of about 1e5 through small first-layer weights: weight gradients in the thousands (no clipping)."""
-    rng = np.random.default_rng(seed)
-    weights = [1e-5 * rng.normal(size=(3, 4)), 3 * rng.normal(size=(4, 2))]
-    biases = [rng.normal(size=4), rng.normal(size=2)]
-    X, Y = 1e5 * rng.normal(size=(5, 3)), one_hot(rng.integers(0, 2, size=5), 2)
-    return Case((weights, biases, X, Y, *more), "3-4-2, inputs of about 1e5: weight gradients in the thousands (no clipping)")
 
 
 SIGMOID_SLOPE = FunctionExercise(
@@ -83,7 +75,7 @@ TAPE_GRADIENTS = FunctionExercise(
             ([7, 2], 1, tf_network.quadratic_cost, "a single layer 7-2, a batch of 1"),
             ([2, 9, 1], 3, tf_network.cross_entropy_cost, "2-9-1, one output, cross-entropy cost"),
         )
-        + [_steep_case(43, tf_network.quadratic_cost)]
+        + [steep_case(43, tf_network.quadratic_cost)]
     ),
     names=("weight_grads", "bias_grads"),
     rtol=1e-8,
@@ -172,7 +164,7 @@ TRAIN_STEP = FunctionExercise(
         ([4, 6, 5, 3], 8, 0.1, "4-6-5-3, a batch of 8, η = 0.1"),
         ([10, 7, 4], 10, 3.0, "10-7-4, a batch of 10, η = 3"),
     )
-    + [_steep_case(44, 1e-4)],
+    + [steep_case(44, 1e-4)],
     adapter=_after_one_step,
     in_training=_in_a_graph,
     names=("weights", "biases", "loss"),

@@ -186,7 +186,30 @@ def _bptt_cases() -> list[Case]:
             inputs = np.array([0, 2, 2, 1, 2, 0, 0, 2])
         _, states, probabilities = rnn_forward(p, inputs, targets, rng.normal(scale=0.5, size=hidden))
         cases.append(Case((p, inputs, targets, states, probabilities), label))
-    return cases
+    return cases + _large_gradient_cases()
+
+
+def _large_gradient_cases() -> list[Case]:
+    """Two windows whose exact gradients have entries above 1e3, beyond any threshold a training loop
+    would clip at (min-char-rnn clips to [-5, 5]): a backward pass that clips cannot pass them."""
+    rng = np.random.default_rng(65)
+    # Scores hundreds of times larger than usual (W_hy of scale 250) while the states stay small: the
+    # gradient reaching each state is large, and so are those of W_xh, W_hh and b_h (up to about 3e3).
+    p = random_parameters(rng, 4, 3, scale=0.3)
+    p["W_hy"] = rng.normal(scale=250.0, size=(3, 4))
+    inputs, targets = rng.integers(0, 4, size=16), rng.integers(0, 4, size=16)
+    _, states, probabilities = rnn_forward(p, inputs, targets, rng.normal(scale=0.1, size=3))
+    scaled = Case(
+        (p, inputs, targets, states, probabilities), "scores 250 times larger: gradient entries up to 3e3, beyond any clipping threshold"
+    )
+    # A long window whose every target is a character the network gives little probability (b_y = -6):
+    # the shares of 1,200 steps add up, and b_y's and W_hy's gradients reach about 1.2e3.
+    p = random_parameters(rng, 3, 2)
+    p["b_y"][0] = -6.0
+    inputs, targets = rng.integers(0, 3, size=1200), np.zeros(1200, dtype=np.int64)
+    _, states, probabilities = rnn_forward(p, inputs, targets, rng.normal(scale=0.5, size=2))
+    long = Case((p, inputs, targets, states, probabilities), "a window of 1,200 with one unlikely target: summed gradients above 1e3")
+    return [scaled, long]
 
 
 BPTT_BACKWARD = FunctionExercise(
@@ -202,7 +225,8 @@ BPTT_BACKWARD = FunctionExercise(
     "the step's state and δy to W_hy's gradient, and δy to b_y's. δh: δy times W_hy transposed, plus dh_next. "
     "δs: δh times 1 - (the step's state)², element by element. Add δs to b_h's gradient and to row inputs[t] of "
     "W_xh's, and the outer product of the state it read and δs to W_hh's. The next dh_next is δs times W_hh "
-    "transposed; after the loop it is the gradient of h_prev. Return (gradients, dh_next).",
+    "transposed; after the loop it is the gradient of h_prev. Return (gradients, dh_next), as they are: no clipping "
+    "(the training step clips afterwards).",
     solution="utils.char_rnn.bptt_backward",
     reference=central_difference_gradients,
     reference_name="central differences of the loss",
@@ -241,6 +265,15 @@ BPTT_BACKWARD = FunctionExercise(
             "",
             "The softmax gradient lacks the -1 at the target: the gradient of "
             "-log softmax with respect to the scores is p - onehot(target).",
+        ),
+        edit(
+            "    return gradients, dh_next\n",
+            "    for gradient in gradients.values():\n"
+            "        np.clip(gradient, -5, 5, out=gradient)  # as min-char-rnn clips\n"
+            "    return gradients, dh_next\n",
+            "It clips the gradients (to [-5, 5], as min-char-rnn does): a backward pass must return the exact gradients, "
+            "however large. Clipping is a decision of the training step (CharRNN.step clips what your function returns), "
+            "and here it cuts gradients above 1e3 down to 5.",
         ),
     ],
     shape_hint="Return (gradients, dh_prev): gradients is a dict with the keys W_xh, W_hh, b_h, W_hy, b_y, each gradient shaped "
@@ -384,6 +417,7 @@ MAX_OVER_TIME = FunctionExercise(
         edit("max(axis=1)", "max(axis=0)", "That is the maximum over the batch; pool over time (axis 1) instead."),
     ],
     shape_hint="(batch, time, channels) -> (batch, channels): the time axis, axis 1, disappears.",
+    speed_case=lambda: Case((np.random.default_rng(66).normal(size=(600, 4, 300)),), "600 sentences of 4 words, 300 channels"),
 )
 
 EXERCISES = [RNN_STEP, RNN_FORWARD, BPTT_BACKWARD, SAMPLE_WITH_TEMPERATURE, MAX_OVER_TIME]

@@ -1,10 +1,11 @@
 """The labs of step 7 (``notebooks/07_further_topics.ipynb``).
 
-The solutions are the course's own functions in ``utils.gated`` (section 1), ``utils.generative`` (sections 4
-and 5, named by path: listing the labs imports no TensorFlow) and ``utils.rbm`` (section 6); each typical
+The solutions are the course's own functions in ``utils.gated`` (sections 1 and 3), ``utils.generative`` (sections
+4 and 5, named by path: listing the labs imports no TensorFlow) and ``utils.rbm`` (section 6); each typical
 mistake is an edit of one. The independent references: Keras' LSTM and GRU(reset_after=False) layers given the
-same weights; the VAE loss written with other TensorFlow operations; for the GAN step, the course's step run on
-the same fresh networks; for CD-1, the update written out element by element with loops.
+same weights; tf.GradientTape through keras.layers.LSTMCell given the same weights, for the LSTM step's backward
+pass; the VAE loss written with other TensorFlow operations; for the GAN step, the course's step run on the same
+fresh networks; for CD-1, the update written out element by element with loops.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from utils.exercises.core import Case, FunctionExercise, LazyModule, conform, edit, first_difference
-from utils.gated import lstm_step_from_keras, olah_gru_step_from_keras
+from utils.gated import lstm_step_backward, lstm_step_from_keras, olah_gru_step_from_keras
 from utils.rbm import cd1_update
 
 tf, keras = LazyModule("tensorflow"), LazyModule("keras")
@@ -187,6 +188,126 @@ GRU_OLAH = FunctionExercise(
     ],
     shape_hint="Your step returns the new hidden state, (batch, units). The check runs it along each sequence from the given state and "
     "compares the state after every step, (batch, time, units).",
+)
+
+
+# --- Lab: one LSTM step's backward pass (section 3) --------------------------------------------------
+
+_KERAS_CELLS: dict = {}
+
+
+def lstm_cell_tape(dh: np.ndarray, dc: np.ndarray, x: np.ndarray, h: np.ndarray, c: np.ndarray, *weights: np.ndarray) -> tuple:
+    """The independent reference of section 3: tf.GradientTape through keras.layers.LSTMCell (in float64) given the same weights,
+    for the loss sum(dh ⊙ h_t) + sum(dc ⊙ C_t), whose gradients with respect to h_t and C_t are dh and dc. Returns the gradients
+    with respect to x, h, c, kernel, recurrent_kernel and bias. The cell is built once for its sizes, with zero initialisers."""
+    key = (x.shape[-1], h.shape[-1])
+    if key not in _KERAS_CELLS:
+        zeros = dict(kernel_initializer="zeros", recurrent_initializer="zeros", bias_initializer="zeros")
+        _KERAS_CELLS[key] = keras.layers.LSTMCell(key[1], dtype="float64", seed=0, **zeros)
+        _KERAS_CELLS[key].build((None, key[0]))
+    cell = _KERAS_CELLS[key]
+    cell.set_weights([np.asarray(w, dtype="float64") for w in weights])
+    inputs = [tf.constant(a, dtype=tf.float64) for a in (x, h, c)]
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        new_h, (_, new_c) = cell(inputs[0], inputs[1:])
+        loss = tf.reduce_sum(dh * new_h) + tf.reduce_sum(dc * new_c)
+    return tuple(g.numpy() for g in tape.gradient(loss, [*inputs, cell.kernel, cell.recurrent_kernel, cell.bias]))
+
+
+def _lstm_backward_arguments(rng: np.random.Generator, batch: int, inputs: int, units: int, upstream: float, label: str) -> tuple:
+    """Upstream gradients dh and dc of spread ``upstream`` (dc = 0 when ``upstream`` is negative: nothing comes from later steps),
+    then the step's inputs and weights as in lab lstm_step."""
+    dh, dc = rng.normal(scale=abs(upstream), size=(2, batch, units))
+    return (dh, dc * (upstream > 0), *_lstm_arguments(rng, batch, inputs, units, label))
+
+
+LSTM_STEP_BACKWARD = FunctionExercise(
+    name="lstm_step_backward",
+    title="One LSTM step, backwards",
+    idea="The chain rule through the step's equations, from the end back: the gradient reaching C_t is what comes from later steps "
+    "(dc) plus what comes through h_t = o ⊙ tanh(C_t). From it, each gate's share (C_t = f ⊙ C_{t-1} + i ⊙ C̃), then through each "
+    "gate's σ or tanh to its pre-activation. All four pre-activations come from one product, x K + h R + b, so their gradients, side "
+    "by side in Keras' order i, f, C̃, o, give every other gradient by one matrix product each.",
+    structure="Run the forward step again, keeping i, f, C̃, o and tanh(C_t). δC = dc + dh ⊙ o ⊙ (1 - tanh²(C_t)). The gradients of "
+    "the pre-activations, each (batch, units): input δC ⊙ C̃ ⊙ i(1 - i); forget δC ⊙ C_{t-1} ⊙ f(1 - f); candidate δC ⊙ i ⊙ (1 - C̃²); "
+    "output dh ⊙ tanh(C_t) ⊙ o(1 - o). Put them side by side in the order i, f, C̃, o: δ, (batch, 4 units). Then dx = δ Kᵀ, "
+    "dh_prev = δ Rᵀ, dc_prev = δC ⊙ f, dkernel = xᵀ δ, drecurrent_kernel = h_prevᵀ δ, dbias = δ summed over the batch. Return the six "
+    "in that order.",
+    solution=lstm_step_backward,
+    stub="my_lstm_step_backward",
+    reference=lstm_cell_tape,
+    reference_name="tf.GradientTape through keras.layers.LSTMCell given the same weights",
+    cases=_cases(
+        77,
+        _lstm_backward_arguments,
+        (4, 3, 5, 1.0, "a batch of 4, 3 inputs, 5 units"),
+        (1, 2, 3, 1.0, "a batch of 1"),
+        (3, 7, 2, 1.0, "7 inputs, 2 units"),
+        (2, 4, 1, 1.0, "a single unit"),
+        (3, 3, 4, -1.0, "the last step of a sequence: nothing reaches C_t from later steps (dc = 0)"),
+        (5, 3, 4, 3000.0, "upstream gradients in the thousands, beyond any clipping threshold"),
+    ),
+    names=("dx", "dh_prev", "dc_prev", "dkernel", "drecurrent_kernel", "dbias"),
+    rtol=1e-6,
+    atol=1e-9,
+    mistakes=[
+        edit(
+            "dh * o * (1 - tanh_c**2)",
+            "dh * o",
+            "The path from h_t to C_t lacks tanh's derivative: h_t = o ⊙ tanh(C_t), so the gradient reaching C_t through h_t is "
+            "dh ⊙ o ⊙ (1 - tanh²(C_t)).",
+        ),
+        edit(
+            "dc_t = dc + ",
+            "dc_t = ",
+            "The gradient from later steps, dc, is missing: C_t reaches the loss through h_t and through the next step's cell state, so "
+            "the gradient reaching it is the sum of the two.",
+        ),
+        edit(
+            "dc_t * c * f * (1 - f)",
+            "dc_t * f * (1 - f)",
+            "The forget gate's gradient lacks C_{t-1}: in C_t = f ⊙ C_{t-1} + i ⊙ C̃ the forget gate multiplies the old cell state, so "
+            "∂L/∂f = δC ⊙ C_{t-1}, before σ's derivative f(1 - f).",
+        ),
+        edit(
+            "dc_t * i * (1 - c_tilde**2)",
+            "dc_t * i * c_tilde * (1 - c_tilde)",
+            "The candidate's derivative is σ's: C̃ = tanh(...) (it lies between -1 and 1), so its derivative is 1 - C̃², not C̃(1 - C̃).",
+        ),
+        edit(
+            "dc_t * c_tilde * i * (1 - i),  # input gate: C_t = f ⊙ C_{t-1} + i ⊙ C̃\n            dc_t * c * f * (1 - f),  # forget gate",
+            "dc_t * c * f * (1 - f),  # forget gate\n            dc_t * c_tilde * i * (1 - i),  # input gate",
+            "The gates' gradients are not in Keras' order: kernel, recurrent_kernel and bias hold the gates side by side as i, f, C̃, o, "
+            "so the gradients of the pre-activations must be put side by side in that same order.",
+        ),
+        edit(
+            "dc_prev = d_gates @ kernel.T, d_gates @ recurrent_kernel.T, dc_t * f",
+            "dc_prev = d_gates @ kernel.T, d_gates @ recurrent_kernel.T, dc_t",
+            "dc_prev lacks the forget gate: C_t = f ⊙ C_{t-1} + ..., so the gradient passed back to C_{t-1} is δC ⊙ f. That product, "
+            "step after step, is what makes the LSTM's gradients fade or survive.",
+        ),
+        edit(
+            "d_gates.sum(axis=0)",
+            "d_gates.mean(axis=0)",
+            "The bias gradient is averaged over the batch: the loss adds up the examples' contributions, and every example uses the same "
+            "bias, so its gradient is the sum over the batch (as xᵀ δ sums for the kernel).",
+        ),
+        edit(
+            "return dx, dh_prev, dc_prev,",
+            "return dx, dc_prev, dh_prev,",
+            "dh_prev and dc_prev are swapped: return (dx, dh_prev, dc_prev, dkernel, drecurrent_kernel, dbias), in that order.",
+        ),
+        edit(
+            "    return dx, dh_prev, dc_prev, x.T @ d_gates, h.T @ d_gates, d_gates.sum(axis=0)",
+            "    gradients = dx, dh_prev, dc_prev, x.T @ d_gates, h.T @ d_gates, d_gates.sum(axis=0)\n"
+            "    return tuple(np.clip(g, -5, 5) for g in gradients)",
+            "Your gradients are clipped (to ±5, as min-char-rnn does): a backward pass returns the exact gradients; clipping, if you want "
+            "it, belongs to the training loop, after them.",
+        ),
+    ],
+    shape_hint="Return six arrays, (dx, dh_prev, dc_prev, dkernel, drecurrent_kernel, dbias), each shaped like what it is the "
+    "gradient of: x (batch, inputs); h and c (batch, units); kernel (inputs, 4 units); recurrent_kernel (units, 4 units); bias (4 units,).",
 )
 
 
@@ -548,4 +669,317 @@ CD1_UPDATE = FunctionExercise(
     shape_hint="Return (W, b, c) with the shapes they came in: W (n_visible, n_hidden), b (n_visible,), c (n_hidden,).",
 )
 
-EXERCISES = [LSTM_STEP, GRU_OLAH, VAE_LOSS, GAN_STEP, CD1_UPDATE]
+EXERCISES = [LSTM_STEP, GRU_OLAH, LSTM_STEP_BACKWARD, VAE_LOSS, GAN_STEP, CD1_UPDATE]
+
+
+# --- Labs: attention, multi-head attention and a transformer block (section 7) -----------------------
+# The solutions are utils.attention's (NumPy); the references are Keras' MultiHeadAttention and the same block
+# assembled from Keras layers (utils.transformer), given the same weights.
+
+_transformer = LazyModule("utils.transformer")
+_ATTENTION_LAYERS: dict = {}
+
+
+def _attention_layer(heads: int, key_dim: int, value_dim: int, width: int, width_value: int, width_out: int | None = None) -> Any:
+    """A keras.layers.MultiHeadAttention for these sizes, built once, with zero initialisers and a fixed seed, so that
+    building it draws nothing from the notebook's random generators."""
+    key = (heads, key_dim, value_dim, width, width_value, width_out)
+    if key not in _ATTENTION_LAYERS:
+        options = dict(value_dim=value_dim, output_shape=width_out, kernel_initializer="zeros", seed=0)
+        layer = keras.layers.MultiHeadAttention(heads, key_dim, **options, use_bias=width_out is None)
+        layer.build((None, None, width), (None, None, width_value), (None, None, key_dim if width_out else width_value))
+        _ATTENTION_LAYERS[key] = layer
+    return _ATTENTION_LAYERS[key]
+
+
+def keras_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None) -> tuple:
+    """The independent reference of lab ``scaled_dot_product_attention``: keras.layers.MultiHeadAttention with one head
+    whose query, key, value and output projections are identities without biases, so that what it computes is the
+    attention itself. Returns its output (batch, n_q, d_v) and its attention scores (batch, n_q, n_k)."""
+    d_k, d_v = q.shape[-1], v.shape[-1]
+    layer = _attention_layer(1, d_k, d_v, d_k, d_v, width_out=d_v)
+    identity = [
+        np.eye(d_k, dtype="float32")[:, None, :],
+        np.eye(d_k, dtype="float32")[:, None, :],
+        np.eye(d_v, dtype="float32")[:, None, :],
+    ]
+    layer.set_weights([*identity, np.eye(d_v, dtype="float32")[None]])
+    output, scores = layer(
+        *(np.asarray(a, "float32") for a in (q, v)),
+        key=np.asarray(k, "float32"),
+        return_attention_scores=True,
+        **_transformer.mask_arguments(mask),
+    )
+    return output.numpy().astype(float), scores.numpy()[:, 0].astype(float)
+
+
+def tensorflow_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None) -> tuple:
+    """The same attention in TensorFlow's own operations, in float64 (tests/test_attention.py holds it equal to
+    :func:`keras_attention` on every case of the lab): softmax(q kᵀ / √d_k + where the mask is 0, -10⁹) v, and the weights."""
+    q, k, v = (tf.constant(a, dtype=tf.float64) for a in (q, k, v))
+    scores = tf.linalg.matmul(q, k, transpose_b=True) / tf.sqrt(tf.constant(q.shape[-1], tf.float64))
+    if mask is not None:
+        scores = tf.where(tf.constant(np.asarray(mask, bool)), scores, tf.constant(-1e9, tf.float64))
+    weights = tf.nn.softmax(scores, axis=-1)
+    return tf.linalg.matmul(weights, v).numpy(), weights.numpy()
+
+
+def _mask(rng: np.random.Generator, kind: str | None, batch: int, n_q: int, n_k: int) -> np.ndarray | None:
+    """A boolean mask (batch, n_q, n_k): None, causal, or padding (each sequence's keys past a random length, at least 1,
+    are masked for every query)."""
+    if kind == "causal":
+        return np.broadcast_to(np.tril(np.ones((n_q, n_k), dtype=bool)), (batch, n_q, n_k)).copy()
+    if kind == "padding":
+        lengths = rng.integers(1, n_k, size=batch)
+        return np.broadcast_to((np.arange(n_k) < lengths[:, None])[:, None, :], (batch, n_q, n_k)).copy()
+    return None
+
+
+def _attention_arguments(rng: np.random.Generator, batch, n_q, n_k, d_k, d_v, mask, scale, label) -> tuple:
+    q, k = rng.normal(scale=scale, size=(batch, n_q, d_k)), rng.normal(scale=scale, size=(batch, n_k, d_k))
+    return (*_float32(q, k, rng.normal(size=(batch, n_k, d_v))), _mask(rng, mask, batch, n_q, n_k))
+
+
+SCALED_DOT_PRODUCT_ATTENTION = FunctionExercise(
+    name="scaled_dot_product_attention",
+    title="Scaled dot-product attention",
+    idea="Each query scores every key by a dot product, divided by √d_k so that the scores do not grow with the size of the vectors. "
+    "A softmax over the keys turns each query's scores into weights that sum to 1; a key the mask hides gets a score so low (-10⁹) that "
+    "its weight is 0, before the softmax. The output for a query is the weighted average of the values.",
+    structure="scores = q times k transposed over its last two axes, (batch, n_q, n_k), divided by √d_k (d_k: the last axis of q). "
+    "Where the mask is False, replace the score by -1e9. Softmax along the last axis (the keys): subtract each row's largest score, "
+    "exponentiate, divide by the row's sum. Return (weights times v, weights): (batch, n_q, d_v) and (batch, n_q, n_k).",
+    solution="utils.attention.scaled_dot_product_attention",
+    stub="my_scaled_dot_product_attention",
+    reference=keras_attention,
+    reference_name="keras.layers.MultiHeadAttention with one head and identity projections (itself held equal to the same arithmetic "
+    "in TensorFlow's operations by the course's tests)",
+    cases=_cases(
+        81,
+        _attention_arguments,
+        (2, 5, 5, 4, 4, None, 1.0, "2 sequences of 5 positions, d_k = d_v = 4, no mask"),
+        (3, 4, 6, 8, 5, "padding", 1.0, "4 queries and 6 keys, a padding mask (the last keys of each sequence hidden)"),
+        (2, 6, 6, 4, 3, "causal", 1.0, "a causal mask: position i sees positions 0 to i"),
+        (1, 3, 7, 2, 2, None, 1.0, "a batch of 1, 3 queries and 7 keys"),
+        (2, 1, 5, 6, 4, "padding", 1.0, "a single query, a padding mask"),
+        (2, 4, 4, 4, 4, "causal", 30.0, "scores in the thousands, a causal mask"),
+    ),
+    names=("output", "weights"),
+    rtol=1e-4,
+    atol=1e-5,
+    mistakes=[
+        edit(
+            "/ np.sqrt(d_k)",
+            "/ d_k",
+            "The scores are divided by d_k: the scale is √d_k, so that the scores' spread stays about 1 when q and k have entries of "
+            "spread 1, whatever their length.",
+        ),
+        edit(
+            "/ np.sqrt(d_k)",
+            "",
+            "The scores are not scaled: divide them by √d_k, or the softmax saturates as the vectors get longer.",
+        ),
+        edit(
+            "scores.max(axis=-1, keepdims=True)",
+            "scores.max(axis=-2, keepdims=True)",
+            "The softmax runs over the queries (axis -2): each query's weights are a distribution over the keys, so normalise along the "
+            "last axis.",
+            ("weights.sum(axis=-1, keepdims=True)", "weights.sum(axis=-2, keepdims=True)"),
+        ),
+        edit(
+            "scores = np.where(mask, scores, -1e9)",
+            "scores = scores",
+            "The mask is applied after the softmax: the weights of the keys a query may see then no longer sum to 1. Hide the keys before "
+            "the softmax, with a score of -10⁹, so that the softmax shares all the weight among the visible keys.",
+            (
+                "    return weights @ v, weights",
+                "    if mask is not None:\n        weights = weights * mask\n    return weights @ v, weights",
+            ),
+        ),
+        edit(
+            "np.where(mask, scores, -1e9)",
+            "np.where(mask, -1e9, scores)",
+            "The mask is read the wrong way round: True (1) means that the query may look at the key, as in Keras' attention_mask; "
+            "the keys to hide are where it is False.",
+        ),
+        edit(
+            "    scores = scores - scores.max(axis=-1, keepdims=True)",
+            "    scores = scores",
+            "The softmax overflows for large scores (exp(1000) is inf in floating point, and inf / inf is nan): subtract each row's "
+            "largest score before exponentiating, which does not change the softmax.",
+        ),
+    ],
+    shape_hint="Return (output, weights): output (batch, n_q, d_v), one weighted average of the values per query; weights "
+    "(batch, n_q, n_k). The scores are q times the transpose of k's last two axes.",
+)
+
+
+def keras_multi_head_attention(query: np.ndarray, value: np.ndarray, weights: list, mask: np.ndarray | None = None) -> np.ndarray:
+    """The independent reference of lab ``multi_head_attention``: keras.layers.MultiHeadAttention given the same weights,
+    called on (query, value) with the mask; a causal mask is handed to it as ``use_causal_mask=True``."""
+    Wq, Wv, Wo = weights[0], weights[4], weights[6]
+    layer = _attention_layer(Wq.shape[1], Wq.shape[2], Wv.shape[2], query.shape[-1], value.shape[-1])
+    assert Wo.shape[-1] == query.shape[-1], "Keras' layer returns the query's width"
+    layer.set_weights([np.asarray(w, "float32") for w in weights])
+    output = layer(np.asarray(query, "float32"), np.asarray(value, "float32"), **_transformer.mask_arguments(mask))
+    return output.numpy().astype(float)
+
+
+def _attention_weights(rng: np.random.Generator, width: int, width_value: int, heads: int, key_dim: int, value_dim: int) -> list:
+    """Random weights in the layout of keras.layers.MultiHeadAttention's get_weights()."""
+    shapes = [(width, heads, key_dim), (heads, key_dim), (width_value, heads, key_dim), (heads, key_dim)]
+    shapes += [(width_value, heads, value_dim), (heads, value_dim), (heads, value_dim, width), (width,)]
+    return list(_float32(*(rng.normal(scale=0.6, size=shape) for shape in shapes)))
+
+
+def _multi_head_arguments(rng: np.random.Generator, batch, n_q, n_k, width, width_value, heads, key_dim, value_dim, mask, label) -> tuple:
+    query = _float32(rng.normal(size=(batch, n_q, width)))[0]
+    value = query.copy() if width_value is None else _float32(rng.normal(size=(batch, n_k, width_value)))[0]
+    weights = _attention_weights(rng, width, width if width_value is None else width_value, heads, key_dim, value_dim)
+    return query, value, weights, _mask(rng, mask, batch, n_q, n_k)
+
+
+MULTI_HEAD_ATTENTION = FunctionExercise(
+    name="multi_head_attention",
+    title="Multi-head attention from Keras' weights",
+    idea="Several attentions side by side, each in its own small space: every head projects the queries, keys and values with its own "
+    "slice of Keras' weights (the middle axis is the head), runs scaled dot-product attention there, and the heads' outputs, put side "
+    "by side, are projected back to the model's width by the output kernel.",
+    structure="Unpack the weights as Wq, bq, Wk, bk, Wv, bv, Wo, bo. For each head h (Wq.shape[1] of them): q = query @ Wq[:, h] + "
+    "bq[h], (batch, n_q, key_dim); k and v the same from `value` with Wk, bk and Wv, bv; then scaled_dot_product_attention(q, k, v, "
+    "mask), whose output is (batch, n_q, value_dim). Concatenate the heads' outputs along the last axis, head after head: (batch, n_q, "
+    "heads × value_dim). Multiply by Wo flattened to (heads × value_dim, width_out), rows in the same head-after-head order, and add bo.",
+    solution="utils.attention.multi_head_attention",
+    stub="my_multi_head_attention",
+    reference=keras_multi_head_attention,
+    reference_name="keras.layers.MultiHeadAttention given the same weights (use_causal_mask=True for the causal cases)",
+    cases=_cases(
+        82,
+        _multi_head_arguments,
+        (2, 5, 5, 8, None, 2, 3, 3, None, "self-attention, width 8, 2 heads of key_dim 3"),
+        (2, 6, 6, 6, None, 3, 4, 4, "causal", "use_causal_mask=True, width 6, 3 heads of key_dim 4"),
+        (1, 4, 4, 5, None, 4, 2, 2, "causal", "a batch of 1, 4 heads, causal"),
+        (3, 3, 7, 6, 4, 2, 4, 5, "padding", "3 queries of width 6 over 7 padded keys of width 4, key_dim 4, value_dim 5"),
+        (2, 5, 5, 4, None, 1, 6, 6, None, "one head whose key_dim (6) is larger than the width (4)"),
+    ),
+    rtol=1e-4,
+    atol=1e-5,
+    mistakes=[
+        edit(
+            "q = query @ Wq[:, head] + bq[head]",
+            "q = (query @ Wq[:, head] + bq[head]) / np.sqrt(Wq.shape[-1])",
+            "The queries are scaled twice: scaled_dot_product_attention already divides the scores by √key_dim (Keras' code scales the "
+            "projected queries instead, which is the same thing once, not twice).",
+        ),
+        edit(
+            "Wq, bq, Wk, bk, Wv, bv, Wo, bo = weights",
+            "Wq, bq, Wv, bv, Wk, bk, Wo, bo = weights",
+            "The key and value weights are swapped: Keras' get_weights() lists the query's kernel and bias, then the key's, then the "
+            "value's, then the output's.",
+        ),
+        edit(
+            "Wo.reshape(-1, Wo.shape[-1])",
+            "Wo.transpose(1, 0, 2).reshape(-1, Wo.shape[-1])",
+            "The output kernel's rows are not in the order of the concatenated heads: the heads' outputs are side by side head after head, "
+            "so Wo (heads, value_dim, width) flattens to (heads × value_dim, width) in its own order, head by head.",
+        ),
+        edit(
+            "scaled_dot_product_attention(q, k, v, mask)",
+            "scaled_dot_product_attention(q, k, v)",
+            "The mask is not passed on to the heads: every head must hide the same keys (a causal mask hides the future in each of them).",
+        ),
+    ],
+    shape_hint="Return (batch, n_q, width_out), width_out being Wo.shape[-1]. Each head's q and k are (batch, n, key_dim), its v "
+    "(batch, n_k, value_dim); the heads side by side make (batch, n_q, heads × value_dim).",
+)
+
+
+def _block_arguments(rng: np.random.Generator, batch, n, width, heads, key_dim, hidden, mask, spread, label) -> tuple:
+    x = _float32(rng.normal(loc=1.0, scale=spread, size=(batch, n, width)))[0]
+    norms = [_float32(1 + 0.3 * rng.normal(size=width), 0.2 * rng.normal(size=width)) for _ in range(2)]
+    feed_forward = _float32(rng.normal(scale=0.5, size=(width, hidden)), rng.normal(size=hidden), rng.normal(size=(hidden, width)))
+    params = {
+        "norm1": norms[0],
+        "attention": _attention_weights(rng, width, width, heads, key_dim, key_dim),
+        "norm2": norms[1],
+        "feed_forward": (*feed_forward, *_float32(rng.normal(size=width))),
+    }
+    return x, params, _mask(rng, mask, batch, n, n)
+
+
+TRANSFORMER_BLOCK = FunctionExercise(
+    name="transformer_block",
+    title="A transformer block",
+    idea="Two parts, each added to what came in (a residual connection), each fed a layer-normalised copy of it (the pre-norm order of "
+    "GPT-2): first self-attention, then a small feed-forward network applied at every position on its own. Layer normalisation "
+    "rescales each position's features to mean 0 and variance 1 (over the features, not the batch), then scales by γ and shifts by β.",
+    structure="Layer norm of a (batch, n, width) array: mean and variance over the last axis (keepdims), (x - mean) / √(variance + "
+    "epsilon) × gamma + beta, with params['norm1'] (then params['norm2']) as (gamma, beta). Then, in this order: normalise x with "
+    "norm1; add to x the multi-head self-attention of the result (it is both the query and the value; pass the mask and "
+    "params['attention']); normalise the new x with norm2; add to x the feed-forward part of that, max(0, · W1 + b1) W2 + b2 with "
+    "params['feed_forward'] = (W1, b1, W2, b2). Return x.",
+    solution="utils.attention.transformer_block",
+    stub="my_transformer_block",
+    reference=lambda *args: _transformer.keras_transformer_block(*args),
+    reference_name="the same block assembled from Keras layers (LayerNormalization, MultiHeadAttention, Dense) given the same weights",
+    cases=_cases(
+        83,
+        _block_arguments,
+        (2, 5, 8, 2, 3, 16, None, 0.1, "2 sequences of 5, width 8, 2 heads of key_dim 3, hidden width 16"),
+        (2, 6, 6, 3, 4, 10, "causal", 1.0, "causal, 3 heads"),
+        (1, 4, 5, 1, 5, 7, "causal", 0.1, "a batch of 1, one head"),
+        (3, 7, 4, 2, 2, 12, "padding", 2.0, "a padding mask, width 4"),
+        (2, 3, 10, 5, 2, 40, None, 0.1, "5 heads of key_dim 2, hidden width 4 × 10"),
+    ),
+    rtol=1e-4,
+    atol=1e-4,
+    mistakes=[
+        edit(
+            "mean = x.mean(axis=-1, keepdims=True)",
+            "mean = x.mean(axis=0, keepdims=True)",
+            "The normalisation takes its statistics over the batch (axis 0), as batch normalisation does: layer normalisation normalises "
+            "each position of each sequence over its own features, the last axis.",
+            ("variance = x.var(axis=-1, keepdims=True)", "variance = x.var(axis=0, keepdims=True)"),
+        ),
+        edit(
+            "x.var(axis=-1, keepdims=True)",
+            "x.var(axis=-1, ddof=1, keepdims=True)",
+            "The variance is the unbiased one (dividing by n - 1): Keras' LayerNormalization divides by the number of features, n.",
+        ),
+        edit(
+            "np.sqrt(variance + epsilon)",
+            "(np.sqrt(variance) + epsilon)",
+            "ε is added after the square root: Keras divides by √(variance + ε).",
+        ),
+        edit(
+            "x = x + multi_head_attention(",
+            "x = multi_head_attention(",
+            "The attention's output replaces x instead of being added to it: the residual connection, x + attention(norm(x)), is what "
+            "lets a deep stack of blocks start close to the identity and train.",
+        ),
+        edit(
+            '    h = layer_norm(x, *params["norm1"])\n',
+            "    h = x\n",
+            "The normalisation comes after each residual sum (the original transformer's post-norm order): this block, like GPT-2's, "
+            "normalises the input of each part (pre-norm) and adds the part's output to x as it was.",
+            (
+                '    x = x + multi_head_attention(h, h, params["attention"], mask)',
+                '    x = layer_norm(x + multi_head_attention(h, h, params["attention"], mask), *params["norm1"])',
+            ),
+            ('    h = layer_norm(x, *params["norm2"])\n', "    h = x\n"),
+            (
+                "    return x + np.maximum(0, h @ W1 + b1) @ W2 + b2",
+                '    return layer_norm(x + np.maximum(0, h @ W1 + b1) @ W2 + b2, *params["norm2"])',
+            ),
+        ),
+        edit(
+            "np.maximum(0, h @ W1 + b1)",
+            "(h @ W1 + b1)",
+            "The feed-forward part has no ReLU between its two layers: without it the two are one linear map.",
+        ),
+    ],
+    shape_hint="Return (batch, n, width), the shape of x. multi_head_attention(h, h, weights, mask) returns (batch, n, width) too; "
+    "W1 is (width, hidden) and W2 (hidden, width).",
+)
+
+EXERCISES += [SCALED_DOT_PRODUCT_ATTENTION, MULTI_HEAD_ATTENTION, TRANSFORMER_BLOCK]
