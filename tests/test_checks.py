@@ -122,3 +122,17 @@ def test_functions_generators_optional_values_and_class_names():
         Layer(3, activation="relu")
     assert list(inspect.getfullargspec(Layer.__init__).args) == ["self", "units", "rng", "activation"]  # as Keras reads it
     assert checks.shown([np.zeros(2), np.zeros(3)]) == "a list of 2 arrays"
+
+
+def test_a_dict_of_numbers_names_the_key_that_is_missing_or_not_a_number():
+    weights = checks.numbers_by_name(required=("w1", "w2"), allowed="give the weights w1 and w2")
+    assert weights("f", "w", {"w1": 0.5, "w2": np.float32(1.0), "note": "more keys are let through"})
+    with pytest.raises(checks.ArgumentTypeError, match=r"f: w=\[0.5\] is a list; give the weights w1 and w2"):
+        weights("f", "w", [0.5])
+    with pytest.raises(ArgumentError, match="f: w=.* has no 'w2'; give the weights w1 and w2"):
+        weights("f", "w", {"w1": 0.5})
+    with pytest.raises(checks.ArgumentTypeError, match=r"f: w\['w2'\]='0.5' is a str"):
+        weights("f", "w", {"w1": 0.5, "w2": "0.5"})
+    every_value = checks.numbers_by_name()
+    with pytest.raises(checks.ArgumentTypeError, match=r"f: values\['x'\]=None"):
+        every_value("f", "values", {"x": None})

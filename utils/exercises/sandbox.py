@@ -16,6 +16,7 @@ import random
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,10 @@ def _strike(frame: Any, event: str, arg: Any) -> Any:
 
 
 def _trace_answer_frames(frame: Any) -> None:
-    """Make every running frame of the answer (below the checker's own) raise at its next line."""
+    """Make every running frame of the answer (below the checker's own) raise at its next line. When the
+    timer strikes inside the trace function itself, start at the answer's frame it was called for."""
+    if frame is not None and frame.f_code is _strike.__code__:
+        frame = frame.f_back  # the answer's frame that the trace function was called for
     while frame is not None and frame.f_code.co_filename not in _OWN_FILES:
         frame.f_trace = _strike
         frame.f_trace_lines = True
@@ -69,7 +73,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        previous_trace, active, strikes = sys.gettrace(), [True], [0]
+        previous_trace, active, strikes, owed = sys.gettrace(), [True], [0], [False]
+        give_up = time.monotonic() + 1.5 * seconds
 
         def _alarm(signum: int, frame: Any) -> None:
             if not active[0]:  # delivered late, as the block ended
@@ -83,7 +88,13 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             _trace_answer_frames(frame)
             strikes[0] += 1
             signal.setitimer(signal.ITIMER_REAL, REPEAT)
-            if strikes[0] % 10 == 1:
+            # A raise here while the trace function itself runs would make Python drop the trace: wait for
+            # the answer's own code. Past twice the limit, raise at every strike that lands there.
+            if frame is not None and frame.f_code.co_filename in _OWN_FILES:
+                owed[0] = True
+                return
+            if owed[0] or strikes[0] % 10 == 1 or time.monotonic() > give_up:
+                owed[0] = False
                 raise OutOfTime()
 
         previous = signal.signal(signal.SIGALRM, _alarm)
