@@ -8,7 +8,17 @@ from labs_harness import run_labs
 
 from utils.exercises import EXERCISES
 
-LABS = {"conv_forward_loops", "im2col_conv", "conv_backward", "maxpool_backward", "learn_edge_kernel"}
+LABS = {
+    "conv_forward_loops",
+    "im2col_conv",
+    "conv_backward",
+    "maxpool_backward",
+    "learn_edge_kernel",
+    "dropout_forward",
+    "dropout_backward",
+    "batchnorm_forward",
+    "batchnorm_backward",
+}
 WARM_UPS = {"conv_parameters", "receptive_field"}
 
 
@@ -49,3 +59,14 @@ def test_the_learners_descent_recovers_the_sobel_kernel(lab_run):
     table = lab_run.output_of('count_parameters = yours_or_reference("conv_parameters"')
     assert "Using your my_conv_parameters" in table and "Using your my_receptive_field" in table
     assert "conv 5x5, 50   (8, 8, 50)         25,050            14 px" in table
+
+
+def test_the_dropout_and_batch_normalisation_sections_run_on_the_learners_functions(lab_run):
+    dropout = lab_run.output_of('apply_dropout = yours_or_reference("dropout_forward"')
+    assert "Using your my_dropout_forward" in dropout and "Using your my_dropout_backward" in dropout
+    assert "your inference pass gives Keras' scores: True" in lab_run.output_of("thinned_model = variant_models")
+    batchnorm = lab_run.output_of('batchnorm = yours_or_reference("batchnorm_forward"')
+    assert "Using your my_batchnorm_forward" in batchnorm and "Using your my_batchnorm_backward" in batchnorm
+    assert "dx sums to 0 over the batch, for each feature (to 1e-9 of its size): True" in batchnorm
+    trained = lab_run.output_of('bn_model = deep_models["with batch normalisation"]')
+    assert "your inference pass gives the layer's output (to float32 rounding): True · running averages unchanged: True" in trained
