@@ -24,6 +24,7 @@ that the output has ``ceil(n / stride)`` positions, putting the odd extra row or
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 from typing import Any
@@ -324,7 +325,7 @@ def _output_shape(x, kh: int, kw: int, channels: int, stride: int, padding: str)
     return (x.shape[0], rows, columns, channels)
 
 
-_positions = getattr(output_size, "__wrapped__", output_size)  # the sizes checked already
+_positions = inspect.unwrap(output_size)  # the sizes checked already
 _layer = dict(x=_images, kernels=array(), stride=_whole, padding=_padding_name)
 
 
