@@ -3,7 +3,10 @@ mistake and the reference solution are pasted into the stub cell in turn, and th
 after each; then the notebook goes on with the solution in place, to the end.
 
 One kernel per notebook: the cells before a lab run once, so trying every mistake costs only the
-checks. The progress record is a temporary file, seeded as if the labs of the earlier steps had
+checks. The kernel runs the ``smoke`` profile (utils/profiles.py): every section a lab feeds is trained
+as in the quick profile, so its printed results can be compared with the stored ones; the Keras
+experiments no lab feeds (whose figures nbval and the compatibility matrix prove in the quick profile)
+run for an epoch or two. The progress record is a temporary file, seeded as if the labs of the earlier steps had
 been solved (so that a step which uses your own earlier function, as step 3 uses your step-2
 numerical gradient, is tried that way).
 """
@@ -179,7 +182,7 @@ def _run_labs_once(step: int, progress_file: Path, timeout: int) -> LabRun:
         return printed_by(cell.outputs)
 
     try:
-        with client.setup_kernel(env=kernel_environment(progress_file)):
+        with client.setup_kernel(env=kernel_environment(progress_file, PROFILE="smoke")):
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or index in checks:
                     continue

@@ -209,5 +209,5 @@ def test_a_keras_reference_block_draws_nothing_from_the_random_generators():
 
 def test_the_profiles_give_both_models_a_budget_in_steps():
     for profile in PROFILES.values():
-        assert profile.step07_attention_seeds >= 3
+        assert profile.step07_attention_seeds >= (2 if profile.name == "smoke" else 3)
         assert profile.step07_attention_gru_steps > 1 and profile.step07_attention_transformer_steps > 1

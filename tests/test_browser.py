@@ -1,6 +1,7 @@
 """The course as a learner meets it: JupyterLab in a real (headless) Chromium, driven by Playwright.
 
-For every notebook: open it, run all cells, wait for the kernel to go idle, and check that every
+For every notebook (in the ``smoke`` profile: every cell, the experiments no lab feeds cut short): open
+it, run all cells, wait for the kernel to go idle, and check that every
 cell ran and none shows an error or stderr output; one screenshot per section with figures goes to
 ``artifacts/browser/``. On a widget, move a slider and check that its figure is redrawn.
 
@@ -94,6 +95,9 @@ def lab(tmp_path_factory):
     env = dict(
         os.environ,
         **{settings.ROOT_DIR.name: str(ROOT)},
+        # Every cell, at the smoke profile's sizes: the experiments no lab feeds are cut short (their
+        # figures are nbval's and the compatibility matrix's to prove, in the quick profile).
+        **{settings.PROFILE.name: "smoke"},
         JUPYTER_RUNTIME_DIR=str(work / "runtime"),
         JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"),

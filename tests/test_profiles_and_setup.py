@@ -19,7 +19,9 @@ def test_default_profile_is_quick(monkeypatch):
 
 def test_unknown_profile_names_the_valid_ones(monkeypatch):
     monkeypatch.setenv(settings.PROFILE.name, "fast")
-    with pytest.raises(profiles.UnknownProfileError, match="DL7_PROFILE='fast' is not a profile of this course; use 'quick' or 'full'"):
+    with pytest.raises(
+        profiles.UnknownProfileError, match="DL7_PROFILE='fast' is not a profile of this course; use 'quick' or 'full' or 'smoke'"
+    ):
         profiles.active_profile()
 
 

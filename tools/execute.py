@@ -41,9 +41,10 @@ def execute(path: Path, timeout: int = 1800, output: Path | None = None, **kerne
 
 def kernel_environment(progress_file: str | os.PathLike, **kernel_settings: str | None) -> dict[str, str]:
     """The environment of a kernel that runs a notebook for the tests or the stored outputs: the quick
-    profile, the progress record ``progress_file``, on the CPU, and ``kernel_settings`` (as for
-    ``utils.settings.child_environment``)."""
-    environment = settings.child_environment(None, PROFILE="quick", PROGRESS=str(progress_file), **kernel_settings)
+    profile (``PROFILE="smoke"`` for the labs harness), the progress record ``progress_file``, on the
+    CPU, and ``kernel_settings`` (as for ``utils.settings.child_environment``)."""
+    chosen: dict[str, str | None] = {"PROFILE": "quick", **kernel_settings}
+    environment = settings.child_environment(None, PROGRESS=str(progress_file), **chosen)
     environment["CUDA_VISIBLE_DEVICES"] = ""
     return environment
 

@@ -1,4 +1,4 @@
-"""The two run profiles: ``quick`` (default) and ``full``.
+"""The run profiles: ``quick`` (default) and ``full`` for learners; ``smoke`` for the course's own checks.
 
 Every size and epoch count a notebook uses comes from here, so one switch changes them all::
 
@@ -201,6 +201,36 @@ PROFILES = {
         step07_attention_transformer_steps=400,
     ),
 }
+
+#: The course's own checks of what a run does, not of what it reaches: the labs harness (every lab's
+#: solution and typical mistakes pasted into its notebook) and the browser test (every cell in
+#: JupyterLab). Every cell runs on quick's data, and every section a lab feeds (the NumPy RNN, the
+#: Keras language model whose samples the learner's sampler draws, the VAE, the GAN, the RBM) is
+#: trained as long as in quick, so that its results can be compared with the stored ones. Only the
+#: Keras experiments that no lab feeds are cut to an epoch or two and two seeds: their figures are
+#: proven by nbval and the compatibility matrix, which run the quick profile. Its figures mean
+#: nothing, and no expected range is kept for it.
+PROFILES["smoke"] = dataclasses.replace(
+    PROFILES["quick"],
+    name="smoke",
+    step01_epochs=1,
+    step04_keras_epochs=2,
+    step05_lenet_epochs=1,
+    step05_cifar_epochs=1,
+    step05_ideas_epochs=2,
+    step05_ideas_seeds=2,
+    step05_bn_epochs=1,
+    step05_bn_seeds=2,
+    step06_cnn_epochs=1,
+    step06_compare_epochs=2,
+    step06_compare_seeds=2,
+    step07_adding_epochs=1,
+    step07_adding_seeds=2,
+    step07_rbm_seeds=2,
+    step07_attention_seeds=2,
+    step07_attention_gru_steps=4,
+    step07_attention_transformer_steps=3,
+)
 
 
 def active_profile() -> Profile:
