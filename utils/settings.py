@@ -31,7 +31,9 @@ class Setting:
         return self.name
 
 
-PROFILE = Setting("DL7_PROFILE", "the profile: quick (the default) or full (the published sizes)")
+PROFILE = Setting(
+    "DL7_PROFILE", "the profile: quick (the default) or full (the published sizes); smoke: the course's own lab and browser tests"
+)
 SEED = Setting("DL7_SEED", "a seed that replaces the one each notebook gives utils.setup() (the set-up line says so)")
 DATA_DIR = Setting("DL7_DATA_DIR", "the data cache folder (default: data/ in the course folder; relative paths count from it)")
 OFFLINE = Setting("DL7_OFFLINE", "1: never download; a missing dataset file is an error that names the fetch command")
