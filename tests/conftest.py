@@ -118,3 +118,29 @@ def pytest_terminal_summary(terminalreporter):
     if report.is_file() and report.stat().st_mtime >= _SESSION_STARTED:
         terminalreporter.section("the book's accessibility audit (axe-core)")
         terminalreporter.write(report.read_text())
+
+
+#: The slowest test files, slowest first (from the ``--durations`` lines of a CI run: the browser test takes about
+#: 10 minutes of one worker, each notebook under nbval or the labs harness 1-4 minutes). They are handed out first,
+#: so that with ``--dist loadfile`` the two workers end together, instead of one of them running the browser test
+#: alone at the end while the other waits.
+SLOWEST_FIRST = (
+    "tests/test_browser.py",
+    "notebooks/07_further_topics.ipynb",
+    "notebooks/05_cnns_and_computer_vision.ipynb",
+    "tests/test_labs_step07.py",
+    "tests/test_labs_step03.py",
+    "notebooks/06_rnns_and_language.ipynb",
+    "tests/test_labs_step06.py",
+    "tests/test_labs_step05.py",
+    "notebooks/04_getting_practical.ipynb",
+    "notebooks/03_backprop_and_gradient_descent.ipynb",
+    "tests/test_labs_step04.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """The slowest files first (:data:`SLOWEST_FIRST`); every other file, and the tests within each file, keep
+    their order."""
+    rank = {path: position for position, path in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

@@ -214,3 +214,10 @@ def test_the_pinned_environment_is_what_requirements_txt_pins():
     installed = matrix.installed_versions(["tensorflow"])["tensorflow"]
     if installed == pinned.packages["tensorflow"]:  # the suite's own environment (not a matrix one)
         assert matrix.version_mismatches(pinned) == []
+
+
+def test_the_slowest_first_order_names_files_that_exist():
+    from conftest import SLOWEST_FIRST
+
+    assert len(set(SLOWEST_FIRST)) == len(SLOWEST_FIRST)
+    assert [path for path in SLOWEST_FIRST if not (ROOT / path).is_file()] == []
