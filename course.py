@@ -206,9 +206,14 @@ def main(argv: list[str]) -> int:
         fetched = run(["-m", "utils.data", "fetch", "all"], env=env)
         if fetched != 0:
             return fetched
-        # One pytest worker per core (at most 4); --dist loadfile keeps a notebook's cells together;
-        # the ten slowest tests are listed at the end, so the suite's time is visible in every log.
-        return run(["-m", "pytest", "-n", "auto", "--maxprocesses", "4", "--dist", "loadfile", "--durations=10", *rest], env=env)
+        # One pytest worker per core (at most 4); --dist loadfile keeps a notebook's cells together, and
+        # --no-loadscope-reorder hands the files out in collection order, the slowest first (tests/conftest.py),
+        # instead of the files with the most tests first; the ten slowest tests are listed at the end, so the
+        # suite's time is visible in every log.
+        return run(
+            ["-m", "pytest", "-n", "auto", "--maxprocesses", "4", "--dist", "loadfile", "--no-loadscope-reorder", "--durations=10", *rest],
+            env=env,
+        )
     if command == "data":
         return run(["-m", "utils.data", *rest])
     if command == "progress":
