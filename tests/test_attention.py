@@ -11,6 +11,7 @@ from utils.attention import causal_mask, multi_head_attention, scaled_dot_produc
 from utils.exercises import EXERCISES
 from utils.exercises.step07 import keras_attention, keras_multi_head_attention, tensorflow_attention
 from utils.profiles import PROFILES
+from utils.training import start_again
 from utils.transformer import (
     TransformerBlock,
     attention_maps,
@@ -20,7 +21,6 @@ from utils.transformer import (
     keras_transformer_block,
     mask_arguments,
     perplexity,
-    start_again,
     train_steps,
     transformer_language_model,
 )

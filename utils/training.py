@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 
 from utils.checks import arguments, number
 
@@ -23,3 +24,16 @@ class EpochLogger(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         metrics = " · ".join(f"{name} {value:.{self.digits}f}" for name, value in (logs or {}).items() if name != "learning_rate")
         print(f"epoch {epoch + 1}/{self.params.get('epochs', '?')} · {metrics}")
+
+
+def start_again(model: keras.Model, weights: list) -> keras.Model:
+    """Give ``model`` the initial ``weights`` of another model of its architecture (``get_weights()`` of one made with
+    another seed) and a fresh optimizer state (Adam's step count and moments at zero): it then trains exactly as that
+    model would, without tracing its training step again, which takes seconds. Make those models before the first
+    training step: ``keras.utils.set_random_seed``, which making one calls, makes TensorFlow trace the step again.
+    Returns ``model``."""
+    model.set_weights(weights)
+    for variable in model.optimizer.variables:
+        if not variable.path.endswith("learning_rate"):
+            variable.assign(np.zeros(variable.shape, variable.dtype))
+    return model

@@ -211,19 +211,6 @@ def mask_arguments(mask) -> dict:
     return {"attention_mask": mask}
 
 
-def start_again(model: keras.Model, weights: list) -> keras.Model:
-    """Give ``model`` the initial ``weights`` of another model of its architecture (``get_weights()`` of one made with
-    another seed) and a fresh optimizer state (Adam's step count and moments at zero): it then trains exactly as that
-    model would, without tracing its training step again, which takes seconds. Make those models before the first
-    training step: ``keras.utils.set_random_seed``, which making one calls, makes TensorFlow trace the step again.
-    Returns ``model``."""
-    model.set_weights(weights)
-    for variable in model.optimizer.variables:
-        if not variable.path.endswith("learning_rate"):
-            variable.assign(np.zeros(variable.shape, variable.dtype))
-    return model
-
-
 @arguments(steps=positive_integer, batch_size=positive_integer)
 def train_steps(model: keras.Model, inputs: np.ndarray, targets: np.ndarray, steps: int, seed: int, batch_size: int = BATCH_SIZE):
     """Train ``model`` for exactly ``steps`` batches of ``batch_size`` windows, drawn in a shuffled order that the
