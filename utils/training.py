@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from utils.checks import arguments, number
+from utils.checks import arguments, number, require
 
 
 class EpochLogger(keras.callbacks.Callback):
@@ -32,6 +32,16 @@ def start_again(model: keras.Model, weights: list) -> keras.Model:
     model would, without tracing its training step again, which takes seconds. Make those models before the first
     training step: ``keras.utils.set_random_seed``, which making one calls, makes TensorFlow trace the step again.
     Returns ``model``."""
+    require(getattr(model, "optimizer", None) is not None, "start_again", "model", model.name, "has no optimizer", "compile it first")
+    expected, given = [tuple(w.shape) for w in model.weights], [np.shape(w) for w in weights]
+    require(
+        given == expected,
+        "start_again",
+        "weights",
+        weights,
+        f"does not fit {model.name}",
+        f"give get_weights() of a model of the same architecture: {len(expected)} arrays of shapes {expected}",
+    )
     model.set_weights(weights)
     for variable in model.optimizer.variables:
         if not variable.path.endswith("learning_rate"):

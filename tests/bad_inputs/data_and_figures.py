@@ -29,6 +29,15 @@ def _slope(x):
     return 2 * (x - 1)
 
 
+def _tiny_model(compiled=False):
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)], name="tiny")
+    if compiled:
+        model.compile(optimizer="adam", loss="mse")
+    return model
+
+
 def _generate(prompt, temperature, length):
     return "a" * length
 
@@ -172,4 +181,16 @@ CASES = [
     Bad("EpochLogger digits negative", lambda: training.EpochLogger(digits=-1), ValueError, ("EpochLogger", "digits", "-1")),
     Bad("EpochLogger digits fractional", lambda: training.EpochLogger(2.5), ValueError, ("digits", "2.5")),
     Bad("EpochLogger digits a string", lambda: training.EpochLogger("3"), TypeError, ("digits", "'3'")),
+    Bad(
+        "start_again on a model never compiled",
+        lambda: training.start_again(_tiny_model(), []),
+        ValueError,
+        ("start_again", "model", "tiny", "compile"),
+    ),
+    Bad(
+        "start_again with another model's weights",
+        lambda: training.start_again(_tiny_model(compiled=True), [np.zeros((3, 2)), np.zeros(2)]),
+        ValueError,
+        ("start_again", "weights", "2 arrays", "(2, 1)"),
+    ),
 ]
