@@ -214,7 +214,9 @@ def test_the_learners_sampler_writes_the_stored_texts(lab_run):
 def test_the_fair_comparison_supports_what_the_prose_concludes():
     """Section 2: three layers of about the same number of parameters, each run to a plateau chosen on the
     selection split (every run stopped by patience, its best epoch three before its last), scored once on
-    the validation text; the means within each other's spread, the LSTM slowest to its plateau."""
+    the validation text. Neither gated layer measurably better or worse than the SimpleRNN (the seeds'
+    ranges overlap), the LSTM level with it; the one difference that counts, the LSTM's runs all below the
+    GRU's; the LSTM slowest to its plateau."""
     printed = stored_output("each run's epoch chosen on the last")
     rows = {}
     for name in ("SimpleRNN", "LSTM", "GRU"):
@@ -229,12 +231,11 @@ def test_the_fair_comparison_supports_what_the_prose_concludes():
     assert max(sizes) / min(sizes) < 1.03  # the same number of parameters, within 3%
     for row in rows.values():
         assert len(row["epochs"]) == 3 and all(ran == best + 3 for best, ran in row["epochs"])  # a plateau: stopped by patience
-    names = list(rows)
-    for i, first in enumerate(names):
-        for second in names[i + 1 :]:
-            a, b = rows[first], rows[second]
-            assert abs(a["mean"] - b["mean"]) < max(a["std"], b["std"]), (first, second)  # within the larger spread
-            assert a["low"] <= b["high"] and b["low"] <= a["high"], (first, second)  # the seeds' ranges overlap
+    plain = rows["SimpleRNN"]
+    for gated in ("LSTM", "GRU"):
+        assert plain["low"] <= rows[gated]["high"] and rows[gated]["low"] <= plain["high"], gated  # the ranges overlap
+    assert abs(rows["LSTM"]["mean"] - plain["mean"]) < max(rows["LSTM"]["std"], plain["std"])  # level: within the spread
+    assert rows["LSTM"]["high"] < rows["GRU"]["low"]  # every LSTM run ended below every GRU run
     lstm_best = [best for best, _ in rows["LSTM"]["epochs"]]
     others_best = [best for name in ("SimpleRNN", "GRU") for best, _ in rows[name]["epochs"]]
     assert min(lstm_best) > max(others_best)  # the LSTM needs the most epochs
