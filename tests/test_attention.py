@@ -162,7 +162,7 @@ def test_training_is_a_fixed_number_of_steps_and_starting_again_is_a_fresh_model
     inputs, targets = character_windows(rng.integers(0, 10, size=801), window=8)  # 100 windows
     fresh_losses = train_steps(_tiny(1), inputs, targets, steps=3, seed=1, batch_size=64)[1]
     assert len(fresh_losses) == 3
-    start = _tiny(1).get_weights()
+    start = _tiny(1)
     reused = _tiny(0)
     train_steps(reused, inputs, targets, steps=2, seed=0, batch_size=64)
     seconds, again = train_steps(start_again(reused, start), inputs, targets, steps=3, seed=1, batch_size=64)

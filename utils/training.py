@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from utils.checks import arguments, number, require
+from utils.checks import ArgumentTypeError, arguments, fail, number, require
 
 
 class EpochLogger(keras.callbacks.Callback):
@@ -26,23 +26,27 @@ class EpochLogger(keras.callbacks.Callback):
         print(f"epoch {epoch + 1}/{self.params.get('epochs', '?')} · {metrics}")
 
 
-def start_again(model: keras.Model, weights: list) -> keras.Model:
-    """Give ``model`` the initial ``weights`` of another model of its architecture (``get_weights()`` of one made with
-    another seed) and a fresh optimizer state (Adam's step count and moments at zero): it then trains exactly as that
-    model would, without tracing its training step again, which takes seconds. Make those models before the first
-    training step: ``keras.utils.set_random_seed``, which making one calls, makes TensorFlow trace the step again.
-    Returns ``model``."""
+def start_again(model: keras.Model, fresh: keras.Model) -> keras.Model:
+    """Give ``model``, already trained once (so Keras has traced its training step into a graph), everything that
+    ``fresh``, a just-made model of the same architecture (made with another seed, say), starts with: its weights,
+    its other variables (batch normalisation's running averages, the state of its random number generators, which
+    draw dropout masks and flips) and a fresh optimizer state (step count and moments at zero). ``model`` then
+    trains exactly as ``fresh`` would, without tracing its training step again, which takes seconds. Fit's
+    shuffling is not a variable of the model: it goes on from where it was. Returns ``model``."""
     require(getattr(model, "optimizer", None) is not None, "start_again", "model", model.name, "has no optimizer", "compile it first")
-    expected, given = [tuple(w.shape) for w in model.weights], [np.shape(w) for w in weights]
+    if not isinstance(fresh, keras.Model):
+        fail("start_again", "fresh", fresh, "is not a Keras model", "give a just-made model of the same architecture", ArgumentTypeError)
+    expected, given = [tuple(v.shape) for v in model.variables], [tuple(v.shape) for v in fresh.variables]
     require(
         given == expected,
         "start_again",
-        "weights",
-        weights,
-        f"does not fit {model.name}",
-        f"give get_weights() of a model of the same architecture: {len(expected)} arrays of shapes {expected}",
+        "fresh",
+        fresh.name,
+        f"does not have the variables of {model.name}",
+        f"give a model of the same architecture: {len(expected)} variables of shapes {expected}",
     )
-    model.set_weights(weights)
+    for target, source in zip(model.variables, fresh.variables):
+        target.assign(source)
     for variable in model.optimizer.variables:
         if not variable.path.endswith("learning_rate"):
             variable.assign(np.zeros(variable.shape, variable.dtype))

@@ -29,10 +29,10 @@ def _slope(x):
     return 2 * (x - 1)
 
 
-def _tiny_model(compiled=False):
+def _tiny_model(compiled=False, inputs=2):
     import keras
 
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)], name="tiny")
+    model = keras.Sequential([keras.Input((inputs,)), keras.layers.Dense(1)], name="tiny")
     if compiled:
         model.compile(optimizer="adam", loss="mse")
     return model
@@ -183,14 +183,20 @@ CASES = [
     Bad("EpochLogger digits a string", lambda: training.EpochLogger("3"), TypeError, ("digits", "'3'")),
     Bad(
         "start_again on a model never compiled",
-        lambda: training.start_again(_tiny_model(), []),
+        lambda: training.start_again(_tiny_model(), _tiny_model()),
         ValueError,
         ("start_again", "model", "tiny", "compile"),
     ),
     Bad(
-        "start_again with another model's weights",
-        lambda: training.start_again(_tiny_model(compiled=True), [np.zeros((3, 2)), np.zeros(2)]),
+        "start_again from a model of another architecture",
+        lambda: training.start_again(_tiny_model(compiled=True), _tiny_model(inputs=3)),
         ValueError,
-        ("start_again", "weights", "2 arrays", "(2, 1)"),
+        ("start_again", "fresh", "tiny", "(2, 1)"),
+    ),
+    Bad(
+        "start_again from a list of weights",
+        lambda: training.start_again(_tiny_model(compiled=True), [np.zeros((2, 1)), np.zeros(1)]),
+        TypeError,
+        ("start_again", "fresh", "Keras model"),
     ),
 ]
